@@ -1,0 +1,191 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.LibC;
+import dev.nativesockets.libc.Platform;
+import java.lang.foreign.MemorySegment;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+
+/**
+ * errno numbers, names and messages, and the mapping from a failed call to the exception it raises
+ * (PHP's {@code socket_strerror}, {@code socket_last_error}, {@code socket_clear_error}).
+ *
+ * <p>Messages come from {@code strerror_r(3)} (the XSI variant on every platform).
+ */
+public final class Errno {
+    private Errno() {}
+
+    private static final ThreadLocal<int[]> LAST = ThreadLocal.withInitial(() -> new int[1]);
+
+    /** The symbolic name of {@code errno} on this platform ({@code ECONNREFUSED}), or {@code E<n>}. */
+    public static String name(int errno) {
+        String n = Platform.current().table().errnoName(errno);
+        return n != null ? n : "E" + errno;
+    }
+
+    /** The errno number for a symbolic name, or -1 where this platform has no such errno. */
+    public static int number(String name) {
+        return Platform.current().table().errno(name);
+    }
+
+    /** The C library's message for {@code errno} ({@code strerror_r}); PHP's {@code socket_strerror}. */
+    public static String strerror(int errno) {
+        MemorySegment buf = Scratch.get().text;
+        if (LibC.strerror_r(errno, buf, buf.byteSize()) != 0) {
+            return "Unknown error " + errno;
+        }
+        return buf.getString(0);
+    }
+
+    /** The errno of the last call that failed on this thread, 0 if none (PHP's {@code socket_last_error()}). */
+    public static int lastError() {
+        return LAST.get()[0];
+    }
+
+    /** Forgets this thread's last error (PHP's {@code socket_clear_error()}). */
+    public static void clearError() {
+        LAST.get()[0] = 0;
+    }
+
+    static void recordLast(int errno) {
+        LAST.get()[0] = errno;
+    }
+
+    /** The exception for {@code operation} failing with {@code errno}: a JDK type where one fits. */
+    static java.io.IOException exception(String operation, int errno) {
+        recordLast(errno);
+        String name = name(errno);
+        String text = strerror(errno);
+        if (errno == Constants.ECONNREFUSED) {
+            return new NativeConnectException(operation, errno, name, text);
+        }
+        if (errno == Constants.EADDRINUSE || errno == Constants.EADDRNOTAVAIL) {
+            return new NativeBindException(operation, errno, name, text);
+        }
+        if (errno == Constants.EHOSTUNREACH || errno == Constants.ENETUNREACH) {
+            return new NativeNoRouteToHostException(operation, errno, name, text);
+        }
+        if (errno == Constants.ETIMEDOUT && operation.startsWith("connect")) {
+            return new NativeConnectException(operation, errno, name, text);
+        }
+        return new NativeSocketException(operation, errno, name, text);
+    }
+
+    static String message(String operation, int errno, String name, String text) {
+        return operation + ": " + name + " (" + errno + "): " + text;
+    }
+
+    /** A failed call with no more specific JDK type. */
+    public static final class NativeSocketException extends SocketException implements ErrnoException {
+        private final String operation;
+        private final int errno;
+        private final String name;
+        private final String text;
+
+        NativeSocketException(String operation, int errno, String name, String text) {
+            super(message(operation, errno, name, text));
+            this.operation = operation;
+            this.errno = errno;
+            this.name = name;
+            this.text = text;
+        }
+
+        @Override public String operation() { return operation; }
+        @Override public int errno() { return errno; }
+        @Override public String errnoName() { return name; }
+        @Override public String strerror() { return text; }
+    }
+
+    /** {@code ECONNREFUSED}, or a connect that timed out in the kernel ({@code ETIMEDOUT}). */
+    public static final class NativeConnectException extends ConnectException implements ErrnoException {
+        private final String operation;
+        private final int errno;
+        private final String name;
+        private final String text;
+
+        NativeConnectException(String operation, int errno, String name, String text) {
+            super(message(operation, errno, name, text));
+            this.operation = operation;
+            this.errno = errno;
+            this.name = name;
+            this.text = text;
+        }
+
+        @Override public String operation() { return operation; }
+        @Override public int errno() { return errno; }
+        @Override public String errnoName() { return name; }
+        @Override public String strerror() { return text; }
+    }
+
+    /** {@code EADDRINUSE} or {@code EADDRNOTAVAIL}. */
+    public static final class NativeBindException extends BindException implements ErrnoException {
+        private final String operation;
+        private final int errno;
+        private final String name;
+        private final String text;
+
+        NativeBindException(String operation, int errno, String name, String text) {
+            super(message(operation, errno, name, text));
+            this.operation = operation;
+            this.errno = errno;
+            this.name = name;
+            this.text = text;
+        }
+
+        @Override public String operation() { return operation; }
+        @Override public int errno() { return errno; }
+        @Override public String errnoName() { return name; }
+        @Override public String strerror() { return text; }
+    }
+
+    /** {@code EHOSTUNREACH} or {@code ENETUNREACH}. */
+    public static final class NativeNoRouteToHostException extends NoRouteToHostException implements ErrnoException {
+        private final String operation;
+        private final int errno;
+        private final String name;
+        private final String text;
+
+        NativeNoRouteToHostException(String operation, int errno, String name, String text) {
+            super(message(operation, errno, name, text));
+            this.operation = operation;
+            this.errno = errno;
+            this.name = name;
+            this.text = text;
+        }
+
+        @Override public String operation() { return operation; }
+        @Override public int errno() { return errno; }
+        @Override public String errnoName() { return name; }
+        @Override public String strerror() { return text; }
+    }
+
+    /**
+     * A blocking call ran out of time: {@code EAGAIN} under {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO},
+     * or {@link Socket#connect(java.net.SocketAddress, java.time.Duration)} whose time ran out
+     * (errno {@code ETIMEDOUT} then).
+     */
+    public static final class NativeSocketTimeoutException extends SocketTimeoutException implements ErrnoException {
+        private final String operation;
+        private final int errno;
+        private final String name;
+        private final String text;
+
+        NativeSocketTimeoutException(String operation, int errno) {
+            super(message(operation, errno, Errno.name(errno), Errno.strerror(errno)));
+            recordLast(errno);
+            this.operation = operation;
+            this.errno = errno;
+            this.name = Errno.name(errno);
+            this.text = Errno.strerror(errno);
+        }
+
+        @Override public String operation() { return operation; }
+        @Override public int errno() { return errno; }
+        @Override public String errnoName() { return name; }
+        @Override public String strerror() { return text; }
+    }
+}

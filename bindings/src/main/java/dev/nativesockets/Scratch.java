@@ -1,0 +1,50 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.CallState;
+import dev.nativesockets.libc.Pollfd;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Per-thread native temporaries: the errno capture segment, a sockaddr buffer and its length,
+ * option values, a message buffer. Every call borrows these instead of allocating, so send/recv
+ * on a {@link MemorySegment} allocate nothing per call.
+ *
+ * <p>Memory comes from an automatic arena: it is freed once the thread (and so its ThreadLocal)
+ * is gone. A thread uses its scratch for one call at a time; nothing here outlives a call.
+ */
+final class Scratch {
+    static final int ADDR_SIZE = 128;
+    static final int VALUE_SIZE = 1024;
+    private static final long INITIAL_HEAP_COPY = 64 * 1024;
+
+    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+    static Scratch get() {
+        return LOCAL.get();
+    }
+
+    final Arena arena = Arena.ofAuto();
+    final MemorySegment cs = CallState.allocate(arena);
+    final MemorySegment addr = arena.allocate(ADDR_SIZE, 8);
+    final MemorySegment addrLen = arena.allocate(ValueLayout.JAVA_INT);
+    final MemorySegment value = arena.allocate(VALUE_SIZE, 8);
+    final MemorySegment valueLen = arena.allocate(ValueLayout.JAVA_INT);
+    final MemorySegment text = arena.allocate(256);
+    final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
+    final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);
+    private MemorySegment heapCopy = arena.allocate(INITIAL_HEAP_COPY, 8);
+
+    /** A native buffer of at least {@code size} bytes to stage heap arrays through. */
+    MemorySegment copyBuffer(long size) {
+        if (heapCopy.byteSize() < size) {
+            heapCopy = arena.allocate(Math.max(size, heapCopy.byteSize() * 2), 8);
+        }
+        return heapCopy;
+    }
+
+    int errno() {
+        return CallState.errno(cs);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.nativesockets.libc;
+
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One integer member of a C struct: its offset and width, whatever the platform made of it.
+ * Fields whose width differs between platforms ({@code msg_iovlen} is {@code size_t} on Linux and
+ * {@code int} on Darwin, {@code sa_family_t} is 2 bytes or 1) read and write through the same call.
+ *
+ * <p>A record, so its components are trusted finals: a {@code static final Field} folds to
+ * constants in compiled code and the width switch disappears.
+ *
+ * @param offset byte offset in the struct, or -1 where the platform has no such member
+ * @param width  1, 2, 4 or 8 bytes
+ */
+public record Field(long offset, int width) {
+    /** A member this platform lacks: reads give 0, writes do nothing. */
+    public static final Field ABSENT = new Field(-1, 0);
+
+    /** The named member of {@code struct}, or {@link #ABSENT} if it has none (or no such struct). */
+    public static Field of(GroupLayout struct, String name) {
+        if (struct == null) {
+            return ABSENT;
+        }
+        for (MemoryLayout m : struct.memberLayouts()) {
+            if (m.name().filter(name::equals).isPresent()) {
+                long off = struct.byteOffset(MemoryLayout.PathElement.groupElement(name));
+                return new Field(off, (int) m.byteSize());
+            }
+        }
+        return ABSENT;
+    }
+
+    public boolean present() {
+        return offset >= 0;
+    }
+
+    /** Reads the member zero-extended for widths 1 and 2, sign-extended for 4 (C int) and 8. */
+    public long get(MemorySegment s) {
+        return switch (width) {
+            case 1 -> s.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+            case 2 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xFFFF;
+            case 4 -> s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+            case 8 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+            default -> 0;
+        };
+    }
+
+    public int getInt(MemorySegment s) {
+        return (int) get(s);
+    }
+
+    public void set(MemorySegment s, long v) {
+        switch (width) {
+            case 1 -> s.set(ValueLayout.JAVA_BYTE, offset, (byte) v);
+            case 2 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, (short) v);
+            case 4 -> s.set(ValueLayout.JAVA_INT_UNALIGNED, offset, (int) v);
+            case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
+            default -> { }
+        }
+    }
+
+    public MemorySegment getAddress(MemorySegment s) {
+        return s.get(ValueLayout.ADDRESS_UNALIGNED, offset);
+    }
+
+    public void setAddress(MemorySegment s, MemorySegment address) {
+        s.set(ValueLayout.ADDRESS_UNALIGNED, offset, address);
+    }
+
+    /** The member's bytes as a slice (arrays and nested structs). */
+    public MemorySegment slice(MemorySegment s, long size) {
+        return s.asSlice(offset, size);
+    }
+}
