@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
 /**
  * Linux (glibc) values, from {@code <sys/socket.h>}, {@code <netinet/in.h>}, {@code <netinet/tcp.h>},
  * {@code <errno.h>}, {@code <poll.h>}, {@code <sys/epoll.h>}, {@code <netdb.h>} and friends, as listed
- * in {@code native/include/linux.h}. x86_64 and aarch64 share the generic socket ABI; they differ
+ * in {@code native/include/nativesockets.h}. x86_64 and aarch64 share the generic socket ABI; they differ
  * here only in {@code struct epoll_event}, which x86_64 packs.
  */
 final class LinuxTable {
