@@ -1,0 +1,13 @@
+package dev.nativesockets;
+
+/**
+ * Two connected sockets from {@code socketpair(2)} (PHP's {@code socket_create_pair}); closing the
+ * pair closes both.
+ */
+public record SocketPair(Socket first, Socket second) implements AutoCloseable {
+    @Override
+    public void close() {
+        first.close();
+        second.close();
+    }
+}
