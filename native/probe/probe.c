@@ -51,7 +51,7 @@ static void common_constants(void) {
 
     /* send/recv flags */
     C(MSG_OOB); C(MSG_PEEK); C(MSG_DONTROUTE); C(MSG_CTRUNC); C(MSG_TRUNC); C(MSG_DONTWAIT);
-    C(MSG_EOR); C(MSG_WAITALL);
+    C(MSG_EOR); C(MSG_WAITALL); C(MSG_NOSIGNAL);
     C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR);
     C(SOMAXCONN);
 
@@ -118,6 +118,7 @@ static void common_structs(void) {
     S(in_pktinfo); O(in_pktinfo, ipi_ifindex); O(in_pktinfo, ipi_spec_dst); O(in_pktinfo, ipi_addr);
     S(in6_pktinfo); O(in6_pktinfo, ipi6_addr); O(in6_pktinfo, ipi6_ifindex);
     S(ip_mreq); O(ip_mreq, imr_multiaddr); O(ip_mreq, imr_interface);
+    S(ip_mreqn); O(ip_mreqn, imr_multiaddr); O(ip_mreqn, imr_address); O(ip_mreqn, imr_ifindex);
     S(ipv6_mreq); O(ipv6_mreq, ipv6mr_multiaddr); O(ipv6_mreq, ipv6mr_interface);
     S(addrinfo); O(addrinfo, ai_flags); O(addrinfo, ai_family); O(addrinfo, ai_socktype);
     O(addrinfo, ai_protocol); O(addrinfo, ai_addrlen); O(addrinfo, ai_addr);
@@ -131,7 +132,7 @@ static void os_constants(void) {
     C(SO_PRIORITY); C(SO_PASSCRED); C(SO_PEERCRED); C(SO_BINDTODEVICE); C(SO_TIMESTAMPNS);
     C(SO_MARK); C(SO_PROTOCOL); C(SO_DOMAIN);
     C(SCM_CREDENTIALS); C(SCM_TIMESTAMPNS);
-    C(MSG_CONFIRM); C(MSG_ERRQUEUE); C(MSG_NOSIGNAL); C(MSG_MORE); C(MSG_WAITFORONE);
+    C(MSG_CONFIRM); C(MSG_ERRQUEUE); C(MSG_MORE); C(MSG_WAITFORONE);
     C(MSG_FASTOPEN); C(MSG_CMSG_CLOEXEC);
     C(TCP_CORK); C(TCP_KEEPIDLE); C(TCP_SYNCNT); C(TCP_LINGER2); C(TCP_DEFER_ACCEPT);
     C(TCP_WINDOW_CLAMP); C(TCP_INFO); C(TCP_QUICKACK); C(TCP_CONGESTION); C(TCP_USER_TIMEOUT);
@@ -171,7 +172,6 @@ static void os_errnos(void) {
 static void os_structs(void) {
     S(mmsghdr); O(mmsghdr, msg_hdr); O(mmsghdr, msg_len);
     S(ucred); O(ucred, pid); O(ucred, uid); O(ucred, gid);
-    S(ip_mreqn); O(ip_mreqn, imr_multiaddr); O(ip_mreqn, imr_address); O(ip_mreqn, imr_ifindex);
     /* tcpi_snd_wscale / tcpi_rcv_wscale are bit-fields: no offsetof, the table keeps them as padding */
     S(tcp_info);
     O(tcp_info, tcpi_state); O(tcp_info, tcpi_ca_state); O(tcp_info, tcpi_retransmits);
@@ -191,13 +191,40 @@ static void os_structs(void) {
 #elif defined(__APPLE__)
 
 static void os_constants(void) {
-    C(SO_NOSIGPIPE); C(SO_NREAD); C(SO_NWRITE); C(SO_LINGER_SEC);
-    C(SOL_LOCAL); C(LOCAL_PEERCRED); C(SCM_CREDS); C(XUCRED_VERSION);
-    C(IP_RECVDSTADDR); C(IP_RECVIF); C(IP_BOUND_IF); C(IPV6_BOUND_IF);
-    C(TCP_KEEPALIVE); C(TCP_CONNECTIONTIMEOUT); C(TCP_RXT_CONNDROPTIME);
-    C(EVFILT_READ); C(EVFILT_WRITE);
+    /* SOL_SOCKET options and control messages */
+    C(SO_TIMESTAMP_MONOTONIC); C(SO_NREAD); C(SO_NOSIGPIPE); C(SO_NWRITE); C(SO_LINGER_SEC);
+    C(SCM_CREDS); C(SCM_TIMESTAMP_MONOTONIC);
+
+    /* AF_UNIX (SOL_LOCAL) options, <sys/un.h>, <sys/ucred.h> */
+    C(SOL_LOCAL); C(LOCAL_PEERCRED); C(LOCAL_PEERPID); C(XUCRED_VERSION);
+
+    /* send/recv flags */
+    C(MSG_EOF);
+
+    /* IPPROTO_TCP options */
+    C(TCP_NOPUSH); C(TCP_NOOPT); C(TCP_KEEPALIVE); C(TCP_CONNECTIONTIMEOUT); C(TCP_RXT_CONNDROPTIME);
+    C(TCP_CONNECTION_INFO);
+
+    /* IPPROTO_IP options */
+    C(IP_RECVDSTADDR); C(IP_RECVIF); C(IP_BOUND_IF); C(IP_RECVPKTINFO); C(IP_DONTFRAG);
+    C(IP_MULTICAST_IFINDEX);
+
+    /* IPPROTO_IPV6 options (RFC 3542 numbering: nativesockets.h defines __APPLE_USE_RFC_3542) */
+    C(IPV6_DONTFRAG); C(IPV6_BOUND_IF);
+
+    /* fcntl, ioctl */
+    C(F_DUPFD); C(F_DUPFD_CLOEXEC); C(F_SETNOSIGPIPE); C(F_GETNOSIGPIPE);
+    C(FIONBIO);
+
+    /* kqueue */
+    C(EVFILT_READ); C(EVFILT_WRITE); C(EVFILT_TIMER); C(EVFILT_USER); C(EVFILT_EXCEPT);
     C(EV_ADD); C(EV_DELETE); C(EV_ENABLE); C(EV_DISABLE); C(EV_ONESHOT); C(EV_CLEAR);
-    C(EV_EOF); C(EV_ERROR);
+    C(EV_RECEIPT); C(EV_DISPATCH); C(EV_ERROR); C(EV_EOF);
+    C(NOTE_LOWAT); C(NOTE_TRIGGER);
+
+    /* netdb (Libinfo) */
+    C(AI_V4MAPPED_CFG);
+    C(EAI_BADHINTS); C(EAI_PROTOCOL);
 }
 
 static void os_errnos(void) {
@@ -230,6 +257,20 @@ static void os_structs(void) {
     O(sockaddr_storage, ss_len);
     S(xucred); O(xucred, cr_version); O(xucred, cr_uid); O(xucred, cr_ngroups);
     O(xucred, cr_groups);
+    /* tcpi_tfo_* are bit-fields: no offsetof, the table keeps them (with __pad1, __pad2) as padding */
+    S(tcp_connection_info);
+    O(tcp_connection_info, tcpi_state); O(tcp_connection_info, tcpi_snd_wscale);
+    O(tcp_connection_info, tcpi_rcv_wscale); O(tcp_connection_info, tcpi_options);
+    O(tcp_connection_info, tcpi_flags); O(tcp_connection_info, tcpi_rto);
+    O(tcp_connection_info, tcpi_maxseg); O(tcp_connection_info, tcpi_snd_ssthresh);
+    O(tcp_connection_info, tcpi_snd_cwnd); O(tcp_connection_info, tcpi_snd_wnd);
+    O(tcp_connection_info, tcpi_snd_sbbytes); O(tcp_connection_info, tcpi_rcv_wnd);
+    O(tcp_connection_info, tcpi_rttcur); O(tcp_connection_info, tcpi_srtt);
+    O(tcp_connection_info, tcpi_rttvar); O(tcp_connection_info, tcpi_txpackets);
+    O(tcp_connection_info, tcpi_txbytes); O(tcp_connection_info, tcpi_txretransmitbytes);
+    O(tcp_connection_info, tcpi_rxpackets); O(tcp_connection_info, tcpi_rxbytes);
+    O(tcp_connection_info, tcpi_rxoutoforderbytes); O(tcp_connection_info, tcpi_txretransmitpackets);
+    /* declared under #pragma pack(4) */
     S(kevent); O(kevent, ident); O(kevent, filter); O(kevent, flags); O(kevent, fflags);
     O(kevent, data); O(kevent, udata);
 }
