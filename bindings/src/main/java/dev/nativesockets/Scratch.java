@@ -1,7 +1,9 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.CallState;
+import dev.nativesockets.libc.FdSet;
 import dev.nativesockets.libc.Pollfd;
+import dev.nativesockets.libc.Timeval;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,6 +36,8 @@ final class Scratch {
     final MemorySegment text = arena.allocate(256);
     final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
     final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);
+    final MemorySegment fdSets = arena.allocate(3 * FdSet.SIZE, 8);
+    final MemorySegment timeval = arena.allocate(Timeval.SIZE, 8);
     private MemorySegment heapCopy = arena.allocate(INITIAL_HEAP_COPY, 8);
 
     /** A native buffer of at least {@code size} bytes to stage heap arrays through. */

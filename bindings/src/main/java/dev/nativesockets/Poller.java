@@ -1,0 +1,160 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.LibC;
+import dev.nativesockets.libc.Pollfd;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A set of sockets waited on with {@code poll(2)}: no {@code FD_SETSIZE} limit, one
+ * {@code struct pollfd} per socket kept in native memory between calls.
+ *
+ * <p>Not thread-safe: one thread registers and polls. Closing a registered socket from another
+ * thread wakes a {@link #poll} in progress, which then fails with {@link SocketClosedException}.
+ */
+public final class Poller {
+    /** {@code POLLIN}: data to read (or a connection to accept). */
+    public static final int IN = Constants.POLLIN;
+    /** {@code POLLPRI}: urgent (out-of-band) data. */
+    public static final int PRI = Constants.POLLPRI;
+    /** {@code POLLOUT}: writing will not block. */
+    public static final int OUT = Constants.POLLOUT;
+    /** {@code POLLERR} (reported only). */
+    public static final int ERR = Constants.POLLERR;
+    /** {@code POLLHUP} (reported only). */
+    public static final int HUP = Constants.POLLHUP;
+    /** {@code POLLNVAL} (reported only). */
+    public static final int NVAL = Constants.POLLNVAL;
+    /** {@code POLLRDHUP} (Linux): the peer shut down its writing half. */
+    public static final int RDHUP = Constants.POLLRDHUP;
+
+    private final Arena arena = Arena.ofAuto();
+    private final List<Socket> sockets = new ArrayList<>();
+    private MemorySegment fds;
+
+    public Poller() {
+        fds = arena.allocate(Pollfd.SIZE * 16, 8);
+    }
+
+    /** Watches {@code socket} for {@code events} ({@link #IN} | {@link #OUT} …); returns its index. */
+    public int add(Socket socket, int events) {
+        Socket.requireArg(socket, "socket");
+        checkEvents(events);
+        if (sockets.contains(socket)) {
+            throw new IllegalArgumentException("socket already registered: " + socket);
+        }
+        int fd = socket.fd();
+        int i = sockets.size();
+        if ((i + 1) * Pollfd.SIZE > fds.byteSize()) {
+            MemorySegment bigger = arena.allocate(fds.byteSize() * 2, 8);
+            bigger.copyFrom(fds);
+            fds = bigger;
+        }
+        sockets.add(socket);
+        MemorySegment e = entry(i);
+        Pollfd.FD.set(e, fd);
+        Pollfd.EVENTS.set(e, events);
+        Pollfd.REVENTS.set(e, 0);
+        return i;
+    }
+
+    /** Changes what a registered socket is watched for. */
+    public void setEvents(Socket socket, int events) {
+        checkEvents(events);
+        Pollfd.EVENTS.set(entry(indexOf(socket)), events);
+    }
+
+    /** Stops watching {@code socket}. */
+    public void remove(Socket socket) {
+        int i = indexOf(socket);
+        int last = sockets.size() - 1;
+        if (i != last) {
+            entry(i).copyFrom(entry(last));
+            sockets.set(i, sockets.get(last));
+        }
+        sockets.remove(last);
+    }
+
+    public int size() {
+        return sockets.size();
+    }
+
+    /** The socket at {@code index}. */
+    public Socket socket(int index) {
+        return sockets.get(index);
+    }
+
+    /** The events the last {@link #poll} reported for the socket at {@code index}. */
+    public int revents(int index) {
+        if (index < 0 || index >= sockets.size()) {
+            throw new IllegalArgumentException("no socket at index " + index);
+        }
+        return Pollfd.REVENTS.getInt(entry(index)) & 0xFFFF;
+    }
+
+    /** The events the last {@link #poll} reported for {@code socket}. */
+    public int revents(Socket socket) {
+        return revents(indexOf(socket));
+    }
+
+    /**
+     * {@code poll(2)}: waits until a registered socket is ready or {@code timeout} passes
+     * ({@code null} waits forever).
+     *
+     * @return how many sockets have events; 0 on timeout or when interrupted by a signal
+     */
+    public int poll(Duration timeout) throws IOException {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        int millis = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        int held = 0;
+        Scratch s = Scratch.get();
+        try {
+            for (Socket socket : sockets) {
+                socket.acquire();
+                held++;
+            }
+            int n = LibC.poll(s.cs, fds, sockets.size(), millis);
+            for (Socket socket : sockets) {
+                if (socket.isClosed()) {
+                    throw new SocketClosedException("poll");
+                }
+            }
+            if (n < 0) {
+                if (s.errno() == Constants.EINTR) {
+                    return 0;
+                }
+                throw Errno.exception("poll", s.errno());
+            }
+            return n;
+        } finally {
+            for (int i = 0; i < held; i++) {
+                sockets.get(i).release();
+            }
+        }
+    }
+
+    private MemorySegment entry(int i) {
+        return fds.asSlice(i * Pollfd.SIZE, Pollfd.SIZE);
+    }
+
+    private int indexOf(Socket socket) {
+        int i = sockets.indexOf(socket);
+        if (i < 0) {
+            throw new IllegalArgumentException("socket not registered: " + socket);
+        }
+        return i;
+    }
+
+    private static void checkEvents(int events) {
+        if (events < 0 || events > 0xFFFF) {
+            throw new IllegalArgumentException("events out of range: " + events);
+        }
+    }
+}

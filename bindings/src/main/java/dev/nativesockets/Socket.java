@@ -1,0 +1,1129 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.LibC;
+import dev.nativesockets.libc.Platform;
+import dev.nativesockets.libc.Pollfd;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * A socket descriptor, 1:1 with the POSIX calls on it: {@code socket(2)}, {@code bind(2)},
+ * {@code listen(2)}, {@code accept(2)}/{@code accept4(2)}, {@code connect(2)}, {@code recv(2)},
+ * {@code send(2)}, {@code recvfrom(2)}, {@code sendto(2)}, {@code shutdown(2)},
+ * {@code getsockopt(2)}/{@code setsockopt(2)}, {@code getsockname(2)}, {@code getpeername(2)},
+ * {@code fcntl(2)} and {@code close(2)}.
+ *
+ * <h2>Errors</h2>
+ * A failed call throws an {@link IOException} that implements {@link ErrnoException} (operation,
+ * errno, name, message) and is the JDK type callers already catch where one fits. Arguments are
+ * checked first: bad ones raise {@link IllegalArgumentException}, and any call on a closed socket
+ * {@link IllegalStateException}, before anything reaches libc. {@code EINTR} is retried.
+ *
+ * <h2>Blocking</h2>
+ * Sockets start blocking. In non-blocking mode ({@link #setBlocking(boolean) setBlocking(false)}),
+ * or for one call with {@link MsgFlags#DONTWAIT}, a call that would block is not an error:
+ * receive and send return {@link #WOULD_BLOCK}, {@link #accept()} returns {@code null} and
+ * {@link #connect(SocketAddress)} returns {@code false}. In blocking mode {@code EAGAIN} means an
+ * {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ran out and raises {@link java.net.SocketTimeoutException}.
+ *
+ * <h2>Closing</h2>
+ * {@link #close()} is idempotent and thread-safe. A call blocked in another thread is woken at once
+ * and fails with {@link SocketClosedException}; the descriptor is released only when the last call
+ * in flight has left, so no call ever reaches a descriptor number that has been reused. A socket
+ * that becomes unreachable without being closed is closed by a {@link Cleaner}. Interrupting a
+ * thread does not affect a call it is blocked in (as with {@code java.net.Socket}); close the socket
+ * to stop it. The interrupt status is left as it was.
+ *
+ * <h2>Signals</h2>
+ * {@code SIGPIPE} is never raised: every send on Linux carries {@code MSG_NOSIGNAL}, and on
+ * Darwin every socket gets {@code SO_NOSIGPIPE}. Writing to a reset peer throws ({@code EPIPE}).
+ *
+ * <h2>Memory</h2>
+ * Receive and send on a native {@link MemorySegment} allocate nothing; the library's temporaries
+ * are per-thread. {@code byte[]} and heap {@link ByteBuffer}s are staged through a per-thread
+ * native buffer.
+ */
+public final class Socket implements AutoCloseable {
+    /** What a non-blocking receive or send returns when it would have blocked ({@code EAGAIN}). */
+    public static final int WOULD_BLOCK = -1;
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final boolean LINUX = Platform.current().isLinux();
+    private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
+    private static final int MAX_IO = Integer.MAX_VALUE;
+
+    private final FdHandle handle;
+    private final Cleaner.Cleanable cleanable;
+    private final int family;
+    private final int type;
+    private volatile boolean blocking = true;
+    private volatile int lastError;
+
+    private Socket(int fd, int family, int type) {
+        this.handle = new FdHandle(fd);
+        this.family = family;
+        this.type = type;
+        this.cleanable = CLEANER.register(this, handle);
+    }
+
+    // ---- creation ------------------------------------------------------------------------
+
+    /** {@code socket(domain, type, 0)}: PHP's {@code socket_create}. Close-on-exec always. */
+    public static Socket open(Domain domain, Type type) throws IOException {
+        return open(domain, type, Protocol.DEFAULT);
+    }
+
+    /** {@code socket(domain, type, protocol)}; close-on-exec always. */
+    public static Socket open(Domain domain, Type type, int protocol) throws IOException {
+        requireArg(domain, "domain");
+        requireArg(type, "type");
+        if (protocol < 0) {
+            throw new IllegalArgumentException("protocol must not be negative: " + protocol);
+        }
+        Scratch s = Scratch.get();
+        int fd = LibC.socket(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
+        if (fd < 0) {
+            throw Errno.exception("socket", s.errno());
+        }
+        return adopted(fd, domain.value(), type.value(), !LINUX);
+    }
+
+    /** {@code socketpair(domain, type, 0)}: PHP's {@code socket_create_pair}. */
+    public static SocketPair pair(Domain domain, Type type) throws IOException {
+        requireArg(domain, "domain");
+        requireArg(type, "type");
+        Scratch s = Scratch.get();
+        if (LibC.socketpair(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), 0, s.pair) < 0) {
+            throw Errno.exception("socketpair", s.errno());
+        }
+        int a = s.pair.get(ValueLayout.JAVA_INT, 0);
+        int b = s.pair.get(ValueLayout.JAVA_INT, 4);
+        return new SocketPair(adopted(a, domain.value(), type.value(), !LINUX), adopted(b, domain.value(), type.value(), !LINUX));
+    }
+
+    /**
+     * A listening stream socket on {@code address}: PHP's {@code socket_create_listen}. Sets
+     * {@code SO_REUSEADDR} for IP addresses (as PHP does), binds and listens.
+     */
+    public static Socket listen(SocketAddress address, int backlog) throws IOException {
+        Domain domain = Domain.of(Addresses.familyOf(address));
+        if (domain == null) {
+            throw new IllegalArgumentException("cannot listen on " + address);
+        }
+        Socket s = open(domain, Type.STREAM);
+        try {
+            if (domain != Domain.UNIX) {
+                s.setOption(NativeOptions.SO_REUSEADDR, true);
+            }
+            s.bind(address);
+            s.listen(backlog);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes ownership of a descriptor obtained elsewhere — inherited, received with
+     * {@code SCM_RIGHTS}, or {@link #detach() detached} from another socket. PHP's
+     * {@code socket_import_stream}. Checks that it is an open socket ({@code getsockopt(SO_TYPE)}).
+     */
+    public static Socket adopt(int fd) throws IOException {
+        if (fd < 0) {
+            throw new IllegalArgumentException("descriptor must not be negative: " + fd);
+        }
+        Scratch s = Scratch.get();
+        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
+        if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_TYPE, s.value, s.valueLen) < 0) {
+            throw Errno.exception("getsockopt(SOL_SOCKET, SO_TYPE)", s.errno());
+        }
+        int type = s.value.get(ValueLayout.JAVA_INT, 0);
+        s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+        if (LibC.getsockname(s.cs, fd, s.addr, s.addrLen) < 0) {
+            throw Errno.exception("getsockname", s.errno());
+        }
+        int family = Addresses.family(s.addr);
+        Socket socket = new Socket(fd, family, type);
+        int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
+        if (flags >= 0 && (flags & Constants.O_NONBLOCK) != 0) {
+            socket.blocking = false;
+        }
+        return socket;
+    }
+
+    private static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
+        if (darwinSetup) {
+            Scratch s = Scratch.get();
+            // Darwin has no SOCK_CLOEXEC and no MSG_NOSIGNAL on older kernels: set both per descriptor
+            if (LibC.fcntl(s.cs, fd, Constants.F_SETFD, Constants.FD_CLOEXEC) < 0
+                    || setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
+                int errno = s.errno();
+                LibC.close(s.cs, fd);
+                throw Errno.exception("socket setup", errno);
+            }
+        }
+        return new Socket(fd, family, type);
+    }
+
+    private static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
+        s.value.set(ValueLayout.JAVA_INT, 0, value);
+        return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
+    }
+
+    // ---- identity --------------------------------------------------------------------------
+
+    /** The descriptor number. Valid only while the socket is open; never close it yourself. */
+    public int fd() {
+        if (handle.isClosed()) {
+            throw new IllegalStateException("socket is closed");
+        }
+        return handle.fd();
+    }
+
+    /** The domain, or {@code null} for a family this library has no {@link Domain} for. */
+    public Domain domain() {
+        return Domain.of(family);
+    }
+
+    /** The {@code AF_*} value the socket was created with. */
+    public int family() {
+        return family;
+    }
+
+    /** The type, or {@code null} for one this library has no {@link Type} for. */
+    public Type type() {
+        return Type.of(type);
+    }
+
+    public boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    public boolean isBlocking() {
+        return blocking;
+    }
+
+    /** The errno of the last failed call on this socket, 0 if none: PHP's {@code socket_last_error($socket)}. */
+    public int lastError() {
+        return lastError;
+    }
+
+    /** Forgets {@link #lastError()}: PHP's {@code socket_clear_error($socket)}. */
+    public void clearError() {
+        lastError = 0;
+    }
+
+    // ---- naming and connecting -------------------------------------------------------------
+
+    /** {@code bind(2)}: PHP's {@code socket_bind}. */
+    public void bind(SocketAddress address) throws IOException {
+        checkFamily(address);
+        Scratch s = Scratch.get();
+        int len = Addresses.encode(address, s.addr, family);
+        int fd = handle.acquire();
+        try {
+            if (LibC.bind(s.cs, fd, s.addr, len) < 0) {
+                throw fail("bind", s.errno());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code listen(2)} with {@code SOMAXCONN}. */
+    public void listen() throws IOException {
+        listen(Constants.SOMAXCONN);
+    }
+
+    /** {@code listen(2)}: PHP's {@code socket_listen}. */
+    public void listen(int backlog) throws IOException {
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must not be negative: " + backlog);
+        }
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            if (LibC.listen(s.cs, fd, backlog) < 0) {
+                throw fail("listen", s.errno());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code accept4(fd, NULL, NULL, SOCK_CLOEXEC)} on Linux, {@code accept(2)} plus
+     * {@code FD_CLOEXEC} on Darwin: PHP's {@code socket_accept}. The new socket is blocking.
+     *
+     * @return the connection, or {@code null} in non-blocking mode when none is pending
+     */
+    public Socket accept() throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            int c;
+            do {
+                c = LINUX
+                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL, Constants.SOCK_CLOEXEC)
+                        : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
+            } while (c < 0 && s.errno() == Constants.EINTR);
+            if (c < 0) {
+                int errno = s.errno();
+                if (isWouldBlock(errno) && !blocking) {
+                    return null;
+                }
+                if (isWouldBlock(errno) && !handle.isClosed()) {
+                    throw new Errno.NativeSocketTimeoutException("accept", errno);
+                }
+                throw fail("accept", errno);
+            }
+            if (!LINUX) {
+                // Darwin's accept inherits O_NONBLOCK from the listener; our accepted sockets start blocking
+                LibC.fcntl(s.cs, c, Constants.F_SETFL, 0);
+            }
+            return adopted(c, family, type, !LINUX);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code connect(2)}: PHP's {@code socket_connect}.
+     *
+     * @return {@code true} once connected; {@code false} in non-blocking mode while the connection
+     *     is in progress ({@code EINPROGRESS}) — finish it with {@link #finishConnect()}
+     */
+    public boolean connect(SocketAddress address) throws IOException {
+        checkFamily(address);
+        Scratch s = Scratch.get();
+        int len = Addresses.encode(address, s.addr, family);
+        int fd = handle.acquire();
+        try {
+            if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                return true;
+            }
+            int errno = s.errno();
+            if (errno == Constants.EINPROGRESS || (errno == Constants.EINTR && blocking)) {
+                if (!blocking) {
+                    return false;
+                }
+                // interrupted blocking connect goes on in the kernel: wait for it like a timed one
+                awaitConnect(s, fd, -1);
+                return true;
+            }
+            if (isWouldBlock(errno) && !blocking) {
+                return false; // Unix sockets with a full backlog
+            }
+            throw fail("connect", errno);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Connects, failing with {@link java.net.SocketTimeoutException} if it takes longer than
+     * {@code timeout} (non-blocking {@code connect(2)}, {@code poll(2)}, {@code SO_ERROR}). After a
+     * timeout the socket cannot connect again; close it.
+     */
+    public void connect(SocketAddress address, Duration timeout) throws IOException {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        checkFamily(address);
+        Scratch s = Scratch.get();
+        int len = Addresses.encode(address, s.addr, family);
+        int fd = handle.acquire();
+        try {
+            boolean wasBlocking = blocking;
+            setNonBlocking(s, fd, true);
+            try {
+                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                    return;
+                }
+                int errno = s.errno();
+                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR && !isWouldBlock(errno)) {
+                    throw fail("connect", errno);
+                }
+                awaitConnect(s, fd, Math.max(1, timeout.toMillis()));
+            } finally {
+                if (wasBlocking) {
+                    setNonBlocking(s, fd, false);
+                }
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Completes a non-blocking connect: {@code true} when connected, {@code false} while it is still
+     * in progress, an exception (ECONNREFUSED, …) when it failed.
+     */
+    public boolean finishConnect() throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            int ready = pollOne(s, fd, Constants.POLLOUT, 0);
+            if (ready == 0) {
+                return false;
+            }
+            int err = soError(s, fd);
+            if (err != 0) {
+                throw fail("connect", err);
+            }
+            return true;
+        } finally {
+            handle.release();
+        }
+    }
+
+    private void awaitConnect(Scratch s, int fd, long timeoutMillis) throws IOException {
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
+        for (;;) {
+            long left = timeoutMillis < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            int ready = pollOne(s, fd, Constants.POLLOUT, (int) Math.min(left, Integer.MAX_VALUE));
+            if (handle.isClosed()) {
+                throw new SocketClosedException("connect");
+            }
+            if (ready > 0) {
+                break;
+            }
+            if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
+                throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
+            }
+        }
+        int err = soError(s, fd);
+        if (err != 0) {
+            throw fail("connect", err);
+        }
+    }
+
+    /** poll(2) on one descriptor; EINTR counts as "not ready yet". */
+    private int pollOne(Scratch s, int fd, int events, int timeoutMillis) throws IOException {
+        Pollfd.FD.set(s.pollfd, fd);
+        Pollfd.EVENTS.set(s.pollfd, events);
+        Pollfd.REVENTS.set(s.pollfd, 0);
+        int r = LibC.poll(s.cs, s.pollfd, 1, timeoutMillis);
+        if (r < 0) {
+            if (s.errno() == Constants.EINTR) {
+                return 0;
+            }
+            throw fail("poll", s.errno());
+        }
+        return r;
+    }
+
+    private int soError(Scratch s, int fd) throws IOException {
+        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
+        if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_ERROR, s.value, s.valueLen) < 0) {
+            throw fail("getsockopt(SOL_SOCKET, SO_ERROR)", s.errno());
+        }
+        return s.value.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /** {@code getsockname(2)}: PHP's {@code socket_getsockname}. */
+    public SocketAddress localAddress() throws IOException {
+        return name(false, false);
+    }
+
+    /** {@code getpeername(2)}: PHP's {@code socket_getpeername}. */
+    public SocketAddress peerAddress() throws IOException {
+        return name(true, false);
+    }
+
+    /** {@link #localAddress()} as raw {@code struct sockaddr} bytes. */
+    public SockAddr localSockAddr() throws IOException {
+        return (SockAddr) name(false, true);
+    }
+
+    /** {@link #peerAddress()} as raw {@code struct sockaddr} bytes. */
+    public SockAddr peerSockAddr() throws IOException {
+        return (SockAddr) name(true, true);
+    }
+
+    private SocketAddress name(boolean peer, boolean raw) throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+            int r = peer ? LibC.getpeername(s.cs, fd, s.addr, s.addrLen) : LibC.getsockname(s.cs, fd, s.addr, s.addrLen);
+            if (r < 0) {
+                throw fail(peer ? "getpeername" : "getsockname", s.errno());
+            }
+            int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
+            if (raw) {
+                return SockAddr.fromSegment(s.addr, len);
+            }
+            return Addresses.decode(s.addr, len, false);
+        } finally {
+            handle.release();
+        }
+    }
+
+    // ---- receiving -------------------------------------------------------------------------
+
+    /** {@code recv(fd, buf, size, 0)}. */
+    public int recv(MemorySegment buf) throws IOException {
+        return recv(buf, 0);
+    }
+
+    /**
+     * {@code recv(2)} into a native segment: PHP's {@code socket_recv}.
+     *
+     * @return bytes received, 0 at end of stream (or an empty datagram), {@link #WOULD_BLOCK}
+     */
+    public int recv(MemorySegment buf, int flags) throws IOException {
+        checkInto(buf);
+        int f = MsgFlags.check(flags);
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            long n;
+            if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
+                // cannot block: the critical downcall skips the thread-state transition
+                do {
+                    n = LibC.recvNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                } while (n < 0 && s.errno() == Constants.EINTR);
+                if (n < 0 && isWouldBlock(s.errno())) {
+                    return WOULD_BLOCK;
+                }
+            } else {
+                do {
+                    n = LibC.recv(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                } while (n < 0 && s.errno() == Constants.EINTR);
+            }
+            if (n < 0) {
+                throw failIo("recv", s.errno());
+            }
+            return (int) n;
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
+    public int recv(byte[] b, int off, int len, int flags) throws IOException {
+        checkRange(b, off, len);
+        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        int n = recv(tmp, flags);
+        if (n > 0) {
+            MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(n, len));
+        }
+        return n;
+    }
+
+    /** {@code recv(fd, b, b.length, 0)}. */
+    public int recv(byte[] b) throws IOException {
+        return recv(b, 0, b.length, 0);
+    }
+
+    /** {@code recv(2)} into the buffer's remaining space; advances its position. */
+    public int recv(ByteBuffer dst, int flags) throws IOException {
+        requireArg(dst, "buffer");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("cannot receive into a read-only buffer");
+        }
+        int n;
+        if (dst.isDirect()) {
+            n = recv(MemorySegment.ofBuffer(dst), flags);
+        } else {
+            n = recv(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), flags);
+        }
+        if (n > 0) {
+            dst.position(dst.position() + Math.min(n, dst.remaining()));
+        }
+        return n;
+    }
+
+    /** {@code recv(2)} into the buffer with no flags. */
+    public int recv(ByteBuffer dst) throws IOException {
+        return recv(dst, 0);
+    }
+
+    /**
+     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}.
+     *
+     * @return the length (or {@link #WOULD_BLOCK}) and the sender
+     */
+    public Received recvFrom(MemorySegment buf, int flags) throws IOException {
+        checkInto(buf);
+        int f = MsgFlags.check(flags);
+        if (!blocking) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            long n;
+            do {
+                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+                n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f, s.addr, s.addrLen);
+            } while (n < 0 && s.errno() == Constants.EINTR);
+            if (n < 0) {
+                if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
+                    return new Received(WOULD_BLOCK, null);
+                }
+                throw failIo("recvfrom", s.errno());
+            }
+            int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
+            return new Received((int) n, len == 0 ? null : Addresses.decode(s.addr, len, false));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code recvfrom(2)} into {@code b[off, off+len)}. */
+    public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
+        checkRange(b, off, len);
+        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        Received r = recvFrom(tmp, flags);
+        if (r.length() > 0) {
+            MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(r.length(), len));
+        }
+        return r;
+    }
+
+    /**
+     * PHP's {@code socket_read($socket, $length, PHP_BINARY_READ)}: one receive of up to
+     * {@code length} bytes.
+     *
+     * @return the bytes; empty at end of stream; {@code null} in non-blocking mode when nothing is there
+     */
+    public byte[] read(int length) throws IOException {
+        return read(length, ReadMode.BINARY);
+    }
+
+    /**
+     * PHP's {@code socket_read}: {@link ReadMode#BINARY} is one {@code recv(2)};
+     * {@link ReadMode#NORMAL} reads byte by byte and stops after {@code \n} or {@code \r}.
+     */
+    public byte[] read(int length, ReadMode mode) throws IOException {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative: " + length);
+        }
+        requireArg(mode, "mode");
+        if (mode == ReadMode.BINARY) {
+            byte[] b = new byte[length];
+            int n = recv(b, 0, length, 0);
+            if (n == WOULD_BLOCK) {
+                return null;
+            }
+            return n == length ? b : java.util.Arrays.copyOf(b, n);
+        }
+        byte[] line = new byte[length];
+        byte[] one = new byte[1];
+        int got = 0;
+        while (got < length) {
+            int n = recv(one, 0, 1, 0);
+            if (n == WOULD_BLOCK) {
+                if (got == 0) {
+                    return null;
+                }
+                break;
+            }
+            if (n == 0) {
+                break;
+            }
+            line[got++] = one[0];
+            if (one[0] == '\n' || one[0] == '\r') {
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(line, got);
+    }
+
+    /** {@code ioctl(FIONREAD)}: bytes that can be read without blocking. */
+    public int available() throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            if (LibC.ioctl(s.cs, fd, Constants.FIONREAD, s.value) < 0) {
+                throw fail("ioctl(FIONREAD)", s.errno());
+            }
+            return s.value.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code sockatmark(3)}: PHP's {@code socket_atmark}; whether the read pointer is at the out-of-band mark. */
+    public boolean atMark() throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            int r = LibC.sockatmark(s.cs, fd);
+            if (r < 0) {
+                throw fail("sockatmark", s.errno());
+            }
+            return r == 1;
+        } finally {
+            handle.release();
+        }
+    }
+
+    // ---- sending ---------------------------------------------------------------------------
+
+    /** {@code send(fd, buf, size, 0)}. */
+    public int send(MemorySegment buf) throws IOException {
+        return send(buf, 0);
+    }
+
+    /**
+     * {@code send(2)} from a native segment: PHP's {@code socket_send}. May send less than all;
+     * see {@link #sendAll(MemorySegment)}.
+     *
+     * @return bytes sent, or {@link #WOULD_BLOCK}
+     */
+    public int send(MemorySegment buf, int flags) throws IOException {
+        checkFrom(buf);
+        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            long n;
+            if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
+                do {
+                    n = LibC.sendNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                } while (n < 0 && s.errno() == Constants.EINTR);
+                if (n < 0 && isWouldBlock(s.errno())) {
+                    return WOULD_BLOCK;
+                }
+            } else {
+                do {
+                    n = LibC.send(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                } while (n < 0 && s.errno() == Constants.EINTR);
+            }
+            if (n < 0) {
+                throw failIo("send", s.errno());
+            }
+            return (int) n;
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code send(2)} from {@code b[off, off+len)}. */
+    public int send(byte[] b, int off, int len, int flags) throws IOException {
+        checkRange(b, off, len);
+        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
+        return send(tmp, flags);
+    }
+
+    /** {@code send(fd, b, b.length, 0)}. */
+    public int send(byte[] b) throws IOException {
+        return send(b, 0, b.length, 0);
+    }
+
+    /** {@code send(2)} from the buffer's remaining bytes; advances its position. */
+    public int send(ByteBuffer src, int flags) throws IOException {
+        requireArg(src, "buffer");
+        int n;
+        if (src.isDirect()) {
+            n = send(MemorySegment.ofBuffer(src), flags);
+        } else if (src.hasArray()) {
+            n = send(src.array(), src.arrayOffset() + src.position(), src.remaining(), flags);
+        } else {
+            byte[] copy = new byte[src.remaining()];
+            src.duplicate().get(copy);
+            n = send(copy, 0, copy.length, flags);
+        }
+        if (n > 0) {
+            src.position(src.position() + n);
+        }
+        return n;
+    }
+
+    /** {@code send(2)} from the buffer with no flags. */
+    public int send(ByteBuffer src) throws IOException {
+        return send(src, 0);
+    }
+
+    /** Sends every byte, looping over partial sends (blocking mode). */
+    public void sendAll(MemorySegment buf) throws IOException {
+        checkFrom(buf);
+        if (!blocking) {
+            throw new IllegalStateException("sendAll needs a blocking socket");
+        }
+        long off = 0;
+        while (off < buf.byteSize()) {
+            off += send(buf.asSlice(off), 0);
+        }
+    }
+
+    /** Sends every byte of {@code b}, looping over partial sends (blocking mode). */
+    public void sendAll(byte[] b) throws IOException {
+        requireArg(b, "array");
+        if (!blocking) {
+            throw new IllegalStateException("sendAll needs a blocking socket");
+        }
+        int off = 0;
+        while (off < b.length) {
+            off += send(b, off, b.length - off, 0);
+        }
+    }
+
+    /**
+     * PHP's {@code socket_write}: one send of {@code b}; returns how much went. Implemented with
+     * {@code send(2)} and {@code MSG_NOSIGNAL} rather than {@code write(2)}, so a reset peer is an
+     * exception, never a signal.
+     *
+     * @return bytes written, or {@link #WOULD_BLOCK}
+     */
+    public int write(byte[] b) throws IOException {
+        return send(b, 0, requireArg(b, "array").length, 0);
+    }
+
+    /** {@code sendto(2)}: PHP's {@code socket_sendto}. */
+    public int sendTo(MemorySegment buf, int flags, SocketAddress to) throws IOException {
+        checkFrom(buf);
+        checkFamily(to);
+        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
+        if (!blocking) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        Scratch s = Scratch.get();
+        int len = Addresses.encode(to, s.addr, family);
+        int fd = handle.acquire();
+        try {
+            long n;
+            do {
+                n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f, s.addr, len);
+            } while (n < 0 && s.errno() == Constants.EINTR);
+            if (n < 0) {
+                if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
+                    return WOULD_BLOCK;
+                }
+                throw failIo("sendto", s.errno());
+            }
+            return (int) n;
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code sendto(2)} from {@code b[off, off+len)}. */
+    public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
+        checkRange(b, off, len);
+        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
+        return sendTo(tmp, flags, to);
+    }
+
+    // ---- shutdown, blocking, close ---------------------------------------------------------
+
+    /** {@code shutdown(2)}: PHP's {@code socket_shutdown}. */
+    public void shutdown(How how) throws IOException {
+        requireArg(how, "how");
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            if (LibC.shutdown(s.cs, fd, how.value) < 0) {
+                throw fail("shutdown", s.errno());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code fcntl(F_SETFL, O_NONBLOCK)} on or off: PHP's {@code socket_set_block} /
+     * {@code socket_set_nonblock}.
+     */
+    public void setBlocking(boolean on) throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            setNonBlocking(s, fd, !on);
+            blocking = on;
+        } finally {
+            handle.release();
+        }
+    }
+
+    private void setNonBlocking(Scratch s, int fd, boolean nonBlocking) throws IOException {
+        int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
+        if (flags < 0) {
+            throw fail("fcntl(F_GETFL)", s.errno());
+        }
+        int next = nonBlocking ? flags | Constants.O_NONBLOCK : flags & ~Constants.O_NONBLOCK;
+        if (next != flags && LibC.fcntl(s.cs, fd, Constants.F_SETFL, next) < 0) {
+            throw fail("fcntl(F_SETFL)", s.errno());
+        }
+    }
+
+    /**
+     * Closes: PHP's {@code socket_close}. Idempotent and thread-safe; calls blocked in other threads
+     * are woken and fail with {@link SocketClosedException}.
+     */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /**
+     * Gives the descriptor up without closing it (PHP's {@code socket_export_stream} in spirit):
+     * the caller owns it from now on, e.g. to hand to another library or process.
+     *
+     * @throws IllegalStateException if closed or if calls are in flight
+     */
+    public int detach() {
+        int fd = handle.detach();
+        cleanable.clean(); // the handle is detached: the cleaner's close is a no-op now
+        return fd;
+    }
+
+    // ---- options ---------------------------------------------------------------------------
+
+    /**
+     * {@code setsockopt(2)} for a {@link StandardSocketOptions} or {@link NativeOptions} option:
+     * PHP's {@code socket_set_option}.
+     *
+     * @throws IllegalArgumentException for an option this library does not know, or a bad value
+     * @throws UnsupportedOperationException for an option the platform lacks, or a read-only one
+     */
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        NativeOption<T> o = resolve(option);
+        if (!o.writable()) {
+            throw new UnsupportedOperationException(o.name() + " is read-only");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException(o.name() + " value is null");
+        }
+        if (!o.type().isInstance(value)) {
+            throw new IllegalArgumentException(o.name() + " takes " + o.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
+        }
+        Scratch s = Scratch.get();
+        int len = o.codec().encode(value, s.value);
+        int fd = handle.acquire();
+        try {
+            if (LibC.setsockopt(s.cs, fd, o.level(), o.optname(), s.value, len) < 0) {
+                throw fail("setsockopt(" + o.name() + ")", s.errno());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code getsockopt(2)}: PHP's {@code socket_get_option}. */
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        NativeOption<T> o = resolve(option);
+        if (!o.readable()) {
+            throw new UnsupportedOperationException(o.name() + " is write-only");
+        }
+        Scratch s = Scratch.get();
+        s.value.asSlice(0, o.codec().size()).fill((byte) 0);
+        s.valueLen.set(ValueLayout.JAVA_INT, 0, o.codec().size());
+        int fd = handle.acquire();
+        try {
+            if (LibC.getsockopt(s.cs, fd, o.level(), o.optname(), s.value, s.valueLen) < 0) {
+                throw fail("getsockopt(" + o.name() + ")", s.errno());
+            }
+            return o.codec().decode(s.value, s.valueLen.get(ValueLayout.JAVA_INT, 0));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Whether {@link #setOption}/{@link #getOption} accept {@code option} on this platform and socket. */
+    public boolean supportsOption(SocketOption<?> option) {
+        try {
+            resolve(option);
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** {@code getsockopt(fd, level, name, &int, 4)} for any integer option. */
+    public int getIntOption(int level, int name) throws IOException {
+        Scratch s = Scratch.get();
+        s.value.set(ValueLayout.JAVA_INT, 0, 0);
+        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
+        int fd = handle.acquire();
+        try {
+            if (LibC.getsockopt(s.cs, fd, level, name, s.value, s.valueLen) < 0) {
+                throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
+            }
+            return s.value.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
+    public void setIntOption(int level, int name, int value) throws IOException {
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            if (setIntRaw(s, fd, level, name, value) < 0) {
+                throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * {@code getsockopt(2)} into a caller's native segment, for any option.
+     *
+     * @return the length the kernel wrote
+     */
+    public int getOption(int level, int name, MemorySegment value) throws IOException {
+        checkInto(value);
+        if (value.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("option buffer too large");
+        }
+        Scratch s = Scratch.get();
+        s.valueLen.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
+        int fd = handle.acquire();
+        try {
+            if (LibC.getsockopt(s.cs, fd, level, name, value, s.valueLen) < 0) {
+                throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
+            }
+            return s.valueLen.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** {@code setsockopt(2)} from a caller's native segment (all of it), for any option. */
+    public void setOption(int level, int name, MemorySegment value) throws IOException {
+        checkFrom(value);
+        if (value.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("option value too large");
+        }
+        Scratch s = Scratch.get();
+        int fd = handle.acquire();
+        try {
+            if (LibC.setsockopt(s.cs, fd, level, name, value, (int) value.byteSize()) < 0) {
+                throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> NativeOption<T> resolve(SocketOption<T> option) {
+        if (option == null) {
+            throw new IllegalArgumentException("option is null");
+        }
+        NativeOption<?> o;
+        if (option instanceof NativeOption<?> n) {
+            o = n;
+        } else {
+            boolean v6 = family == Constants.AF_INET6;
+            if (option == StandardSocketOptions.SO_BROADCAST) o = NativeOptions.SO_BROADCAST;
+            else if (option == StandardSocketOptions.SO_KEEPALIVE) o = NativeOptions.SO_KEEPALIVE;
+            else if (option == StandardSocketOptions.SO_SNDBUF) o = NativeOptions.SO_SNDBUF;
+            else if (option == StandardSocketOptions.SO_RCVBUF) o = NativeOptions.SO_RCVBUF;
+            else if (option == StandardSocketOptions.SO_REUSEADDR) o = NativeOptions.SO_REUSEADDR;
+            else if (option == StandardSocketOptions.SO_REUSEPORT) o = NativeOptions.SO_REUSEPORT;
+            else if (option == StandardSocketOptions.SO_LINGER) o = NativeOptions.SO_LINGER;
+            else if (option == StandardSocketOptions.TCP_NODELAY) o = NativeOptions.TCP_NODELAY;
+            else if (option == StandardSocketOptions.IP_TOS) o = v6 ? NativeOptions.IPV6_TCLASS : NativeOptions.IP_TOS;
+            else if (option == StandardSocketOptions.IP_MULTICAST_TTL) o = v6 ? NativeOptions.IPV6_MULTICAST_HOPS : NativeOptions.IP_MULTICAST_TTL;
+            else if (option == StandardSocketOptions.IP_MULTICAST_LOOP) o = v6 ? NativeOptions.IPV6_MULTICAST_LOOP : NativeOptions.IP_MULTICAST_LOOP;
+            else {
+                throw new IllegalArgumentException("unknown socket option " + option.name()
+                        + "; use NativeOptions or the raw level/name forms");
+            }
+        }
+        if (!o.isSupported()) {
+            throw OptionCodec.unsupported(o);
+        }
+        return (NativeOption<T>) o;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    /** Runs a raw call on this socket's descriptor, holding it open for the call's duration. */
+    int acquire() {
+        return handle.acquire();
+    }
+
+    void release() {
+        handle.release();
+    }
+
+    boolean blockingMode() {
+        return blocking;
+    }
+
+    static boolean isWouldBlock(int errno) {
+        return errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK;
+    }
+
+    /** The exception for a failed call: closed-by-another-thread wins over the errno it produced. */
+    IOException fail(String operation, int errno) {
+        if (handle.isClosed()) {
+            return new SocketClosedException(operation);
+        }
+        lastError = errno;
+        return Errno.exception(operation, errno);
+    }
+
+    /** {@link #fail} for data transfer: EAGAIN in blocking mode is a timeout (SO_RCVTIMEO/SO_SNDTIMEO). */
+    IOException failIo(String operation, int errno) {
+        if (isWouldBlock(errno) && !handle.isClosed()) {
+            lastError = errno;
+            return new Errno.NativeSocketTimeoutException(operation, errno);
+        }
+        return fail(operation, errno);
+    }
+
+    private void checkFamily(SocketAddress address) {
+        int f = Addresses.familyOf(address);
+        if (f != family && !(family == Constants.AF_INET6 && f == Constants.AF_INET)) {
+            throw new IllegalArgumentException("address " + address + " (family " + f + ") does not fit a socket of family " + family);
+        }
+    }
+
+    static <T> T requireArg(T v, String what) {
+        if (v == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        return v;
+    }
+
+    static void checkRange(byte[] b, int off, int len) {
+        requireArg(b, "array");
+        if (off < 0 || len < 0 || off > b.length - len) {
+            throw new IllegalArgumentException("range [" + off + ", " + off + "+" + len + ") outside array of length " + b.length);
+        }
+    }
+
+    /** A segment the kernel may write into: native, writable, alive. */
+    static void checkInto(MemorySegment seg) {
+        checkFrom(seg);
+        if (seg.isReadOnly()) {
+            throw new IllegalArgumentException("cannot receive into a read-only segment");
+        }
+    }
+
+    /** A segment the kernel may read: native and alive. */
+    static void checkFrom(MemorySegment seg) {
+        requireArg(seg, "segment");
+        if (!seg.isNative()) {
+            throw new IllegalArgumentException("heap segment: pass a native segment (Arena.allocate) or use the byte[] overload");
+        }
+        if (!seg.scope().isAlive()) {
+            throw new IllegalStateException("segment's arena is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Socket[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + ", family=" + family + ", type=" + type + "]";
+    }
+}
