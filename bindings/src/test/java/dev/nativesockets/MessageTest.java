@@ -261,6 +261,38 @@ class MessageTest {
     }
 
     @Test
+    void closeFromAnotherThreadWakesABlockedRecvMsg() throws Exception {
+        for (Domain d : new Domain[] {Domain.INET, Domain.INET6}) {
+            Socket s = udp(d, new InetSocketAddress(d == Domain.INET ? InetAddress.getLoopbackAddress()
+                    : InetAddress.getByName("::1"), 0));
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    s.recvMsg(Message.allocate(16, 64));
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            Thread.sleep(200);
+            s.close();
+            Throwable e = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(e instanceof SocketClosedException, "got " + e);
+            t.join();
+        }
+    }
+
+    @Test
+    void heapByteBuffersWithoutAnArrayStillGather() throws Exception {
+        try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            ByteBuffer ro = ByteBuffer.wrap("read-only".getBytes(US_ASCII)).asReadOnlyBuffer();
+            assertEquals(10, p.first().writev(ro, ByteBuffer.wrap("!".getBytes(US_ASCII))));
+            assertEquals(0, ro.remaining());
+            assertEquals("read-only!", new String(p.second().read(32), US_ASCII));
+        }
+    }
+
+    @Test
     void cmsgArithmeticMatchesTheHeaders() {
         assertEquals(Constants.CMSG_LEN_0, ControlMessage.length(0));
         assertEquals(Constants.CMSG_SPACE_1, ControlMessage.space(1));
