@@ -190,6 +190,11 @@ class MessageTest {
             Message ro = Message.of(arena.allocate(4).asReadOnly());
             assertThrows(IllegalArgumentException.class, () -> s.recvMsg(ro));
             assertThrows(IllegalArgumentException.class, () -> new Message().controlBuffer(arena.allocate(8).asReadOnly()));
+            // a control buffer whose arena closed after it was set
+            Arena ctl = Arena.ofConfined();
+            Message deadControl = Message.allocate(4, 0).controlBuffer(ctl.allocate(64));
+            ctl.close();
+            assertThrows(IllegalStateException.class, () -> s.recvMsg(deadControl));
             // an address of another family
             Message unix = Message.of(arena.allocate(1)).address(UnixDomainSocketAddress.of("/tmp/x"));
             assertThrows(IllegalArgumentException.class, () -> s.sendMsg(unix));
