@@ -75,6 +75,18 @@ final class DemoProcess implements AutoCloseable {
         return new DemoProcess(List.of(command));
     }
 
+    /**
+     * Skips the calling test, saying why on stderr too (CI logs show it), unless {@code program}
+     * is installed.
+     */
+    static void require(String program, String why) {
+        boolean there = available(program);
+        if (!there) {
+            System.err.println("SKIPPED: " + program + " is not installed: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(there, program + " is not installed: " + why);
+    }
+
     /** Whether {@code program} runs here (found on the PATH). */
     static boolean available(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {

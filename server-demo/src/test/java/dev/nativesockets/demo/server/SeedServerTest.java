@@ -90,7 +90,7 @@ class SeedServerTest {
 
     @Test
     void pythonClient() throws Exception {
-        assumeTrue(DemoProcess.available("python3"), "python3 is not installed: skipping the Python peer");
+        DemoProcess.require("python3", "skipping the Python peer");
         try (DemoProcess server = DemoProcess.server("--port", "0", "--count", "1")) {
             int port = server.awaitListening(START);
             String script = """
@@ -117,7 +117,7 @@ class SeedServerTest {
 
     @Test
     void netcatClient() throws Exception {
-        assumeTrue(DemoProcess.available("nc"), "nc is not installed: skipping the netcat peer");
+        DemoProcess.require("nc", "skipping the netcat peer");
         try (DemoProcess help = DemoProcess.start("nc", "-h")) {
             help.exitCode(EXIT);
             assumeTrue((help.stdout() + help.stderr()).contains("-N"), "this nc has no -N (shutdown on stdin EOF): skipping");

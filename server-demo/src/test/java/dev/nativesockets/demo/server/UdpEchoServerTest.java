@@ -2,7 +2,6 @@ package dev.nativesockets.demo.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class UdpEchoServerTest {
     @Test
     void pythonClient() throws Exception {
-        assumeTrue(DemoProcess.available("python3"), "python3 is not installed: skipping the Python peer");
+        DemoProcess.require("python3", "skipping the Python peer");
         try (DemoProcess server = DemoProcess.server("udp-echo", "--port", "0", "--count", "3")) {
             int port = server.awaitListening(Duration.ofSeconds(30));
             String script = """
