@@ -18,7 +18,10 @@ public final class ClientDemo {
                    java -jar client-demo.jar echo-load [--host 127.0.0.1] [--port 1935] [--clients 10] [--bytes 1048576]
                      concurrent clients of an echo server; every echoed byte is checked; prints throughput
                    java -jar client-demo.jar udp [--host 127.0.0.1] [--port 1935] [--message hello] [--count 3] [--timeout-ms 2000]
-                     UDP client of an echo server: send, wait for the echo, check it, print the round trip""";
+                     UDP client of an echo server: send, wait for the echo, check it, print the round trip
+                   java -jar client-demo.jar fd-worker [--path <tmp>/nativesockets-fd-pass.sock]
+                     receive TCP connections as open descriptors (SCM_RIGHTS) from `server-demo.jar fd-pass`
+                     and serve each as the seed server does""";
 
     public static void main(String[] argv) {
         System.exit(run(argv));
@@ -40,6 +43,7 @@ public final class ClientDemo {
                 case "seed" -> SeedClient.run(new Args(args, Set.of("host", "port", "message")));
                 case "echo-load" -> EchoLoad.run(new Args(args, Set.of("host", "port", "clients", "bytes")));
                 case "udp" -> UdpClient.run(new Args(args, Set.of("host", "port", "message", "count", "timeout-ms")));
+                case "fd-worker" -> FdWorker.run(new Args(args, Set.of("path")));
                 default -> throw new Args.UsageException("unknown command: " + command);
             };
         } catch (Args.UsageException e) {

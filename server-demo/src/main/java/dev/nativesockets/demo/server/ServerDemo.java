@@ -18,6 +18,9 @@ public final class ServerDemo {
                      multi-client TCP echo server on select(2), one thread, non-blocking sockets
                    java -jar server-demo.jar udp-echo [--host 127.0.0.1] [--port 1935] [--count 0]
                      UDP echo server; --count N stops after N datagrams (0: never)
+                   java -jar server-demo.jar fd-pass [--path <tmp>/nativesockets-fd-pass.sock] [--host 127.0.0.1] [--port 1935] [--count 1]
+                     accept TCP connections and pass each, as an open descriptor (SCM_RIGHTS over the
+                     Unix socket --path), to the worker process `java -jar client-demo.jar fd-worker`
             --port 0 picks a free port; every server prints the address it listens on to stderr.""";
 
     public static void main(String[] argv) {
@@ -40,6 +43,7 @@ public final class ServerDemo {
                 case "seed" -> SeedServer.run(new Args(args, Set.of("host", "port", "count")));
                 case "echo" -> EchoServer.run(new Args(args, Set.of("host", "port")));
                 case "udp-echo" -> UdpEchoServer.run(new Args(args, Set.of("host", "port", "count")));
+                case "fd-pass" -> FdPassServer.run(new Args(args, Set.of("path", "host", "port", "count")));
                 default -> throw new Args.UsageException("unknown command: " + command);
             };
         } catch (Args.UsageException e) {
