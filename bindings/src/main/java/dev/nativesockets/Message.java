@@ -207,13 +207,16 @@ public final class Message {
     /** Control messages to send (replaces any set before); none by default. */
     public Message control(ControlMessage... messages) {
         Socket.requireArg(messages, "control messages");
-        return control(List.of(messages));
+        return control(java.util.Arrays.asList(messages));
     }
 
     /** Control messages to send (replaces any set before). */
     public Message control(List<ControlMessage> messages) {
         Socket.requireArg(messages, "control messages");
-        List<ControlMessage> copy = List.copyOf(messages); // rejects null elements
+        for (ControlMessage m : messages) {
+            Socket.requireArg(m, "control message");
+        }
+        List<ControlMessage> copy = List.copyOf(messages);
         ControlMessages.totalSpace(copy); // checks sizes now; values are checked again at send
         this.control = copy;
         return this;
@@ -262,8 +265,9 @@ public final class Message {
     }
 
     /**
-     * The control messages the last receive brought, decoded (once) from the control buffer.
-     * {@code SCM_RIGHTS} entries are the owned {@link ControlMessage.Rights} objects.
+     * The control messages the last receive brought, decoded (once) from the control buffer —
+     * so call it before that buffer is used for another receive. {@code SCM_RIGHTS} entries are
+     * the owned {@link ControlMessage.Rights} objects, taken when the receive returned.
      */
     public List<ControlMessage> received() {
         if (received == null) {
