@@ -56,6 +56,7 @@ public final class Socket implements AutoCloseable {
     public static final int WOULD_BLOCK = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final SocketAddress UNNAMED = java.net.UnixDomainSocketAddress.of("");
     private static final boolean LINUX = Platform.current().isLinux();
     private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
     private static final int MAX_IO = Integer.MAX_VALUE;
@@ -622,9 +623,12 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}.
+     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}. In non-blocking mode the call does not
+     * wait ({@code MSG_DONTWAIT} is added).
      *
-     * @return the length (or {@link #WOULD_BLOCK}) and the sender
+     * @return the length (or {@link #WOULD_BLOCK}) and the sender: an {@link java.net.InetSocketAddress},
+     *     a {@link java.net.UnixDomainSocketAddress} ({@code ""} for an unnamed Unix sender), a
+     *     {@link SockAddr} for abstract names; {@code null} where the kernel reports none (streams)
      */
     public Received recvFrom(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
@@ -648,7 +652,14 @@ public final class Socket implements AutoCloseable {
             }
             int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
             checkNotClosedDuring("recvfrom");
-            return new Received((int) n, len == 0 ? null : Addresses.decode(s.addr, len, false));
+            SocketAddress source;
+            if (len > 0) {
+                source = Addresses.decode(s.addr, len, false);
+            } else {
+                // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
+                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? UNNAMED : null;
+            }
+            return new Received((int) n, source);
         } finally {
             handle.release();
         }
