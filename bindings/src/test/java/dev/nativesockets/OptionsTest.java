@@ -458,6 +458,7 @@ class OptionsTest {
         try (Net.Conn c = Net.tcp(Domain.INET)) {
             TcpInfo listening = c.listener().getOption(NativeOptions.TCP_INFO);
             assertEquals(TcpInfo.LISTEN, listening.state());
+            c.client().setOption(NativeOptions.TCP_NODELAY, true); // no Nagle/delayed-ACK stalls
             for (int i = 0; i < 20; i++) {
                 c.client().sendAll(new byte[1000]);
                 Net.readN(c.server(), 1000);
