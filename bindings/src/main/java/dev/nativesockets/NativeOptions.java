@@ -1,6 +1,7 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Platform;
+import java.net.NetworkInterface;
 import java.time.Duration;
 
 /**
@@ -48,9 +49,13 @@ public final class NativeOptions {
     public static final NativeOption<Integer> SO_RCVLOWAT = rw("SO_RCVLOWAT", Integer.class, "SOL_SOCKET", "SO_RCVLOWAT", OptionCodec.NON_NEGATIVE_INT);
     /** {@code SO_LINGER} in seconds, negative for off ({@code SO_LINGER_SEC} on Darwin, whose SO_LINGER counts ticks). */
     public static final NativeOption<Integer> SO_LINGER = rw("SO_LINGER", Integer.class, "SOL_SOCKET", LINUX ? "SO_LINGER" : "SO_LINGER_SEC", OptionCodec.LINGER);
-    /** {@code SO_RCVTIMEO}: a blocking receive fails with a timeout after this long; zero waits forever. */
+    /**
+     * {@code SO_RCVTIMEO} ({@code struct timeval}): a blocking receive (and on Linux accept) fails
+     * with {@link java.net.SocketTimeoutException} after this long; zero waits forever. The kernel
+     * keeps it in clock ticks, so it reads back rounded up to one (a few milliseconds at most).
+     */
     public static final NativeOption<Duration> SO_RCVTIMEO = rw("SO_RCVTIMEO", Duration.class, "SOL_SOCKET", "SO_RCVTIMEO", OptionCodec.TIMEVAL);
-    /** {@code SO_SNDTIMEO}. */
+    /** {@code SO_SNDTIMEO} ({@code struct timeval}): the same for a blocking send (and on Linux a Unix connect). */
     public static final NativeOption<Duration> SO_SNDTIMEO = rw("SO_SNDTIMEO", Duration.class, "SOL_SOCKET", "SO_SNDTIMEO", OptionCodec.TIMEVAL);
     /** {@code SO_TYPE} (read-only): the {@code SOCK_*} value. */
     public static final NativeOption<Integer> SO_TYPE = ro("SO_TYPE", Integer.class, "SOL_SOCKET", "SO_TYPE", OptionCodec.INT);
@@ -108,6 +113,12 @@ public final class NativeOptions {
     public static final NativeOption<Integer> IP_MULTICAST_TTL = rw("IP_MULTICAST_TTL", Integer.class, "IPPROTO_IP", "IP_MULTICAST_TTL", OptionCodec.NON_NEGATIVE_INT);
     /** {@code IP_MULTICAST_LOOP}. */
     public static final NativeOption<Boolean> IP_MULTICAST_LOOP = rw("IP_MULTICAST_LOOP", Boolean.class, "IPPROTO_IP", "IP_MULTICAST_LOOP", OptionCodec.BOOL);
+    /**
+     * {@code IP_MULTICAST_IF}: the interface IPv4 multicast leaves by ({@code struct ip_mreqn} with
+     * its index); reads back {@code null} until set. {@link java.net.StandardSocketOptions#IP_MULTICAST_IF}
+     * maps here on IPv4 sockets.
+     */
+    public static final NativeOption<NetworkInterface> IP_MULTICAST_IF = rw("IP_MULTICAST_IF", NetworkInterface.class, "IPPROTO_IP", "IP_MULTICAST_IF", OptionCodec.MULTICAST_IF_V4);
     /** {@code IP_ADD_MEMBERSHIP} (write-only). */
     public static final NativeOption<Membership> IP_ADD_MEMBERSHIP = wo("IP_ADD_MEMBERSHIP", Membership.class, "IPPROTO_IP", "IP_ADD_MEMBERSHIP", OptionCodec.MEMBERSHIP_V4);
     /** {@code IP_DROP_MEMBERSHIP} (write-only). */
@@ -132,6 +143,11 @@ public final class NativeOptions {
     public static final NativeOption<Integer> IPV6_MULTICAST_HOPS = rw("IPV6_MULTICAST_HOPS", Integer.class, "IPPROTO_IPV6", "IPV6_MULTICAST_HOPS", OptionCodec.INT);
     /** {@code IPV6_MULTICAST_LOOP}. */
     public static final NativeOption<Boolean> IPV6_MULTICAST_LOOP = rw("IPV6_MULTICAST_LOOP", Boolean.class, "IPPROTO_IPV6", "IPV6_MULTICAST_LOOP", OptionCodec.BOOL);
+    /**
+     * {@code IPV6_MULTICAST_IF}: the interface (by index) IPv6 multicast leaves by; {@code null}
+     * until set. {@link java.net.StandardSocketOptions#IP_MULTICAST_IF} maps here on IPv6 sockets.
+     */
+    public static final NativeOption<NetworkInterface> IPV6_MULTICAST_IF = rw("IPV6_MULTICAST_IF", NetworkInterface.class, "IPPROTO_IPV6", "IPV6_MULTICAST_IF", OptionCodec.MULTICAST_IF_V6);
     /** {@code IPV6_JOIN_GROUP} (write-only). */
     public static final NativeOption<Membership> IPV6_JOIN_GROUP = wo("IPV6_JOIN_GROUP", Membership.class, "IPPROTO_IPV6", "IPV6_JOIN_GROUP", OptionCodec.MEMBERSHIP_V6);
     /** {@code IPV6_LEAVE_GROUP} (write-only). */

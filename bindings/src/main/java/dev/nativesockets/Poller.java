@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * A set of sockets waited on with {@code poll(2)}: no {@code FD_SETSIZE} limit, one
- * {@code struct pollfd} per socket kept in native memory between calls.
+ * {@code struct pollfd} per socket kept in native memory between calls. Only {@link #poll} makes a
+ * system call; registering, changing and reading events are plain memory operations.
  *
  * <p>Not thread-safe: one thread registers and polls. Closing a registered socket from another
  * thread wakes a {@link #poll} in progress, which then fails with {@link SocketClosedException}.
@@ -37,6 +38,7 @@ public final class Poller {
     private final List<Socket> sockets = new ArrayList<>();
     private MemorySegment fds;
 
+    /** An empty set; native memory for the {@code struct pollfd} array grows as sockets are added. */
     public Poller() {
         fds = arena.allocate(Pollfd.SIZE * 16, 8);
     }
@@ -80,6 +82,7 @@ public final class Poller {
         sockets.remove(last);
     }
 
+    /** How many sockets are registered. */
     public int size() {
         return sockets.size();
     }
@@ -106,7 +109,12 @@ public final class Poller {
      * {@code poll(2)}: waits until a registered socket is ready or {@code timeout} passes
      * ({@code null} waits forever).
      *
-     * @return how many sockets have events; 0 on timeout or when interrupted by a signal
+     * <p>A signal ({@code EINTR}) does not end the wait early: {@code poll(2)} is called again
+     * with the time that is left.
+     *
+     * @return how many sockets have events; 0 on timeout
+     * @throws SocketClosedException if a registered socket was closed by another thread meanwhile
+     * @throws IllegalStateException if a registered socket was already closed
      */
     public int poll(Duration timeout) throws IOException {
         if (timeout != null && timeout.isNegative()) {
@@ -120,16 +128,24 @@ public final class Poller {
                 socket.acquire();
                 held++;
             }
-            int n = LibC.poll(s.cs, fds, sockets.size(), millis);
-            for (Socket socket : sockets) {
-                if (socket.isClosed()) {
-                    throw new SocketClosedException("poll");
+            long deadline = System.nanoTime() + millis * 1_000_000L;
+            int n;
+            for (;;) {
+                n = LibC.poll(s.cs, fds, sockets.size(), millis);
+                for (Socket socket : sockets) {
+                    if (socket.isClosed()) {
+                        throw new SocketClosedException("poll");
+                    }
+                }
+                if (n >= 0 || s.errno() != Constants.EINTR) {
+                    break;
+                }
+                // a signal: wait out the rest of the time
+                if (millis > 0) {
+                    millis = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
                 }
             }
             if (n < 0) {
-                if (s.errno() == Constants.EINTR) {
-                    return 0;
-                }
                 throw Errno.exception("poll", s.errno());
             }
             return n;

@@ -56,6 +56,7 @@ public final class Socket implements AutoCloseable {
     public static final int WOULD_BLOCK = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final SocketAddress UNNAMED = java.net.UnixDomainSocketAddress.of("");
     private static final boolean LINUX = Platform.current().isLinux();
     private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
     private static final int MAX_IO = Integer.MAX_VALUE;
@@ -110,8 +111,14 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * A listening stream socket on {@code address}: PHP's {@code socket_create_listen}. Sets
-     * {@code SO_REUSEADDR} for IP addresses (as PHP does), binds and listens.
+     * A listening stream socket on {@code address}: PHP's {@code socket_create_listen}.
+     * {@code socket(2)}, {@code setsockopt(SO_REUSEADDR)} for IP addresses (as PHP does),
+     * {@code bind(2)} and {@code listen(2)}; if a step fails the socket is closed again.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (port 0 picks a free one),
+     *     {@link java.net.UnixDomainSocketAddress} or {@link SockAddr}
+     * @param backlog the {@code listen(2)} backlog
+     * @throws java.net.BindException if the address is in use ({@code EADDRINUSE}) or not local
      */
     public static Socket listen(SocketAddress address, int backlog) throws IOException {
         Domain domain = Domain.of(Addresses.familyOf(address));
@@ -135,7 +142,12 @@ public final class Socket implements AutoCloseable {
     /**
      * Takes ownership of a descriptor obtained elsewhere — inherited, received with
      * {@code SCM_RIGHTS}, or {@link #detach() detached} from another socket. PHP's
-     * {@code socket_import_stream}. Checks that it is an open socket ({@code getsockopt(SO_TYPE)}).
+     * {@code socket_import_stream}. Checks that it is an open socket ({@code getsockopt(SO_TYPE)}),
+     * learns its family ({@code getsockname(2)}) and blocking mode ({@code fcntl(F_GETFL)}). From
+     * now on the returned socket closes it. A descriptor that is refused is left open.
+     *
+     * @throws IOException {@code ENOTSOCK} for a descriptor that is not a socket, {@code EBADF} for
+     *     one that is not open
      */
     public static Socket adopt(int fd) throws IOException {
         if (fd < 0) {
@@ -152,6 +164,9 @@ public final class Socket implements AutoCloseable {
             throw Errno.exception("getsockname", s.errno());
         }
         int family = Addresses.family(s.addr);
+        if (!LINUX && setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
+            throw Errno.exception("setsockopt(SO_NOSIGPIPE)", s.errno()); // Darwin: no MSG_NOSIGNAL
+        }
         Socket socket = new Socket(fd, family, type);
         int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
         if (flags >= 0 && (flags & Constants.O_NONBLOCK) != 0) {
@@ -181,7 +196,10 @@ public final class Socket implements AutoCloseable {
 
     // ---- identity --------------------------------------------------------------------------
 
-    /** The descriptor number. Valid only while the socket is open; never close it yourself. */
+    /**
+     * The descriptor number (no system call). Valid only while the socket is open; never close it
+     * yourself — {@link #detach()} it to take it over.
+     */
     public int fd() {
         if (handle.isClosed()) {
             throw new IllegalStateException("socket is closed");
@@ -189,42 +207,55 @@ public final class Socket implements AutoCloseable {
         return handle.fd();
     }
 
-    /** The domain, or {@code null} for a family this library has no {@link Domain} for. */
+    /** The domain, or {@code null} for a family this library has no {@link Domain} for. No system call. */
     public Domain domain() {
         return Domain.of(family);
     }
 
-    /** The {@code AF_*} value the socket was created with. */
+    /** The {@code AF_*} value the socket was created with. No system call. */
     public int family() {
         return family;
     }
 
-    /** The type, or {@code null} for one this library has no {@link Type} for. */
+    /** The type, or {@code null} for one this library has no {@link Type} for. No system call. */
     public Type type() {
         return Type.of(type);
     }
 
+    /** Whether {@link #close()} or {@link #detach()} was called (by any thread). No system call. */
     public boolean isClosed() {
         return handle.isClosed();
     }
 
+    /** Whether the socket is in blocking mode, as last set through {@link #setBlocking}. No system call. */
     public boolean isBlocking() {
         return blocking;
     }
 
-    /** The errno of the last failed call on this socket, 0 if none: PHP's {@code socket_last_error($socket)}. */
+    /**
+     * The errno of the last failed call on this socket, 0 if none: PHP's
+     * {@code socket_last_error($socket)}. As in PHP, a non-blocking call that would have blocked
+     * counts ({@code EAGAIN}, {@code EINPROGRESS}), and a later success does not reset it. No
+     * system call.
+     */
     public int lastError() {
         return lastError;
     }
 
-    /** Forgets {@link #lastError()}: PHP's {@code socket_clear_error($socket)}. */
+    /** Forgets {@link #lastError()}: PHP's {@code socket_clear_error($socket)}. No system call. */
     public void clearError() {
         lastError = 0;
     }
 
     // ---- naming and connecting -------------------------------------------------------------
 
-    /** {@code bind(2)}: PHP's {@code socket_bind}. */
+    /**
+     * {@code bind(2)}: PHP's {@code socket_bind}. An IPv4 address on an IPv6 socket is bound as
+     * {@code ::ffff:a.b.c.d}; the empty Unix path autobinds (Linux).
+     *
+     * @throws java.net.BindException {@code EADDRINUSE} or {@code EADDRNOTAVAIL}
+     * @throws IllegalArgumentException for an address of another family or one that does not fit
+     */
     public void bind(SocketAddress address) throws IOException {
         checkFamily(address);
         Scratch s = Scratch.get();
@@ -239,7 +270,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** {@code listen(2)} with {@code SOMAXCONN}. */
+    /** {@code listen(2)} with the platform's {@code SOMAXCONN} backlog. */
     public void listen() throws IOException {
         listen(Constants.SOMAXCONN);
     }
@@ -265,42 +296,68 @@ public final class Socket implements AutoCloseable {
      * {@code FD_CLOEXEC} on Darwin: PHP's {@code socket_accept}. The new socket is blocking.
      *
      * @return the connection, or {@code null} in non-blocking mode when none is pending
+     *     ({@link #lastError()} is then {@code EAGAIN})
+     * @throws java.net.SocketTimeoutException when an {@code SO_RCVTIMEO} set on the listener runs out
+     * @throws SocketClosedException when another thread closes the listener during the call
      */
     public Socket accept() throws IOException {
+        return accept(false);
+    }
+
+    /**
+     * {@code accept4(2)} with {@code SOCK_CLOEXEC}, plus {@code SOCK_NONBLOCK} if {@code nonBlocking}
+     * (Linux); on Darwin {@code accept(2)} then {@code fcntl(2)} for {@code FD_CLOEXEC} and
+     * {@code O_NONBLOCK}. An accepted socket that starts non-blocking saves the
+     * {@link #setBlocking(boolean)} call event loops would make next.
+     *
+     * @param nonBlocking whether the accepted socket starts in non-blocking mode
+     * @return the connection, or {@code null} in non-blocking mode when none is pending
+     */
+    public Socket accept(boolean nonBlocking) throws IOException {
         Scratch s = Scratch.get();
         int fd = handle.acquire();
         try {
             int c;
             do {
                 c = LINUX
-                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL, Constants.SOCK_CLOEXEC)
+                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
+                                Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
                         : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
             } while (c < 0 && s.errno() == Constants.EINTR);
             if (c < 0) {
                 int errno = s.errno();
                 if (isWouldBlock(errno) && !blocking) {
+                    wouldBlock(errno);
                     return null;
                 }
-                if (isWouldBlock(errno) && !handle.isClosed()) {
-                    throw new Errno.NativeSocketTimeoutException("accept", errno);
-                }
-                throw fail("accept", errno);
+                throw failIo("accept", errno);
+            }
+            if (handle.isClosed()) {
+                LibC.close(s.cs, c);
+                throw new SocketClosedException("accept");
             }
             if (!LINUX) {
-                // Darwin's accept inherits O_NONBLOCK from the listener; our accepted sockets start blocking
-                LibC.fcntl(s.cs, c, Constants.F_SETFL, 0);
+                // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
+                LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
             }
-            return adopted(c, family, type, !LINUX);
+            Socket accepted = adopted(c, family, type, !LINUX);
+            accepted.blocking = !nonBlocking;
+            return accepted;
         } finally {
             handle.release();
         }
     }
 
     /**
-     * {@code connect(2)}: PHP's {@code socket_connect}.
+     * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
+     * destination and the only source datagrams are accepted from.
      *
      * @return {@code true} once connected; {@code false} in non-blocking mode while the connection
-     *     is in progress ({@code EINPROGRESS}) — finish it with {@link #finishConnect()}
+     *     is in progress ({@code EINPROGRESS}; {@link #lastError()} says so) — finish it with
+     *     {@link #finishConnect()}. On a Unix stream socket {@code false} ({@code EAGAIN}) means the
+     *     listener's backlog is full and nothing is in progress: call {@code connect} again later.
+     * @throws java.net.ConnectException {@code ECONNREFUSED}
+     * @throws SocketClosedException when another thread closes the socket during the call
      */
     public boolean connect(SocketAddress address) throws IOException {
         checkFamily(address);
@@ -309,11 +366,13 @@ public final class Socket implements AutoCloseable {
         int fd = handle.acquire();
         try {
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                checkNotClosedDuring("connect");
                 return true;
             }
             int errno = s.errno();
             if (errno == Constants.EINPROGRESS || (errno == Constants.EINTR && blocking)) {
                 if (!blocking) {
+                    wouldBlock(errno);
                     return false;
                 }
                 // interrupted blocking connect goes on in the kernel: wait for it like a timed one
@@ -321,6 +380,7 @@ public final class Socket implements AutoCloseable {
                 return true;
             }
             if (isWouldBlock(errno) && !blocking) {
+                wouldBlock(errno);
                 return false; // Unix sockets with a full backlog
             }
             throw fail("connect", errno);
@@ -331,8 +391,10 @@ public final class Socket implements AutoCloseable {
 
     /**
      * Connects, failing with {@link java.net.SocketTimeoutException} if it takes longer than
-     * {@code timeout} (non-blocking {@code connect(2)}, {@code poll(2)}, {@code SO_ERROR}). After a
-     * timeout the socket cannot connect again; close it.
+     * {@code timeout}: non-blocking {@code connect(2)}, {@code poll(2)} for {@code POLLOUT}, then
+     * {@code getsockopt(SO_ERROR)}. A Unix listener whose backlog is full answers {@code EAGAIN};
+     * the connect is then retried until the time runs out. After a timeout a TCP socket cannot
+     * connect again; close it. The socket's blocking mode is as it was before.
      */
     public void connect(SocketAddress address, Duration timeout) throws IOException {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -346,14 +408,32 @@ public final class Socket implements AutoCloseable {
             boolean wasBlocking = blocking;
             setNonBlocking(s, fd, true);
             try {
-                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                    return;
+                long millis = Math.max(1, timeout.toMillis());
+                long deadline = System.nanoTime() + millis * 1_000_000;
+                int errno;
+                for (;;) {
+                    if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                        return;
+                    }
+                    errno = s.errno();
+                    if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
+                        break;
+                    }
+                    // a Unix listener with a full backlog: nothing is in progress, so try again shortly
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        lastError = Constants.ETIMEDOUT;
+                        throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
+                    }
+                    nap(s, (int) Math.min(left, 10));
+                    if (handle.isClosed()) {
+                        throw new SocketClosedException("connect");
+                    }
                 }
-                int errno = s.errno();
-                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR && !isWouldBlock(errno)) {
+                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR) {
                     throw fail("connect", errno);
                 }
-                awaitConnect(s, fd, Math.max(1, timeout.toMillis()));
+                awaitConnect(s, fd, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } finally {
                 if (wasBlocking) {
                     setNonBlocking(s, fd, false);
@@ -365,8 +445,12 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Completes a non-blocking connect: {@code true} when connected, {@code false} while it is still
-     * in progress, an exception (ECONNREFUSED, …) when it failed.
+     * Completes a non-blocking connect without waiting: {@code poll(2)} for {@code POLLOUT} with a
+     * zero timeout, {@code getsockopt(SO_ERROR)}, and {@code getpeername(2)} to confirm.
+     *
+     * @return {@code true} when connected, {@code false} while it is still in progress
+     * @throws java.net.ConnectException and the like when the connection failed (the errno it
+     *     failed with, e.g. {@code ECONNREFUSED})
      */
     public boolean finishConnect() throws IOException {
         Scratch s = Scratch.get();
@@ -379,6 +463,13 @@ public final class Socket implements AutoCloseable {
             int err = soError(s, fd);
             if (err != 0) {
                 throw fail("connect", err);
+            }
+            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+            if (LibC.getpeername(s.cs, fd, s.addr, s.addrLen) < 0) {
+                if (s.errno() == Constants.ENOTCONN) {
+                    return false; // writable but not connected: a Unix connect that never started
+                }
+                throw fail("getpeername", s.errno());
             }
             return true;
         } finally {
@@ -398,6 +489,7 @@ public final class Socket implements AutoCloseable {
                 break;
             }
             if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
+                lastError = Constants.ETIMEDOUT;
                 throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
             }
         }
@@ -422,6 +514,13 @@ public final class Socket implements AutoCloseable {
         return r;
     }
 
+    /** Sleeps without a monitor or an interrupt: {@code poll(2)} on one ignored entry (fd -1). */
+    private static void nap(Scratch s, int millis) {
+        Pollfd.FD.set(s.pollfd, -1);
+        Pollfd.EVENTS.set(s.pollfd, 0);
+        LibC.poll(s.cs, s.pollfd, 1, millis);
+    }
+
     private int soError(Scratch s, int fd) throws IOException {
         s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
         if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_ERROR, s.value, s.valueLen) < 0) {
@@ -430,22 +529,31 @@ public final class Socket implements AutoCloseable {
         return s.value.get(ValueLayout.JAVA_INT, 0);
     }
 
-    /** {@code getsockname(2)}: PHP's {@code socket_getsockname}. */
+    /**
+     * {@code getsockname(2)}: PHP's {@code socket_getsockname}. IP addresses come back as
+     * {@link java.net.InetSocketAddress} (IPv6 with its scope id, IPv4-mapped ones as IPv4), Unix
+     * paths as {@link java.net.UnixDomainSocketAddress} ({@code ""} when unnamed), abstract names
+     * and other families as {@link SockAddr}.
+     */
     public SocketAddress localAddress() throws IOException {
         return name(false, false);
     }
 
-    /** {@code getpeername(2)}: PHP's {@code socket_getpeername}. */
+    /**
+     * {@code getpeername(2)}: PHP's {@code socket_getpeername}; addresses as in {@link #localAddress()}.
+     *
+     * @throws java.net.SocketException {@code ENOTCONN} when not connected
+     */
     public SocketAddress peerAddress() throws IOException {
         return name(true, false);
     }
 
-    /** {@link #localAddress()} as raw {@code struct sockaddr} bytes. */
+    /** {@code getsockname(2)}: {@link #localAddress()} as the raw {@code struct sockaddr} bytes. */
     public SockAddr localSockAddr() throws IOException {
         return (SockAddr) name(false, true);
     }
 
-    /** {@link #peerAddress()} as raw {@code struct sockaddr} bytes. */
+    /** {@code getpeername(2)}: {@link #peerAddress()} as the raw {@code struct sockaddr} bytes. */
     public SockAddr peerSockAddr() throws IOException {
         return (SockAddr) name(true, true);
     }
@@ -494,7 +602,7 @@ public final class Socket implements AutoCloseable {
                     n = LibC.recvNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && s.errno() == Constants.EINTR);
                 if (n < 0 && isWouldBlock(s.errno())) {
-                    return WOULD_BLOCK;
+                    return wouldBlock(s.errno());
                 }
             } else {
                 do {
@@ -504,6 +612,7 @@ public final class Socket implements AutoCloseable {
             if (n < 0) {
                 throw failIo("recv", s.errno());
             }
+            checkNotClosedDuring("recv");
             return (int) n;
         } finally {
             handle.release();
@@ -523,7 +632,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code recv(fd, b, b.length, 0)}. */
     public int recv(byte[] b) throws IOException {
-        return recv(b, 0, b.length, 0);
+        return recv(b, 0, requireArg(b, "array").length, 0);
     }
 
     /** {@code recv(2)} into the buffer's remaining space; advances its position. */
@@ -550,9 +659,12 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}.
+     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}. In non-blocking mode the call does not
+     * wait ({@code MSG_DONTWAIT} is added).
      *
-     * @return the length (or {@link #WOULD_BLOCK}) and the sender
+     * @return the length (or {@link #WOULD_BLOCK}) and the sender: an {@link java.net.InetSocketAddress},
+     *     a {@link java.net.UnixDomainSocketAddress} ({@code ""} for an unnamed Unix sender), a
+     *     {@link SockAddr} for abstract names; {@code null} where the kernel reports none (streams)
      */
     public Received recvFrom(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
@@ -570,12 +682,20 @@ public final class Socket implements AutoCloseable {
             } while (n < 0 && s.errno() == Constants.EINTR);
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return new Received(WOULD_BLOCK, null);
+                    return new Received(wouldBlock(s.errno()), null);
                 }
                 throw failIo("recvfrom", s.errno());
             }
             int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
-            return new Received((int) n, len == 0 ? null : Addresses.decode(s.addr, len, false));
+            checkNotClosedDuring("recvfrom");
+            SocketAddress source;
+            if (len > 0) {
+                source = Addresses.decode(s.addr, len, false);
+            } else {
+                // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
+                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? UNNAMED : null;
+            }
+            return new Received((int) n, source);
         } finally {
             handle.release();
         }
@@ -593,7 +713,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * PHP's {@code socket_read($socket, $length, PHP_BINARY_READ)}: one receive of up to
+     * PHP's {@code socket_read($socket, $length, PHP_BINARY_READ)}: one {@code recv(2)} of up to
      * {@code length} bytes.
      *
      * @return the bytes; empty at end of stream; {@code null} in non-blocking mode when nothing is there
@@ -695,7 +815,7 @@ public final class Socket implements AutoCloseable {
                     n = LibC.sendNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && s.errno() == Constants.EINTR);
                 if (n < 0 && isWouldBlock(s.errno())) {
-                    return WOULD_BLOCK;
+                    return wouldBlock(s.errno());
                 }
             } else {
                 do {
@@ -705,6 +825,7 @@ public final class Socket implements AutoCloseable {
             if (n < 0) {
                 throw failIo("send", s.errno());
             }
+            checkNotClosedDuring("send");
             return (int) n;
         } finally {
             handle.release();
@@ -721,7 +842,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code send(fd, b, b.length, 0)}. */
     public int send(byte[] b) throws IOException {
-        return send(b, 0, b.length, 0);
+        return send(b, 0, requireArg(b, "array").length, 0);
     }
 
     /** {@code send(2)} from the buffer's remaining bytes; advances its position. */
@@ -748,7 +869,11 @@ public final class Socket implements AutoCloseable {
         return send(src, 0);
     }
 
-    /** Sends every byte, looping over partial sends (blocking mode). */
+    /**
+     * {@code send(2)} until every byte of {@code buf} is sent, looping over partial sends.
+     *
+     * @throws IllegalStateException in non-blocking mode
+     */
     public void sendAll(MemorySegment buf) throws IOException {
         checkFrom(buf);
         if (!blocking) {
@@ -760,7 +885,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** Sends every byte of {@code b}, looping over partial sends (blocking mode). */
+    /** {@code send(2)} until every byte of {@code b} is sent (blocking mode); see {@link #sendAll(MemorySegment)}. */
     public void sendAll(byte[] b) throws IOException {
         requireArg(b, "array");
         if (!blocking) {
@@ -801,10 +926,11 @@ public final class Socket implements AutoCloseable {
             } while (n < 0 && s.errno() == Constants.EINTR);
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return WOULD_BLOCK;
+                    return wouldBlock(s.errno());
                 }
                 throw failIo("sendto", s.errno());
             }
+            checkNotClosedDuring("sendto");
             return (int) n;
         } finally {
             handle.release();
@@ -862,8 +988,9 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Closes: PHP's {@code socket_close}. Idempotent and thread-safe; calls blocked in other threads
-     * are woken and fail with {@link SocketClosedException}.
+     * {@code close(2)}: PHP's {@code socket_close}. Idempotent and thread-safe. Calls blocked in
+     * other threads are woken with {@code shutdown(SHUT_RDWR)} and fail with
+     * {@link SocketClosedException}; the descriptor is closed when the last of them has left.
      */
     @Override
     public void close() {
@@ -871,8 +998,9 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Gives the descriptor up without closing it (PHP's {@code socket_export_stream} in spirit):
-     * the caller owns it from now on, e.g. to hand to another library or process.
+     * Gives the descriptor up without closing it (PHP's {@code socket_export_stream} in spirit; no
+     * system call): the caller owns it from now on, e.g. to hand to another library or process,
+     * or to {@link #adopt(int)} again. This socket counts as closed afterwards.
      *
      * @throws IllegalStateException if closed or if calls are in flight
      */
@@ -934,7 +1062,11 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #setOption}/{@link #getOption} accept {@code option} on this platform and socket. */
+    /**
+     * Whether {@link #setOption}/{@link #getOption} accept {@code option} on this platform: a
+     * {@link NativeOptions} option the platform has, or a mapped {@link StandardSocketOptions} one.
+     * No system call; the kernel may still refuse it for this socket's family or type.
+     */
     public boolean supportsOption(SocketOption<?> option) {
         try {
             resolve(option);
@@ -1034,6 +1166,7 @@ public final class Socket implements AutoCloseable {
             else if (option == StandardSocketOptions.IP_TOS) o = v6 ? NativeOptions.IPV6_TCLASS : NativeOptions.IP_TOS;
             else if (option == StandardSocketOptions.IP_MULTICAST_TTL) o = v6 ? NativeOptions.IPV6_MULTICAST_HOPS : NativeOptions.IP_MULTICAST_TTL;
             else if (option == StandardSocketOptions.IP_MULTICAST_LOOP) o = v6 ? NativeOptions.IPV6_MULTICAST_LOOP : NativeOptions.IP_MULTICAST_LOOP;
+            else if (option == StandardSocketOptions.IP_MULTICAST_IF) o = v6 ? NativeOptions.IPV6_MULTICAST_IF : NativeOptions.IP_MULTICAST_IF;
             else {
                 throw new IllegalArgumentException("unknown socket option " + option.name()
                         + "; use NativeOptions or the raw level/name forms");
@@ -1062,6 +1195,26 @@ public final class Socket implements AutoCloseable {
 
     static boolean isWouldBlock(int errno) {
         return errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK;
+    }
+
+    /**
+     * Records a would-block errno as PHP does ({@code socket_last_error} reports {@code EAGAIN}
+     * after a non-blocking read found nothing) and returns {@link #WOULD_BLOCK}. Allocation-free.
+     */
+    private int wouldBlock(int errno) {
+        lastError = errno;
+        Errno.recordLast(errno);
+        return WOULD_BLOCK;
+    }
+
+    /**
+     * A call that returned normally while another thread closed the socket — woken by the
+     * {@code shutdown(2)} of the close, typically with 0 — reports the close, not its result.
+     */
+    private void checkNotClosedDuring(String operation) throws SocketClosedException {
+        if (handle.isClosed()) {
+            throw new SocketClosedException(operation);
+        }
     }
 
     /** The exception for a failed call: closed-by-another-thread wins over the errno it produced. */
