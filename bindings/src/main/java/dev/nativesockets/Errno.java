@@ -19,8 +19,6 @@ import java.net.SocketTimeoutException;
 public final class Errno {
     private Errno() {}
 
-    private static final ThreadLocal<int[]> LAST = ThreadLocal.withInitial(() -> new int[1]);
-
     /** The symbolic name of {@code errno} on this platform ({@code ECONNREFUSED}), or {@code E<n>}. */
     public static String name(int errno) {
         String n = Platform.current().table().errnoName(errno);
@@ -41,18 +39,22 @@ public final class Errno {
         return buf.getString(0);
     }
 
-    /** The errno of the last call that failed on this thread, 0 if none (PHP's {@code socket_last_error()}). */
+    /**
+     * The errno of the last call that failed on this thread, on any socket, 0 if none (PHP's
+     * {@code socket_last_error()} without a socket). A non-blocking call that would have blocked
+     * counts ({@code EAGAIN}, {@code EINPROGRESS}), as in PHP. No system call.
+     */
     public static int lastError() {
-        return LAST.get()[0];
+        return Scratch.get().lastErrno;
     }
 
-    /** Forgets this thread's last error (PHP's {@code socket_clear_error()}). */
+    /** Forgets this thread's last error (PHP's {@code socket_clear_error()} without a socket). */
     public static void clearError() {
-        LAST.get()[0] = 0;
+        Scratch.get().lastErrno = 0;
     }
 
     static void recordLast(int errno) {
-        LAST.get()[0] = errno;
+        Scratch.get().lastErrno = errno;
     }
 
     /** The exception for {@code operation} failing with {@code errno}: a JDK type where one fits. */

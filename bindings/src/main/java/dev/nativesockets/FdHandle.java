@@ -70,7 +70,13 @@ final class FdHandle implements Runnable {
         return (state & CLOSED) != 0;
     }
 
-    /** Closes; idempotent and thread-safe. Returns false if it was already closed. */
+    /**
+     * Closes; idempotent and thread-safe. Returns false if it was already closed.
+     *
+     * <p>The closing thread counts itself in flight while it sets the closed bit, so the wake-up
+     * {@code shutdown(2)} below can never reach a descriptor that a call leaving at the same moment
+     * has already released: whoever leaves last — that call or this one — closes it.
+     */
     boolean close() {
         int s;
         do {
@@ -78,13 +84,12 @@ final class FdHandle implements Runnable {
             if ((s & CLOSED) != 0) {
                 return false;
             }
-        } while (!STATE.compareAndSet(this, s, s | CLOSED));
-        if ((s & COUNT) == 0) {
-            closeNow();
-        } else {
+        } while (!STATE.compareAndSet(this, s, (s | CLOSED) + 1));
+        if ((s & COUNT) != 0) {
             // wake the calls in flight; the last to leave closes the descriptor
             LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
         }
+        release();
         return true;
     }
 

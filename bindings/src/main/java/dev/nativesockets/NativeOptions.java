@@ -1,6 +1,7 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Platform;
+import java.net.NetworkInterface;
 import java.time.Duration;
 
 /**
@@ -108,6 +109,12 @@ public final class NativeOptions {
     public static final NativeOption<Integer> IP_MULTICAST_TTL = rw("IP_MULTICAST_TTL", Integer.class, "IPPROTO_IP", "IP_MULTICAST_TTL", OptionCodec.NON_NEGATIVE_INT);
     /** {@code IP_MULTICAST_LOOP}. */
     public static final NativeOption<Boolean> IP_MULTICAST_LOOP = rw("IP_MULTICAST_LOOP", Boolean.class, "IPPROTO_IP", "IP_MULTICAST_LOOP", OptionCodec.BOOL);
+    /**
+     * {@code IP_MULTICAST_IF}: the interface IPv4 multicast leaves by ({@code struct ip_mreqn} with
+     * its index); reads back {@code null} until set. {@link java.net.StandardSocketOptions#IP_MULTICAST_IF}
+     * maps here on IPv4 sockets.
+     */
+    public static final NativeOption<NetworkInterface> IP_MULTICAST_IF = rw("IP_MULTICAST_IF", NetworkInterface.class, "IPPROTO_IP", "IP_MULTICAST_IF", OptionCodec.MULTICAST_IF_V4);
     /** {@code IP_ADD_MEMBERSHIP} (write-only). */
     public static final NativeOption<Membership> IP_ADD_MEMBERSHIP = wo("IP_ADD_MEMBERSHIP", Membership.class, "IPPROTO_IP", "IP_ADD_MEMBERSHIP", OptionCodec.MEMBERSHIP_V4);
     /** {@code IP_DROP_MEMBERSHIP} (write-only). */
@@ -132,6 +139,11 @@ public final class NativeOptions {
     public static final NativeOption<Integer> IPV6_MULTICAST_HOPS = rw("IPV6_MULTICAST_HOPS", Integer.class, "IPPROTO_IPV6", "IPV6_MULTICAST_HOPS", OptionCodec.INT);
     /** {@code IPV6_MULTICAST_LOOP}. */
     public static final NativeOption<Boolean> IPV6_MULTICAST_LOOP = rw("IPV6_MULTICAST_LOOP", Boolean.class, "IPPROTO_IPV6", "IPV6_MULTICAST_LOOP", OptionCodec.BOOL);
+    /**
+     * {@code IPV6_MULTICAST_IF}: the interface (by index) IPv6 multicast leaves by; {@code null}
+     * until set. {@link java.net.StandardSocketOptions#IP_MULTICAST_IF} maps here on IPv6 sockets.
+     */
+    public static final NativeOption<NetworkInterface> IPV6_MULTICAST_IF = rw("IPV6_MULTICAST_IF", NetworkInterface.class, "IPPROTO_IPV6", "IPV6_MULTICAST_IF", OptionCodec.MULTICAST_IF_V6);
     /** {@code IPV6_JOIN_GROUP} (write-only). */
     public static final NativeOption<Membership> IPV6_JOIN_GROUP = wo("IPV6_JOIN_GROUP", Membership.class, "IPPROTO_IPV6", "IPV6_JOIN_GROUP", OptionCodec.MEMBERSHIP_V6);
     /** {@code IPV6_LEAVE_GROUP} (write-only). */

@@ -13,6 +13,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -185,6 +189,51 @@ interface OptionCodec<T> {
 
         public Membership decode(MemorySegment src, int len) {
             throw new UnsupportedOperationException("membership options are write-only");
+        }
+    };
+
+    /**
+     * IPv4 {@code IP_MULTICAST_IF}: set as {@code struct ip_mreqn} (interface index and its first
+     * IPv4 address); read back as the {@code in_addr} the kernel reports, {@code null} when unset.
+     */
+    OptionCodec<NetworkInterface> MULTICAST_IF_V4 = new OptionCodec<>() {
+        public int encode(NetworkInterface ni, MemorySegment dst) {
+            if (IpMreqn.LAYOUT == null) {
+                throw new UnsupportedOperationException("IP_MULTICAST_IF by interface needs ip_mreqn");
+            }
+            dst.asSlice(0, IpMreqn.SIZE).fill((byte) 0);
+            ni.inetAddresses().filter(a -> a instanceof Inet4Address).findFirst().ifPresent(a ->
+                    MemorySegment.copy(a.getAddress(), 0, dst, ValueLayout.JAVA_BYTE, IpMreqn.IMR_ADDRESS.offset(), 4));
+            IpMreqn.IMR_IFINDEX.set(dst, ni.getIndex());
+            return (int) IpMreqn.SIZE;
+        }
+
+        public NetworkInterface decode(MemorySegment src, int len) {
+            byte[] raw = src.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE);
+            if (raw[0] == 0 && raw[1] == 0 && raw[2] == 0 && raw[3] == 0) {
+                return null;
+            }
+            try {
+                return NetworkInterface.getByInetAddress(InetAddress.getByAddress(raw));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** IPv6 {@code IPV6_MULTICAST_IF}: the interface index; {@code null} (index 0) when unset. */
+    OptionCodec<NetworkInterface> MULTICAST_IF_V6 = new OptionCodec<>() {
+        public int encode(NetworkInterface ni, MemorySegment dst) {
+            return INT.encode(ni.getIndex(), dst);
+        }
+
+        public NetworkInterface decode(MemorySegment src, int len) {
+            int index = INT.decode(src, len);
+            try {
+                return index == 0 ? null : NetworkInterface.getByIndex(index);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     };
 

@@ -106,7 +106,12 @@ public final class Poller {
      * {@code poll(2)}: waits until a registered socket is ready or {@code timeout} passes
      * ({@code null} waits forever).
      *
-     * @return how many sockets have events; 0 on timeout or when interrupted by a signal
+     * <p>A signal ({@code EINTR}) does not end the wait early: {@code poll(2)} is called again
+     * with the time that is left.
+     *
+     * @return how many sockets have events; 0 on timeout
+     * @throws SocketClosedException if a registered socket was closed by another thread meanwhile
+     * @throws IllegalStateException if a registered socket was already closed
      */
     public int poll(Duration timeout) throws IOException {
         if (timeout != null && timeout.isNegative()) {
@@ -120,16 +125,24 @@ public final class Poller {
                 socket.acquire();
                 held++;
             }
-            int n = LibC.poll(s.cs, fds, sockets.size(), millis);
-            for (Socket socket : sockets) {
-                if (socket.isClosed()) {
-                    throw new SocketClosedException("poll");
+            long deadline = System.nanoTime() + millis * 1_000_000L;
+            int n;
+            for (;;) {
+                n = LibC.poll(s.cs, fds, sockets.size(), millis);
+                for (Socket socket : sockets) {
+                    if (socket.isClosed()) {
+                        throw new SocketClosedException("poll");
+                    }
+                }
+                if (n >= 0 || s.errno() != Constants.EINTR) {
+                    break;
+                }
+                // a signal: wait out the rest of the time
+                if (millis > 0) {
+                    millis = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
                 }
             }
             if (n < 0) {
-                if (s.errno() == Constants.EINTR) {
-                    return 0;
-                }
                 throw Errno.exception("poll", s.errno());
             }
             return n;

@@ -37,8 +37,11 @@ final class Scratch {
     final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
     final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);
     final MemorySegment fdSets = arena.allocate(3 * FdSet.SIZE, 8);
+    final MemorySegment fdSetsCopy = arena.allocate(3 * FdSet.SIZE, 8);
     final MemorySegment timeval = arena.allocate(Timeval.SIZE, 8);
     private MemorySegment heapCopy = arena.allocate(INITIAL_HEAP_COPY, 8);
+    /** This thread's last errno, for {@link Errno#lastError()}. */
+    int lastErrno;
 
     /** A native buffer of at least {@code size} bytes to stage heap arrays through. */
     MemorySegment copyBuffer(long size) {

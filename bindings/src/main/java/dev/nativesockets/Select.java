@@ -34,6 +34,9 @@ public final class Select {
      * @param write   sockets to watch for writing, or {@code null}; modified in place
      * @param except  sockets to watch for exceptions, or {@code null}; modified in place
      * @param timeout how long to wait; {@code null} waits forever, zero polls
+     * <p>A signal ({@code EINTR}) does not end the wait early: {@code select(2)} is called again
+     * with the original sets and the time that is left.
+     *
      * @return the number of ready (socket, set) pairs, 0 on timeout
      * @throws IllegalArgumentException for a descriptor {@code >= FD_SETSIZE}, a null element, a
      *     negative timeout, or collections that cannot be modified
@@ -83,30 +86,37 @@ public final class Select {
                     setBit(bits, fd);
                 }
             }
-            MemorySegment tv = MemorySegment.NULL;
-            if (timeout != null) {
-                tv = scratch.timeval;
-                Timeval.TV_SEC.set(tv, timeout.getSeconds());
-                Timeval.TV_USEC.set(tv, timeout.getNano() / 1000);
-            }
-            int n = LibC.select(scratch.cs, maxFd + 1,
-                    read == null ? MemorySegment.NULL : fdSets.asSlice(0, FdSet.SIZE),
-                    write == null ? MemorySegment.NULL : fdSets.asSlice(FdSet.SIZE, FdSet.SIZE),
-                    except == null ? MemorySegment.NULL : fdSets.asSlice(2 * FdSet.SIZE, FdSet.SIZE),
-                    tv);
-            for (Socket s : held) {
-                if (s.isClosed()) {
-                    throw new SocketClosedException("select");
+            // select(2) may change the sets and the timeval even when it fails: keep the originals
+            MemorySegment wanted = scratch.fdSetsCopy;
+            wanted.copyFrom(fdSets);
+            long deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
+            int n;
+            for (;;) {
+                MemorySegment tv = MemorySegment.NULL;
+                if (timeout != null) {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    tv = scratch.timeval;
+                    Timeval.TV_SEC.set(tv, left / 1_000_000_000L);
+                    Timeval.TV_USEC.set(tv, (left % 1_000_000_000L) / 1000);
                 }
+                n = LibC.select(scratch.cs, maxFd + 1,
+                        read == null ? MemorySegment.NULL : fdSets.asSlice(0, FdSet.SIZE),
+                        write == null ? MemorySegment.NULL : fdSets.asSlice(FdSet.SIZE, FdSet.SIZE),
+                        except == null ? MemorySegment.NULL : fdSets.asSlice(2 * FdSet.SIZE, FdSet.SIZE),
+                        tv);
+                for (Socket s : held) {
+                    if (s.isClosed()) {
+                        throw new SocketClosedException("select");
+                    }
+                }
+                if (n >= 0 || scratch.errno() != Constants.EINTR) {
+                    break;
+                }
+                // a signal: wait out the rest of the time with the original sets
+                fdSets.copyFrom(wanted);
             }
             if (n < 0) {
-                int errno = scratch.errno();
-                if (errno == Constants.EINTR) {
-                    n = 0; // PHP reports an interrupted select as nothing ready; so do we
-                    fdSets.fill((byte) 0);
-                } else {
-                    throw Errno.exception("select", errno);
-                }
+                throw Errno.exception("select", scratch.errno());
             }
             for (int i = 0; i < 3; i++) {
                 Collection<Socket> set = sets.get(i);
@@ -125,6 +135,14 @@ public final class Select {
             for (Socket s : held) {
                 s.release();
             }
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
         }
     }
 

@@ -152,6 +152,9 @@ public final class Socket implements AutoCloseable {
             throw Errno.exception("getsockname", s.errno());
         }
         int family = Addresses.family(s.addr);
+        if (!LINUX && setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
+            throw Errno.exception("setsockopt(SO_NOSIGPIPE)", s.errno()); // Darwin: no MSG_NOSIGNAL
+        }
         Socket socket = new Socket(fd, family, type);
         int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
         if (flags >= 0 && (flags & Constants.O_NONBLOCK) != 0) {
@@ -265,42 +268,64 @@ public final class Socket implements AutoCloseable {
      * {@code FD_CLOEXEC} on Darwin: PHP's {@code socket_accept}. The new socket is blocking.
      *
      * @return the connection, or {@code null} in non-blocking mode when none is pending
+     *     ({@link #lastError()} is then {@code EAGAIN})
+     * @throws java.net.SocketTimeoutException when an {@code SO_RCVTIMEO} set on the listener runs out
+     * @throws SocketClosedException when another thread closes the listener during the call
      */
     public Socket accept() throws IOException {
+        return accept(false);
+    }
+
+    /**
+     * {@code accept4(2)} with {@code SOCK_CLOEXEC}, plus {@code SOCK_NONBLOCK} if {@code nonBlocking}
+     * (Linux); on Darwin {@code accept(2)} then {@code fcntl(2)} for {@code FD_CLOEXEC} and
+     * {@code O_NONBLOCK}. An accepted socket that starts non-blocking saves the
+     * {@link #setBlocking(boolean)} call event loops would make next.
+     *
+     * @param nonBlocking whether the accepted socket starts in non-blocking mode
+     * @return the connection, or {@code null} in non-blocking mode when none is pending
+     */
+    public Socket accept(boolean nonBlocking) throws IOException {
         Scratch s = Scratch.get();
         int fd = handle.acquire();
         try {
             int c;
             do {
                 c = LINUX
-                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL, Constants.SOCK_CLOEXEC)
+                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
+                                Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
                         : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
             } while (c < 0 && s.errno() == Constants.EINTR);
             if (c < 0) {
                 int errno = s.errno();
                 if (isWouldBlock(errno) && !blocking) {
+                    wouldBlock(errno);
                     return null;
                 }
-                if (isWouldBlock(errno) && !handle.isClosed()) {
-                    throw new Errno.NativeSocketTimeoutException("accept", errno);
-                }
-                throw fail("accept", errno);
+                throw failIo("accept", errno);
             }
             if (!LINUX) {
-                // Darwin's accept inherits O_NONBLOCK from the listener; our accepted sockets start blocking
-                LibC.fcntl(s.cs, c, Constants.F_SETFL, 0);
+                // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
+                LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
             }
-            return adopted(c, family, type, !LINUX);
+            Socket accepted = adopted(c, family, type, !LINUX);
+            accepted.blocking = !nonBlocking;
+            return accepted;
         } finally {
             handle.release();
         }
     }
 
     /**
-     * {@code connect(2)}: PHP's {@code socket_connect}.
+     * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
+     * destination and the only source datagrams are accepted from.
      *
      * @return {@code true} once connected; {@code false} in non-blocking mode while the connection
-     *     is in progress ({@code EINPROGRESS}) — finish it with {@link #finishConnect()}
+     *     is in progress ({@code EINPROGRESS}; {@link #lastError()} says so) — finish it with
+     *     {@link #finishConnect()}. On a Unix stream socket {@code false} ({@code EAGAIN}) means the
+     *     listener's backlog is full and nothing is in progress: call {@code connect} again later.
+     * @throws java.net.ConnectException {@code ECONNREFUSED}
+     * @throws SocketClosedException when another thread closes the socket during the call
      */
     public boolean connect(SocketAddress address) throws IOException {
         checkFamily(address);
@@ -314,6 +339,7 @@ public final class Socket implements AutoCloseable {
             int errno = s.errno();
             if (errno == Constants.EINPROGRESS || (errno == Constants.EINTR && blocking)) {
                 if (!blocking) {
+                    wouldBlock(errno);
                     return false;
                 }
                 // interrupted blocking connect goes on in the kernel: wait for it like a timed one
@@ -321,6 +347,7 @@ public final class Socket implements AutoCloseable {
                 return true;
             }
             if (isWouldBlock(errno) && !blocking) {
+                wouldBlock(errno);
                 return false; // Unix sockets with a full backlog
             }
             throw fail("connect", errno);
@@ -331,8 +358,10 @@ public final class Socket implements AutoCloseable {
 
     /**
      * Connects, failing with {@link java.net.SocketTimeoutException} if it takes longer than
-     * {@code timeout} (non-blocking {@code connect(2)}, {@code poll(2)}, {@code SO_ERROR}). After a
-     * timeout the socket cannot connect again; close it.
+     * {@code timeout}: non-blocking {@code connect(2)}, {@code poll(2)} for {@code POLLOUT}, then
+     * {@code getsockopt(SO_ERROR)}. A Unix listener whose backlog is full answers {@code EAGAIN};
+     * the connect is then retried until the time runs out. After a timeout a TCP socket cannot
+     * connect again; close it. The socket's blocking mode is as it was before.
      */
     public void connect(SocketAddress address, Duration timeout) throws IOException {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -346,14 +375,32 @@ public final class Socket implements AutoCloseable {
             boolean wasBlocking = blocking;
             setNonBlocking(s, fd, true);
             try {
-                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                    return;
+                long millis = Math.max(1, timeout.toMillis());
+                long deadline = System.nanoTime() + millis * 1_000_000;
+                int errno;
+                for (;;) {
+                    if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                        return;
+                    }
+                    errno = s.errno();
+                    if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
+                        break;
+                    }
+                    // a Unix listener with a full backlog: nothing is in progress, so try again shortly
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        lastError = Constants.ETIMEDOUT;
+                        throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
+                    }
+                    nap(s, (int) Math.min(left, 10));
+                    if (handle.isClosed()) {
+                        throw new SocketClosedException("connect");
+                    }
                 }
-                int errno = s.errno();
-                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR && !isWouldBlock(errno)) {
+                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR) {
                     throw fail("connect", errno);
                 }
-                awaitConnect(s, fd, Math.max(1, timeout.toMillis()));
+                awaitConnect(s, fd, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } finally {
                 if (wasBlocking) {
                     setNonBlocking(s, fd, false);
@@ -365,8 +412,12 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Completes a non-blocking connect: {@code true} when connected, {@code false} while it is still
-     * in progress, an exception (ECONNREFUSED, …) when it failed.
+     * Completes a non-blocking connect without waiting: {@code poll(2)} for {@code POLLOUT} with a
+     * zero timeout, {@code getsockopt(SO_ERROR)}, and {@code getpeername(2)} to confirm.
+     *
+     * @return {@code true} when connected, {@code false} while it is still in progress
+     * @throws java.net.ConnectException and the like when the connection failed (the errno it
+     *     failed with, e.g. {@code ECONNREFUSED})
      */
     public boolean finishConnect() throws IOException {
         Scratch s = Scratch.get();
@@ -379,6 +430,13 @@ public final class Socket implements AutoCloseable {
             int err = soError(s, fd);
             if (err != 0) {
                 throw fail("connect", err);
+            }
+            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+            if (LibC.getpeername(s.cs, fd, s.addr, s.addrLen) < 0) {
+                if (s.errno() == Constants.ENOTCONN) {
+                    return false; // writable but not connected: a Unix connect that never started
+                }
+                throw fail("getpeername", s.errno());
             }
             return true;
         } finally {
@@ -398,6 +456,7 @@ public final class Socket implements AutoCloseable {
                 break;
             }
             if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
+                lastError = Constants.ETIMEDOUT;
                 throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
             }
         }
@@ -420,6 +479,13 @@ public final class Socket implements AutoCloseable {
             throw fail("poll", s.errno());
         }
         return r;
+    }
+
+    /** Sleeps without a monitor or an interrupt: {@code poll(2)} on one ignored entry (fd -1). */
+    private static void nap(Scratch s, int millis) {
+        Pollfd.FD.set(s.pollfd, -1);
+        Pollfd.EVENTS.set(s.pollfd, 0);
+        LibC.poll(s.cs, s.pollfd, 1, millis);
     }
 
     private int soError(Scratch s, int fd) throws IOException {
@@ -494,7 +560,7 @@ public final class Socket implements AutoCloseable {
                     n = LibC.recvNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && s.errno() == Constants.EINTR);
                 if (n < 0 && isWouldBlock(s.errno())) {
-                    return WOULD_BLOCK;
+                    return wouldBlock(s.errno());
                 }
             } else {
                 do {
@@ -570,7 +636,7 @@ public final class Socket implements AutoCloseable {
             } while (n < 0 && s.errno() == Constants.EINTR);
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return new Received(WOULD_BLOCK, null);
+                    return new Received(wouldBlock(s.errno()), null);
                 }
                 throw failIo("recvfrom", s.errno());
             }
@@ -695,7 +761,7 @@ public final class Socket implements AutoCloseable {
                     n = LibC.sendNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && s.errno() == Constants.EINTR);
                 if (n < 0 && isWouldBlock(s.errno())) {
-                    return WOULD_BLOCK;
+                    return wouldBlock(s.errno());
                 }
             } else {
                 do {
@@ -801,7 +867,7 @@ public final class Socket implements AutoCloseable {
             } while (n < 0 && s.errno() == Constants.EINTR);
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return WOULD_BLOCK;
+                    return wouldBlock(s.errno());
                 }
                 throw failIo("sendto", s.errno());
             }
@@ -1034,6 +1100,7 @@ public final class Socket implements AutoCloseable {
             else if (option == StandardSocketOptions.IP_TOS) o = v6 ? NativeOptions.IPV6_TCLASS : NativeOptions.IP_TOS;
             else if (option == StandardSocketOptions.IP_MULTICAST_TTL) o = v6 ? NativeOptions.IPV6_MULTICAST_HOPS : NativeOptions.IP_MULTICAST_TTL;
             else if (option == StandardSocketOptions.IP_MULTICAST_LOOP) o = v6 ? NativeOptions.IPV6_MULTICAST_LOOP : NativeOptions.IP_MULTICAST_LOOP;
+            else if (option == StandardSocketOptions.IP_MULTICAST_IF) o = v6 ? NativeOptions.IPV6_MULTICAST_IF : NativeOptions.IP_MULTICAST_IF;
             else {
                 throw new IllegalArgumentException("unknown socket option " + option.name()
                         + "; use NativeOptions or the raw level/name forms");
@@ -1062,6 +1129,16 @@ public final class Socket implements AutoCloseable {
 
     static boolean isWouldBlock(int errno) {
         return errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK;
+    }
+
+    /**
+     * Records a would-block errno as PHP does ({@code socket_last_error} reports {@code EAGAIN}
+     * after a non-blocking read found nothing) and returns {@link #WOULD_BLOCK}. Allocation-free.
+     */
+    private int wouldBlock(int errno) {
+        lastError = errno;
+        Errno.recordLast(errno);
+        return WOULD_BLOCK;
     }
 
     /** The exception for a failed call: closed-by-another-thread wins over the errno it produced. */
