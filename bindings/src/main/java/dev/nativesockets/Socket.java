@@ -570,6 +570,10 @@ public final class Socket implements AutoCloseable {
             if (n < 0) {
                 throw failIo("recv", s.errno());
             }
+            if (n == 0 && handle.isClosed()) {
+                // close() woke us with shutdown(2): that reads as end of stream, but it is not one
+                throw new SocketClosedException("recv");
+            }
             return (int) n;
         } finally {
             handle.release();
@@ -639,6 +643,9 @@ public final class Socket implements AutoCloseable {
                     return new Received(wouldBlock(s.errno()), null);
                 }
                 throw failIo("recvfrom", s.errno());
+            }
+            if (n == 0 && handle.isClosed()) {
+                throw new SocketClosedException("recvfrom"); // woken by close(), not an end of stream
             }
             int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
             return new Received((int) n, len == 0 ? null : Addresses.decode(s.addr, len, false));
