@@ -388,6 +388,66 @@ final class ReliabilityTestSupport {
         assertEquals(0, invoke(() -> (int) SIGACTION.invokeExact(signal, old, MemorySegment.NULL)));
     }
 
+    // ---- a thread to block in ---------------------------------------------------------------------
+
+    /** What a call run by a {@link Blocker} came back with. */
+    record Outcome(Object value, Throwable thrown, boolean interruptedAfter, long endNanos) {}
+
+    @FunctionalInterface
+    interface Call {
+        Object run() throws Exception;
+    }
+
+    /** One daemon thread that runs calls expected to block; knows its kernel thread id. */
+    static final class Blocker implements AutoCloseable {
+        final Thread thread;
+        final int tid;
+        private final java.util.concurrent.ExecutorService executor;
+
+        Blocker(String name) {
+            Thread[] made = new Thread[1];
+            executor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                made[0] = t;
+                return t;
+            });
+            try {
+                tid = executor.submit(ReliabilityTestSupport::gettid).get();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            thread = made[0];
+        }
+
+        java.util.concurrent.CompletableFuture<Outcome> start(Call call) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                Object v = null;
+                Throwable t = null;
+                try {
+                    v = call.run();
+                } catch (Throwable e) {
+                    t = e;
+                }
+                long end = System.nanoTime();
+                boolean interrupted = Thread.interrupted(); // and clear it for the next call
+                return new Outcome(v, t, interrupted, end);
+            }, executor);
+        }
+
+        /** Waits until the call sits in {@code what} (see {@link ReliabilityTestSupport#awaitBlocked}). */
+        void awaitIn(Blocked what, int fd, java.util.concurrent.CompletableFuture<Outcome> f) {
+            if (!awaitBlocked(tid, what, fd, 5_000, () -> !f.isDone())) {
+                fail("the call did not block in " + what + (f.isDone() ? ": it returned " + f.join() : ""));
+            }
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
+    }
+
     // ---- misc -----------------------------------------------------------------------------------
 
     /** Percentile of a list of nanosecond samples, in milliseconds. */
