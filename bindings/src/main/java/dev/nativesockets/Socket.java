@@ -304,6 +304,10 @@ public final class Socket implements AutoCloseable {
                 }
                 throw failIo("accept", errno);
             }
+            if (handle.isClosed()) {
+                LibC.close(s.cs, c);
+                throw new SocketClosedException("accept");
+            }
             if (!LINUX) {
                 // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
                 LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
@@ -334,6 +338,7 @@ public final class Socket implements AutoCloseable {
         int fd = handle.acquire();
         try {
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                checkNotClosedDuring("connect");
                 return true;
             }
             int errno = s.errno();
@@ -570,10 +575,7 @@ public final class Socket implements AutoCloseable {
             if (n < 0) {
                 throw failIo("recv", s.errno());
             }
-            if (n == 0 && handle.isClosed()) {
-                // close() woke us with shutdown(2): that reads as end of stream, but it is not one
-                throw new SocketClosedException("recv");
-            }
+            checkNotClosedDuring("recv");
             return (int) n;
         } finally {
             handle.release();
@@ -644,10 +646,8 @@ public final class Socket implements AutoCloseable {
                 }
                 throw failIo("recvfrom", s.errno());
             }
-            if (n == 0 && handle.isClosed()) {
-                throw new SocketClosedException("recvfrom"); // woken by close(), not an end of stream
-            }
             int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
+            checkNotClosedDuring("recvfrom");
             return new Received((int) n, len == 0 ? null : Addresses.decode(s.addr, len, false));
         } finally {
             handle.release();
@@ -778,6 +778,7 @@ public final class Socket implements AutoCloseable {
             if (n < 0) {
                 throw failIo("send", s.errno());
             }
+            checkNotClosedDuring("send");
             return (int) n;
         } finally {
             handle.release();
@@ -878,6 +879,7 @@ public final class Socket implements AutoCloseable {
                 }
                 throw failIo("sendto", s.errno());
             }
+            checkNotClosedDuring("sendto");
             return (int) n;
         } finally {
             handle.release();
@@ -1146,6 +1148,16 @@ public final class Socket implements AutoCloseable {
         lastError = errno;
         Errno.recordLast(errno);
         return WOULD_BLOCK;
+    }
+
+    /**
+     * A call that returned normally while another thread closed the socket — woken by the
+     * {@code shutdown(2)} of the close, typically with 0 — reports the close, not its result.
+     */
+    private void checkNotClosedDuring(String operation) throws SocketClosedException {
+        if (handle.isClosed()) {
+            throw new SocketClosedException(operation);
+        }
     }
 
     /** The exception for a failed call: closed-by-another-thread wins over the errno it produced. */

@@ -1,0 +1,214 @@
+package dev.nativesockets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.nativesockets.libc.Platform;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Shared fixtures for the socket tests: loopback addresses, connected pairs, threads, fd counts. */
+final class Net {
+    private Net() {}
+
+    static final boolean LINUX = Platform.current().isLinux();
+    static final InetAddress LO4 = addr("127.0.0.1");
+    static final InetAddress LO6 = addr("::1");
+    static final InetSocketAddress ANY4 = new InetSocketAddress(LO4, 0);
+    static final InetSocketAddress ANY6 = new InetSocketAddress(LO6, 0);
+
+    static InetAddress addr(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static InetSocketAddress loopback(Domain d) {
+        return d == Domain.INET6 ? ANY6 : ANY4;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static String str(MemorySegment seg, int len) {
+        return new String(seg.asSlice(0, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    static MemorySegment segment(Arena arena, String s) {
+        byte[] b = utf8(s);
+        MemorySegment seg = arena.allocate(b.length);
+        seg.copyFrom(MemorySegment.ofArray(b));
+        return seg;
+    }
+
+    static int port(Socket s) throws IOException {
+        return ((InetSocketAddress) s.localAddress()).getPort();
+    }
+
+    /** A listener, a client connected to it and the accepted end. */
+    record Conn(Socket listener, Socket client, Socket server) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+            server.close();
+            listener.close();
+        }
+    }
+
+    static Conn tcp(Domain d) throws IOException {
+        Socket l = Socket.listen(loopback(d), 8);
+        Socket c = Socket.open(d, Type.STREAM);
+        c.connect(l.localAddress());
+        Socket a = l.accept();
+        return new Conn(l, c, a);
+    }
+
+    static Conn unixStream(Path dir) throws IOException {
+        SocketAddress path = java.net.UnixDomainSocketAddress.of(dir.resolve("s" + System.nanoTime()));
+        Socket l = Socket.listen(path, 8);
+        Socket c = Socket.open(Domain.UNIX, Type.STREAM);
+        c.connect(path);
+        Socket a = l.accept();
+        return new Conn(l, c, a);
+    }
+
+    /** Reads exactly {@code n} bytes (blocking). */
+    static byte[] readN(Socket s, int n) throws IOException {
+        byte[] b = new byte[n];
+        int got = 0;
+        while (got < n) {
+            int r = s.recv(b, got, n - got, 0);
+            if (r <= 0) {
+                fail("stream ended after " + got + " of " + n + " bytes");
+            }
+            got += r;
+        }
+        return b;
+    }
+
+    /** Open descriptors of this process (Linux /proc; Darwin /dev/fd). */
+    static long openFds() throws IOException {
+        Path dir = Path.of(LINUX ? "/proc/self/fd" : "/dev/fd");
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    interface Body<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code body} on a new platform thread; the future completes with its result or failure. */
+    static <T> CompletableFuture<T> async(String name, Body<T> body) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(body.run());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The future's failure (unwrapped), failing the test if it completed normally or hung. */
+    static Throwable failure(CompletableFuture<?> f, long seconds) throws Exception {
+        try {
+            Object v = f.get(seconds, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + v);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    /**
+     * Waits until {@code thread} is inside the native downcall {@code LibC.<method>} (by its stack),
+     * then a little longer so it is parked in the kernel.
+     */
+    static void awaitNative(Thread thread, String method) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            boolean inside = Arrays.stream(thread.getStackTrace()).anyMatch(e ->
+                    e.getClassName().startsWith("dev.nativesockets.libc.LibC") && e.getMethodName().equals(method));
+            if (inside) {
+                Thread.sleep(30);
+                return;
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError(thread.getName() + " never entered LibC." + method + ": "
+                + Arrays.toString(thread.getStackTrace()));
+    }
+
+    /** A Thread whose body we control, with its failure and the time it ended. */
+    static final class Blocked extends Thread {
+        private final Body<?> body;
+        volatile Throwable error;
+        volatile Object result;
+        volatile long endedNanos;
+
+        Blocked(String name, Body<?> body) {
+            super(name);
+            this.body = body;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                result = body.run();
+            } catch (Throwable e) {
+                error = e;
+            } finally {
+                endedNanos = System.nanoTime();
+            }
+        }
+
+        static Blocked start(String name, Body<?> body) {
+            Blocked b = new Blocked(name, body);
+            b.start();
+            return b;
+        }
+    }
+
+    /** An interface with an IPv6 link-local address, as that address with its scope, or null. */
+    static java.net.Inet6Address linkLocal() throws IOException {
+        for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
+            if (!ni.isUp()) {
+                continue;
+            }
+            for (InetAddress a : ni.inetAddresses().toList()) {
+                if (a instanceof java.net.Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() != 0) {
+                    return v6;
+                }
+            }
+        }
+        return null;
+    }
+
+    static void assertBytes(String expected, byte[] actual) {
+        assertEquals(expected, str(actual));
+    }
+}
