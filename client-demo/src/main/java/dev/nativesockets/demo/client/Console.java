@@ -1,0 +1,43 @@
+package dev.nativesockets.demo.client;
+
+import dev.nativesockets.ErrnoException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/** UTF-8 output whatever the platform encoding, and error text with the errno name. */
+final class Console {
+    private Console() {}
+
+    /** Standard output in UTF-8 (the seed's messages are Chinese), flushed at each line. */
+    static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    /** Standard error in UTF-8, flushed at each line. */
+    static final PrintStream ERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+
+    /** {@code operation: ENAME: message} for a failed call; the exception's own text otherwise. */
+    static String describe(Throwable e) {
+        if (e instanceof ErrnoException en) {
+            return en.operation() + ": " + en.errnoName() + ": " + en.strerror();
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getName() : m;
+    }
+
+    /** The errno name of a failure, or {@code null} when it carries none. */
+    static String errnoName(Throwable e) {
+        return e instanceof ErrnoException en ? en.errnoName() : null;
+    }
+
+    /** {@code host:port}, with brackets for IPv6. */
+    static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+            String host = i.getAddress().getHostAddress();
+            return (i.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.nativesockets.demo.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code server-demo.jar echo} as a process, with JDK sockets as its clients. */
+@Timeout(180)
+class EchoServerTest {
+    private DemoProcess server;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = DemoProcess.server("echo", "--port", "0");
+        port = server.awaitListening(Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.setSoTimeout(30_000);
+        return s;
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Sends {@code data} from another thread while reading the echo; then half-closes and expects EOF. */
+    static void verifiedEcho(Socket s, byte[] data) throws Exception {
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                OutputStream out = s.getOutputStream();
+                for (int off = 0; off < data.length; off += 10_000) {
+                    out.write(data, off, Math.min(10_000, data.length - off));
+                }
+                s.shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] back = s.getInputStream().readAllBytes();
+        sent.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(data, back);
+    }
+
+    private static long lines(String log, String prefix) {
+        return log.lines().filter(l -> l.startsWith(prefix)).count();
+    }
+
+    @Test
+    void halfCloseGetsEverythingBackThenEndOfStream() throws Exception {
+        try (Socket s = connect()) {
+            verifiedEcho(s, random(3_000_000, 1));
+        }
+        server.awaitStdout("disconnect ", 1, Duration.ofSeconds(20));
+        String log = server.stdout();
+        assertEquals(1, lines(log, "connect    127.0.0.1:"), log);
+        assertTrue(log.contains("end of stream from peer, all 3000000 bytes echoed (0 clients)"), log);
+    }
+
+    @Test
+    void aClientThatNeverReadsStallsNobodyElse() throws Exception {
+        try (Socket hog = connect()) {
+            // the hog writes until every buffer on the way is full and its write blocks for good
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    OutputStream out = hog.getOutputStream();
+                    byte[] junk = new byte[64 * 1024];
+                    for (int i = 0; i < 1000; i++) {
+                        out.write(junk);
+                    }
+                } catch (IOException expected) {
+                    // reset by the test at the end
+                }
+            });
+            writer.join(2000);
+            assertTrue(writer.isAlive(), "the hog's writes should block: the server must stop reading it");
+            for (int i = 0; i < 5; i++) {
+                try (Socket s = connect()) {
+                    verifiedEcho(s, random(500_000, i));
+                }
+            }
+            hog.setSoLinger(true, 0);
+        }
+        server.awaitStdout("disconnect ", 6, Duration.ofSeconds(20));
+        String log = server.stdout();
+        assertEquals(6, lines(log, "connect    "), log);
+        assertEquals(6, lines(log, "disconnect "), log);
+        assertTrue(server.isAlive());
+    }
+
+    @Test
+    void resetsAreLoggedAndSurvived() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            try (Socket s = connect()) {
+                s.getOutputStream().write(random(200_000, i));
+                if (i % 2 == 0) {
+                    s.getInputStream().readNBytes(1000);
+                }
+                s.setSoLinger(true, 0);
+            }
+        }
+        try (Socket s = connect()) {
+            verifiedEcho(s, random(100_000, 99));
+        }
+        server.awaitStdout("disconnect ", 11, Duration.ofSeconds(20));
+        String log = server.stdout();
+        assertEquals(11, lines(log, "connect    "), log);
+        assertEquals(11, lines(log, "disconnect "), log);
+        assertTrue(log.contains("ECONNRESET"), log);
+        assertFalse(server.stderr().contains("Exception"), server::toString);
+    }
+
+    @Test
+    void connectionsItCannotSelectOnAreClosedAndItGoesOn() throws Exception {
+        int total = 1100; // more than FD_SETSIZE (1024) descriptors in the server
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < total; i++) {
+                clients.add(connect());
+            }
+            // each connection is logged as connect or rejected (or, if the server's descriptor limit
+            // is at 1024 or below, refused by accept with EMFILE)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String log = server.stdout();
+            while (lines(log, "connect    ") + lines(log, "rejected   ") < total && System.nanoTime() - deadline < 0) {
+                if (log.contains("EMFILE")) {
+                    break;
+                }
+                Thread.sleep(50);
+                log = server.stdout();
+            }
+            assumeTrue(!log.contains("EMFILE"), "the server's descriptor limit is below FD_SETSIZE here: cannot test");
+            long rejected = lines(log, "rejected   ");
+            assertTrue(rejected > 0, log);
+            assertEquals(total, lines(log, "connect    ") + rejected, log);
+            assertTrue(log.contains(">= FD_SETSIZE (1024)"), log);
+            // a rejected connection is closed: its client reads end of stream
+            Socket last = clients.get(total - 1);
+            assertEquals(-1, last.getInputStream().read());
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+        }
+        assertTrue(server.isAlive(), server::toString);
+        try (Socket s = connect()) {
+            verifiedEcho(s, random(100_000, 7));
+        }
+    }
+
+    @Test
+    void oneLinePerConnectAndDisconnect() throws Exception {
+        try (Socket a = connect(); Socket b = connect()) {
+            a.getOutputStream().write('x');
+            assertEquals('x', a.getInputStream().read());
+            b.getOutputStream().write('y');
+            assertEquals('y', b.getInputStream().read());
+        }
+        server.awaitStdout("disconnect ", 2, Duration.ofSeconds(20));
+        List<String> lines = server.stdout().lines().toList();
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches("connect    127\\.0\\.0\\.1:\\d+ \\(fd \\d+, 1 client\\)"), lines::toString);
+        assertTrue(lines.get(1).matches("connect    127\\.0\\.0\\.1:\\d+ \\(fd \\d+, 2 clients\\)"), lines::toString);
+        assertTrue(lines.get(3).startsWith("disconnect 127.0.0.1:"), lines::toString);
+        assertTrue(lines.get(3).endsWith("(0 clients)"), lines::toString);
+    }
+}
