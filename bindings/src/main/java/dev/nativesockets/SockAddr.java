@@ -98,7 +98,9 @@ public final class SockAddr extends SocketAddress {
 
     /**
      * The JDK type for this address where one can say it ({@link java.net.InetSocketAddress},
-     * {@link java.net.UnixDomainSocketAddress}), else {@code this}.
+     * {@link java.net.UnixDomainSocketAddress}), else {@code this}. Never throws: a Unix path that
+     * is not UTF-8 or not a valid {@link java.nio.file.Path} under the current locale stays a
+     * {@code SockAddr}, so that the bytes are not lost.
      */
     public SocketAddress toSocketAddress() {
         return Addresses.decode(MemorySegment.ofArray(bytes), bytes.length, false);
