@@ -230,7 +230,7 @@ interface OptionCodec<T> {
         public NetworkInterface decode(MemorySegment src, int len) {
             int index = INT.decode(src, len);
             try {
-                return index == 0 ? null : NetworkInterface.getByIndex(index);
+                return index <= 0 ? null : NetworkInterface.getByIndex(index); // no interface has index <= 0
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
