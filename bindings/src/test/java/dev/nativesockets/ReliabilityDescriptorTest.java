@@ -200,6 +200,69 @@ class ReliabilityDescriptorTest {
         assertNoDescriptorGrowth(baseline, before, "closes under blocked calls");
     }
 
+    /**
+     * SCM_RIGHTS: 1,000 transfers of three descriptors each into control buffers that hold all of
+     * them, only one, or nothing (MSG_CTRUNC: the kernel drops what does not fit), received
+     * descriptors closed by the caller or left to the Cleaner; plus descriptors still in flight
+     * when both ends close. Nothing stays open.
+     */
+    @Test
+    void fdPassingWithFullAndTruncatedControlBuffersLeaksNothing() throws Exception {
+        snapshot();
+        int truncated = 0;
+        int received = 0;
+        try (SocketPair link = Socket.pair(Domain.UNIX, Type.STREAM); Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(1);
+            for (int i = 0; i < 1_000; i++) {
+                int[] pipe = ReliabilityTestSupport.rawPipe();
+                try (SocketPair passed = Socket.pair(Domain.UNIX, Type.STREAM)) {
+                    Message out = Message.of(one).control(ControlMessage.rights(pipe[0], pipe[1], passed.first().fd()));
+                    assertEquals(1, link.first().sendMsg(out));
+                }
+                ReliabilityTestSupport.rawClose(pipe[0]);
+                ReliabilityTestSupport.rawClose(pipe[1]);
+                int room = switch (i % 4) {
+                    case 0 -> ControlMessage.space(3 * 4); // all three
+                    case 1 -> ControlMessage.length(4);    // one fits: MSG_CTRUNC
+                    case 2 -> ControlMessage.space(0) - 1; // not even a header
+                    default -> 0;                          // no control buffer at all
+                };
+                Message in = Message.allocate(1, room);
+                assertEquals(1, link.second().recvMsg(in));
+                if (in.isControlTruncated()) {
+                    truncated++;
+                }
+                List<Fd> fds = in.receivedDescriptors();
+                received += fds.size();
+                assertEquals(i % 4 == 0 ? 3 : i % 4 == 1 ? 1 : 0, fds.size(), "descriptors received in round " + i);
+                if (i % 8 == 0) {
+                    fds.forEach(Fd::close);
+                } else if (i % 8 == 1) {
+                    in.received().forEach(m -> {
+                        if (m instanceof ControlMessage.Rights r) {
+                            r.close();
+                        }
+                    });
+                }
+                // otherwise: dropped, for the Cleaner
+            }
+        }
+        assertEquals(750, truncated, "rounds with MSG_CTRUNC");
+        assertEquals(250 * 3 + 250, received);
+        // descriptors still in flight when both ends close: the kernel disposes of them
+        for (int i = 0; i < 200; i++) {
+            SocketPair link = Socket.pair(Domain.UNIX, Type.STREAM);
+            int[] pipe = ReliabilityTestSupport.rawPipe();
+            try (Arena a = Arena.ofConfined()) {
+                link.first().sendMsg(Message.of(a.allocate(1)).control(ControlMessage.rights(pipe[0], pipe[1])));
+            }
+            ReliabilityTestSupport.rawClose(pipe[0]);
+            ReliabilityTestSupport.rawClose(pipe[1]);
+            link.close();
+        }
+        assertNoDescriptorGrowth(baseline, before, "SCM_RIGHTS transfers (" + truncated + " truncated)");
+    }
+
     @Test
     void descriptorCountIsReadFromTheRightPlace() {
         Path fds = Path.of(ReliabilityTestSupport.LINUX ? "/proc/self/fd" : "/dev/fd");
