@@ -595,7 +595,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code recv(fd, b, b.length, 0)}. */
     public int recv(byte[] b) throws IOException {
-        return recv(b, 0, b.length, 0);
+        return recv(b, 0, requireArg(b, "array").length, 0);
     }
 
     /** {@code recv(2)} into the buffer's remaining space; advances its position. */
@@ -795,7 +795,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code send(fd, b, b.length, 0)}. */
     public int send(byte[] b) throws IOException {
-        return send(b, 0, b.length, 0);
+        return send(b, 0, requireArg(b, "array").length, 0);
     }
 
     /** {@code send(2)} from the buffer's remaining bytes; advances its position. */
