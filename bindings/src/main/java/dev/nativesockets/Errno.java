@@ -19,13 +19,13 @@ import java.net.SocketTimeoutException;
 public final class Errno {
     private Errno() {}
 
-    /** The symbolic name of {@code errno} on this platform ({@code ECONNREFUSED}), or {@code E<n>}. */
+    /** The symbolic name of {@code errno} on this platform ({@code ECONNREFUSED}), or {@code E<n>}. No system call. */
     public static String name(int errno) {
         String n = Platform.current().table().errnoName(errno);
         return n != null ? n : "E" + errno;
     }
 
-    /** The errno number for a symbolic name, or -1 where this platform has no such errno. */
+    /** The errno number for a symbolic name, or -1 where this platform has no such errno. No system call. */
     public static int number(String name) {
         return Platform.current().table().errno(name);
     }

@@ -10,6 +10,7 @@ import java.net.InetAddress;
  * @param interfaceIndex the interface, 0 to let the kernel choose
  */
 public record Membership(InetAddress group, int interfaceIndex) {
+    /** Checks the group is a multicast address and the index is not negative. */
     public Membership {
         if (group == null) {
             throw new IllegalArgumentException("group is null");

@@ -49,9 +49,13 @@ public final class NativeOptions {
     public static final NativeOption<Integer> SO_RCVLOWAT = rw("SO_RCVLOWAT", Integer.class, "SOL_SOCKET", "SO_RCVLOWAT", OptionCodec.NON_NEGATIVE_INT);
     /** {@code SO_LINGER} in seconds, negative for off ({@code SO_LINGER_SEC} on Darwin, whose SO_LINGER counts ticks). */
     public static final NativeOption<Integer> SO_LINGER = rw("SO_LINGER", Integer.class, "SOL_SOCKET", LINUX ? "SO_LINGER" : "SO_LINGER_SEC", OptionCodec.LINGER);
-    /** {@code SO_RCVTIMEO}: a blocking receive fails with a timeout after this long; zero waits forever. */
+    /**
+     * {@code SO_RCVTIMEO} ({@code struct timeval}): a blocking receive (and on Linux accept) fails
+     * with {@link java.net.SocketTimeoutException} after this long; zero waits forever. The kernel
+     * keeps it in clock ticks, so it reads back rounded up to one (a few milliseconds at most).
+     */
     public static final NativeOption<Duration> SO_RCVTIMEO = rw("SO_RCVTIMEO", Duration.class, "SOL_SOCKET", "SO_RCVTIMEO", OptionCodec.TIMEVAL);
-    /** {@code SO_SNDTIMEO}. */
+    /** {@code SO_SNDTIMEO} ({@code struct timeval}): the same for a blocking send (and on Linux a Unix connect). */
     public static final NativeOption<Duration> SO_SNDTIMEO = rw("SO_SNDTIMEO", Duration.class, "SOL_SOCKET", "SO_SNDTIMEO", OptionCodec.TIMEVAL);
     /** {@code SO_TYPE} (read-only): the {@code SOCK_*} value. */
     public static final NativeOption<Integer> SO_TYPE = ro("SO_TYPE", Integer.class, "SOL_SOCKET", "SO_TYPE", OptionCodec.INT);

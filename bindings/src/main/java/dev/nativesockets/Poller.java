@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * A set of sockets waited on with {@code poll(2)}: no {@code FD_SETSIZE} limit, one
- * {@code struct pollfd} per socket kept in native memory between calls.
+ * {@code struct pollfd} per socket kept in native memory between calls. Only {@link #poll} makes a
+ * system call; registering, changing and reading events are plain memory operations.
  *
  * <p>Not thread-safe: one thread registers and polls. Closing a registered socket from another
  * thread wakes a {@link #poll} in progress, which then fails with {@link SocketClosedException}.
@@ -37,6 +38,7 @@ public final class Poller {
     private final List<Socket> sockets = new ArrayList<>();
     private MemorySegment fds;
 
+    /** An empty set; native memory for the {@code struct pollfd} array grows as sockets are added. */
     public Poller() {
         fds = arena.allocate(Pollfd.SIZE * 16, 8);
     }
@@ -80,6 +82,7 @@ public final class Poller {
         sockets.remove(last);
     }
 
+    /** How many sockets are registered. */
     public int size() {
         return sockets.size();
     }

@@ -56,6 +56,7 @@ public final class Socket implements AutoCloseable {
     public static final int WOULD_BLOCK = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final SocketAddress UNNAMED = java.net.UnixDomainSocketAddress.of("");
     private static final boolean LINUX = Platform.current().isLinux();
     private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
     private static final int MAX_IO = Integer.MAX_VALUE;
@@ -111,8 +112,14 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * A listening stream socket on {@code address}: PHP's {@code socket_create_listen}. Sets
-     * {@code SO_REUSEADDR} for IP addresses (as PHP does), binds and listens.
+     * A listening stream socket on {@code address}: PHP's {@code socket_create_listen}.
+     * {@code socket(2)}, {@code setsockopt(SO_REUSEADDR)} for IP addresses (as PHP does),
+     * {@code bind(2)} and {@code listen(2)}; if a step fails the socket is closed again.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (port 0 picks a free one),
+     *     {@link java.net.UnixDomainSocketAddress} or {@link SockAddr}
+     * @param backlog the {@code listen(2)} backlog
+     * @throws java.net.BindException if the address is in use ({@code EADDRINUSE}) or not local
      */
     public static Socket listen(SocketAddress address, int backlog) throws IOException {
         Domain domain = Domain.of(Addresses.familyOf(address));
@@ -136,7 +143,12 @@ public final class Socket implements AutoCloseable {
     /**
      * Takes ownership of a descriptor obtained elsewhere — inherited, received with
      * {@code SCM_RIGHTS}, or {@link #detach() detached} from another socket. PHP's
-     * {@code socket_import_stream}. Checks that it is an open socket ({@code getsockopt(SO_TYPE)}).
+     * {@code socket_import_stream}. Checks that it is an open socket ({@code getsockopt(SO_TYPE)}),
+     * learns its family ({@code getsockname(2)}) and blocking mode ({@code fcntl(F_GETFL)}). From
+     * now on the returned socket closes it. A descriptor that is refused is left open.
+     *
+     * @throws IOException {@code ENOTSOCK} for a descriptor that is not a socket, {@code EBADF} for
+     *     one that is not open
      */
     public static Socket adopt(int fd) throws IOException {
         if (fd < 0) {
@@ -185,7 +197,10 @@ public final class Socket implements AutoCloseable {
 
     // ---- identity --------------------------------------------------------------------------
 
-    /** The descriptor number. Valid only while the socket is open; never close it yourself. */
+    /**
+     * The descriptor number (no system call). Valid only while the socket is open; never close it
+     * yourself — {@link #detach()} it to take it over.
+     */
     public int fd() {
         if (handle.isClosed()) {
             throw new IllegalStateException("socket is closed");
@@ -193,42 +208,55 @@ public final class Socket implements AutoCloseable {
         return handle.fd();
     }
 
-    /** The domain, or {@code null} for a family this library has no {@link Domain} for. */
+    /** The domain, or {@code null} for a family this library has no {@link Domain} for. No system call. */
     public Domain domain() {
         return Domain.of(family);
     }
 
-    /** The {@code AF_*} value the socket was created with. */
+    /** The {@code AF_*} value the socket was created with. No system call. */
     public int family() {
         return family;
     }
 
-    /** The type, or {@code null} for one this library has no {@link Type} for. */
+    /** The type, or {@code null} for one this library has no {@link Type} for. No system call. */
     public Type type() {
         return Type.of(type);
     }
 
+    /** Whether {@link #close()} or {@link #detach()} was called (by any thread). No system call. */
     public boolean isClosed() {
         return handle.isClosed();
     }
 
+    /** Whether the socket is in blocking mode, as last set through {@link #setBlocking}. No system call. */
     public boolean isBlocking() {
         return blocking;
     }
 
-    /** The errno of the last failed call on this socket, 0 if none: PHP's {@code socket_last_error($socket)}. */
+    /**
+     * The errno of the last failed call on this socket, 0 if none: PHP's
+     * {@code socket_last_error($socket)}. As in PHP, a non-blocking call that would have blocked
+     * counts ({@code EAGAIN}, {@code EINPROGRESS}), and a later success does not reset it. No
+     * system call.
+     */
     public int lastError() {
         return lastError;
     }
 
-    /** Forgets {@link #lastError()}: PHP's {@code socket_clear_error($socket)}. */
+    /** Forgets {@link #lastError()}: PHP's {@code socket_clear_error($socket)}. No system call. */
     public void clearError() {
         lastError = 0;
     }
 
     // ---- naming and connecting -------------------------------------------------------------
 
-    /** {@code bind(2)}: PHP's {@code socket_bind}. */
+    /**
+     * {@code bind(2)}: PHP's {@code socket_bind}. An IPv4 address on an IPv6 socket is bound as
+     * {@code ::ffff:a.b.c.d}; the empty Unix path autobinds (Linux).
+     *
+     * @throws java.net.BindException {@code EADDRINUSE} or {@code EADDRNOTAVAIL}
+     * @throws IllegalArgumentException for an address of another family or one that does not fit
+     */
     public void bind(SocketAddress address) throws IOException {
         checkFamily(address);
         Scratch s = Scratch.get();
@@ -243,7 +271,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** {@code listen(2)} with {@code SOMAXCONN}. */
+    /** {@code listen(2)} with the platform's {@code SOMAXCONN} backlog. */
     public void listen() throws IOException {
         listen(Constants.SOMAXCONN);
     }
@@ -504,22 +532,31 @@ public final class Socket implements AutoCloseable {
         return s.value.get(ValueLayout.JAVA_INT, 0);
     }
 
-    /** {@code getsockname(2)}: PHP's {@code socket_getsockname}. */
+    /**
+     * {@code getsockname(2)}: PHP's {@code socket_getsockname}. IP addresses come back as
+     * {@link java.net.InetSocketAddress} (IPv6 with its scope id, IPv4-mapped ones as IPv4), Unix
+     * paths as {@link java.net.UnixDomainSocketAddress} ({@code ""} when unnamed), abstract names
+     * and other families as {@link SockAddr}.
+     */
     public SocketAddress localAddress() throws IOException {
         return name(false, false);
     }
 
-    /** {@code getpeername(2)}: PHP's {@code socket_getpeername}. */
+    /**
+     * {@code getpeername(2)}: PHP's {@code socket_getpeername}; addresses as in {@link #localAddress()}.
+     *
+     * @throws java.net.SocketException {@code ENOTCONN} when not connected
+     */
     public SocketAddress peerAddress() throws IOException {
         return name(true, false);
     }
 
-    /** {@link #localAddress()} as raw {@code struct sockaddr} bytes. */
+    /** {@code getsockname(2)}: {@link #localAddress()} as the raw {@code struct sockaddr} bytes. */
     public SockAddr localSockAddr() throws IOException {
         return (SockAddr) name(false, true);
     }
 
-    /** {@link #peerAddress()} as raw {@code struct sockaddr} bytes. */
+    /** {@code getpeername(2)}: {@link #peerAddress()} as the raw {@code struct sockaddr} bytes. */
     public SockAddr peerSockAddr() throws IOException {
         return (SockAddr) name(true, true);
     }
@@ -625,9 +662,12 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}.
+     * {@code recvfrom(2)}: PHP's {@code socket_recvfrom}. In non-blocking mode the call does not
+     * wait ({@code MSG_DONTWAIT} is added).
      *
-     * @return the length (or {@link #WOULD_BLOCK}) and the sender
+     * @return the length (or {@link #WOULD_BLOCK}) and the sender: an {@link java.net.InetSocketAddress},
+     *     a {@link java.net.UnixDomainSocketAddress} ({@code ""} for an unnamed Unix sender), a
+     *     {@link SockAddr} for abstract names; {@code null} where the kernel reports none (streams)
      */
     public Received recvFrom(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
@@ -651,7 +691,14 @@ public final class Socket implements AutoCloseable {
             }
             int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
             checkNotClosedDuring("recvfrom");
-            return new Received((int) n, len == 0 ? null : Addresses.decode(s.addr, len, false));
+            SocketAddress source;
+            if (len > 0) {
+                source = Addresses.decode(s.addr, len, false);
+            } else {
+                // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
+                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? UNNAMED : null;
+            }
+            return new Received((int) n, source);
         } finally {
             handle.release();
         }
@@ -669,7 +716,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * PHP's {@code socket_read($socket, $length, PHP_BINARY_READ)}: one receive of up to
+     * PHP's {@code socket_read($socket, $length, PHP_BINARY_READ)}: one {@code recv(2)} of up to
      * {@code length} bytes.
      *
      * @return the bytes; empty at end of stream; {@code null} in non-blocking mode when nothing is there
@@ -825,7 +872,11 @@ public final class Socket implements AutoCloseable {
         return send(src, 0);
     }
 
-    /** Sends every byte, looping over partial sends (blocking mode). */
+    /**
+     * {@code send(2)} until every byte of {@code buf} is sent, looping over partial sends.
+     *
+     * @throws IllegalStateException in non-blocking mode
+     */
     public void sendAll(MemorySegment buf) throws IOException {
         checkFrom(buf);
         if (!blocking) {
@@ -837,7 +888,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** Sends every byte of {@code b}, looping over partial sends (blocking mode). */
+    /** {@code send(2)} until every byte of {@code b} is sent (blocking mode); see {@link #sendAll(MemorySegment)}. */
     public void sendAll(byte[] b) throws IOException {
         requireArg(b, "array");
         if (!blocking) {
@@ -940,8 +991,9 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Closes: PHP's {@code socket_close}. Idempotent and thread-safe; calls blocked in other threads
-     * are woken and fail with {@link SocketClosedException}.
+     * {@code close(2)}: PHP's {@code socket_close}. Idempotent and thread-safe. Calls blocked in
+     * other threads are woken with {@code shutdown(SHUT_RDWR)} and fail with
+     * {@link SocketClosedException}; the descriptor is closed when the last of them has left.
      */
     @Override
     public void close() {
@@ -949,8 +1001,9 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Gives the descriptor up without closing it (PHP's {@code socket_export_stream} in spirit):
-     * the caller owns it from now on, e.g. to hand to another library or process.
+     * Gives the descriptor up without closing it (PHP's {@code socket_export_stream} in spirit; no
+     * system call): the caller owns it from now on, e.g. to hand to another library or process,
+     * or to {@link #adopt(int)} again. This socket counts as closed afterwards.
      *
      * @throws IllegalStateException if closed or if calls are in flight
      */
@@ -1012,7 +1065,11 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #setOption}/{@link #getOption} accept {@code option} on this platform and socket. */
+    /**
+     * Whether {@link #setOption}/{@link #getOption} accept {@code option} on this platform: a
+     * {@link NativeOptions} option the platform has, or a mapped {@link StandardSocketOptions} one.
+     * No system call; the kernel may still refuse it for this socket's family or type.
+     */
     public boolean supportsOption(SocketOption<?> option) {
         try {
             resolve(option);
