@@ -199,7 +199,9 @@ public sealed interface ControlMessage
     /**
      * {@code SCM_RIGHTS}: descriptors. Received ones are owned {@link Fd}s ({@link #descriptors()});
      * close this (or each {@code Fd}) when done — ones never claimed are closed when unreachable.
-     * Outgoing ones name descriptors the sender keeps.
+     * Outgoing ones name descriptors the sender keeps; on stream sockets send at least one byte of
+     * data with them (unix(7)). Closing a {@link Socket} or {@link Fd} while a send carrying it is
+     * in flight shuts it down, as closing does for any call in flight on it.
      */
     final class Rights implements ControlMessage, AutoCloseable {
         private final int[] numbers;

@@ -265,8 +265,9 @@ public final class Message {
     }
 
     /**
-     * The control messages the last receive brought, decoded (once) from the control buffer.
-     * {@code SCM_RIGHTS} entries are the owned {@link ControlMessage.Rights} objects.
+     * The control messages the last receive brought, decoded (once) from the control buffer —
+     * so call it before that buffer is used for another receive. {@code SCM_RIGHTS} entries are
+     * the owned {@link ControlMessage.Rights} objects, taken when the receive returned.
      */
     public List<ControlMessage> received() {
         if (received == null) {

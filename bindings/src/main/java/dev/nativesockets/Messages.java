@@ -138,9 +138,6 @@ final class Messages {
                 throw new IllegalArgumentException("cannot receive into a read-only buffer");
             }
             if (!b.isDirect()) {
-                if (!b.hasArray()) {
-                    throw new IllegalArgumentException("buffer has neither native memory nor an accessible array");
-                }
                 heap += b.remaining();
             }
         }
@@ -155,7 +152,7 @@ final class Messages {
             } else {
                 seg = stage.asSlice(off, b.remaining());
                 if (!read) {
-                    MemorySegment.copy(b.array(), b.arrayOffset() + b.position(), seg, ValueLayout.JAVA_BYTE, 0, b.remaining());
+                    MemorySegment.copy(MemorySegment.ofBuffer(b), 0, seg, 0, b.remaining());
                 }
                 off += b.remaining();
             }
@@ -171,7 +168,7 @@ final class Messages {
                 }
                 int k = (int) Math.min(b.remaining(), left);
                 if (read && !b.isDirect()) {
-                    MemorySegment.copy(stage, ValueLayout.JAVA_BYTE, off, b.array(), b.arrayOffset() + b.position(), k);
+                    MemorySegment.copy(stage, off, MemorySegment.ofBuffer(b), 0, k);
                 }
                 if (!b.isDirect()) {
                     off += b.remaining();
@@ -205,6 +202,9 @@ final class Messages {
                     return Socket.WOULD_BLOCK;
                 }
                 throw s.failIo(read ? "readv" : "writev", e);
+            }
+            if (n == 0 && read && s.isClosed()) {
+                throw new SocketClosedException("readv");
             }
             return n;
         } finally {
@@ -303,6 +303,9 @@ final class Messages {
                     throw s.failIo("recvmsg", e);
                 }
                 received(m, b.msghdr, b.name, control, controlCap, n);
+                if (n == 0 && s.isClosed()) {
+                    throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
+                }
                 return n;
             } finally {
                 s.release();
@@ -539,6 +542,9 @@ final class Messages {
                     MemorySegment.copy(names, ValueLayout.JAVA_BYTE, (long) i * ADDR, m.nameBytes(), 0, nameLen);
                     long len = Integer.toUnsignedLong(Mmsghdr.MSG_LEN.getInt(entry));
                     m.receivedResult(len, Msghdr.MSG_FLAGS.getInt(hdr) & FLAGS_OUT_MASK, nameLen, cLen, rights.get(i));
+                }
+                if (s.isClosed() && ms.get(0).length() == 0) {
+                    throw new SocketClosedException("recvmmsg");
                 }
                 return n;
             } finally {

@@ -103,12 +103,15 @@ class FdPassingTest {
              SocketPair other = Socket.pair(Domain.UNIX, Type.DGRAM);
              Arena arena = Arena.ofConfined();
              Fd writeEnd = Fd.adopt(pipe[1])) {
-            channel.first().sendMsg(withData(arena, "two").control(ControlMessage.rights(writeEnd),
-                    ControlMessage.rights(other.first())));
+            // two SCM_RIGHTS entries in one message (Linux merges them); Darwin takes one entry
+            Message out = Platform.current().isLinux()
+                    ? withData(arena, "two").control(ControlMessage.rights(writeEnd), ControlMessage.rights(other.first()))
+                    : withData(arena, "two").control(ControlMessage.rights(writeEnd.value(), other.first().fd()));
+            channel.first().sendMsg(out);
             Message in = Message.allocate(8, 2 * ControlMessage.space(4));
             channel.second().recvMsg(in);
             List<Fd> fds = in.receivedDescriptors();
-            assertEquals(2, fds.size(), in.received().toString()); // Linux merges the two SCM_RIGHTS entries
+            assertEquals(2, fds.size(), in.received().toString());
             Fd pipeCopy = fds.get(0);
             IOException notSocket = assertThrows(IOException.class, pipeCopy::toSocket);
             assertEquals("ENOTSOCK", ((ErrnoException) notSocket).errnoName());
@@ -333,6 +336,47 @@ class FdPassingTest {
             }
         } finally {
             pairs.forEach(SocketPair::close);
+        }
+    }
+
+    /** The README's fd-passing example, verbatim between the markers, over a socketpair. */
+    @Test
+    void readmeExample() throws Exception {
+        Path dir = Files.createTempDirectory("ns-readme");
+        Path path = dir.resolve("worker.sock");
+        try (Socket listener = Socket.listen(UnixDomainSocketAddress.of(path), 1);
+             Socket server = Socket.listen(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
+             Socket client = Socket.open(Domain.INET, Type.STREAM)) {
+            client.connect(server.localAddress());
+            Socket connection = server.accept();
+            Thread workerThread = Thread.ofPlatform().start(() -> {
+                try (Socket channel = listener.accept()) {
+                    // --- README: worker side ---
+                    Message in = Message.allocate(64, ControlMessage.space(Integer.BYTES)); // CMSG_SPACE(sizeof(int))
+                    channel.recvMsg(in);
+                    try (Socket conn = in.receivedDescriptors().get(0).toSocket()) {
+                        conn.sendAll("served by the worker\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    // --- end ---
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // --- README: sending side ---
+            try (Socket worker = Socket.open(Domain.UNIX, Type.STREAM);
+                 Arena arena = Arena.ofConfined()) {
+                worker.connect(UnixDomainSocketAddress.of(path));
+                Message m = Message.of(arena.allocateFrom("conn"))   // unix(7): send a byte with descriptors
+                        .control(ControlMessage.rights(connection));
+                worker.sendMsg(m);
+            }
+            connection.close(); // the worker's copy stays open
+            // --- end ---
+            workerThread.join(10_000);
+            assertEquals("served by the worker\n", new String(client.read(64), US_ASCII));
+        } finally {
+            Files.deleteIfExists(path);
+            Files.deleteIfExists(dir);
         }
     }
 

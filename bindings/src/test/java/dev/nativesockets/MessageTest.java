@@ -190,6 +190,11 @@ class MessageTest {
             Message ro = Message.of(arena.allocate(4).asReadOnly());
             assertThrows(IllegalArgumentException.class, () -> s.recvMsg(ro));
             assertThrows(IllegalArgumentException.class, () -> new Message().controlBuffer(arena.allocate(8).asReadOnly()));
+            // a control buffer whose arena closed after it was set
+            Arena ctl = Arena.ofConfined();
+            Message deadControl = Message.allocate(4, 0).controlBuffer(ctl.allocate(64));
+            ctl.close();
+            assertThrows(IllegalStateException.class, () -> s.recvMsg(deadControl));
             // an address of another family
             Message unix = Message.of(arena.allocate(1)).address(UnixDomainSocketAddress.of("/tmp/x"));
             assertThrows(IllegalArgumentException.class, () -> s.sendMsg(unix));
@@ -257,6 +262,38 @@ class MessageTest {
             }
             assertTrue(best < 8, "allocated " + best + " bytes per send+receive");
             assertEquals(32, in.length());
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesABlockedRecvMsg() throws Exception {
+        for (Domain d : new Domain[] {Domain.INET, Domain.INET6}) {
+            Socket s = udp(d, new InetSocketAddress(d == Domain.INET ? InetAddress.getLoopbackAddress()
+                    : InetAddress.getByName("::1"), 0));
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    s.recvMsg(Message.allocate(16, 64));
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            Thread.sleep(200);
+            s.close();
+            Throwable e = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(e instanceof SocketClosedException, "got " + e);
+            t.join();
+        }
+    }
+
+    @Test
+    void heapByteBuffersWithoutAnArrayStillGather() throws Exception {
+        try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            ByteBuffer ro = ByteBuffer.wrap("read-only".getBytes(US_ASCII)).asReadOnlyBuffer();
+            assertEquals(10, p.first().writev(ro, ByteBuffer.wrap("!".getBytes(US_ASCII))));
+            assertEquals(0, ro.remaining());
+            assertEquals("read-only!", new String(p.second().read(32), US_ASCII));
         }
     }
 

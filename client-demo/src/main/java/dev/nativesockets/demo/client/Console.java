@@ -32,12 +32,38 @@ final class Console {
         return e instanceof ErrnoException en ? en.errnoName() : null;
     }
 
-    /** {@code host:port}, with brackets for IPv6. */
+    /** {@code host:port}, with brackets for IPv6 ({@code [::1]:1935}). */
     static String format(SocketAddress a) {
         if (a instanceof InetSocketAddress i && i.getAddress() != null) {
             String host = i.getAddress().getHostAddress();
-            return (i.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + i.getPort();
+            return (i.getAddress() instanceof Inet6Address ? "[" + compress(host) + "]" : host) + ":" + i.getPort();
         }
         return String.valueOf(a);
+    }
+
+    /** RFC 5952 short form of the JDK's full IPv6 text: the longest run of zero groups becomes {@code ::}. */
+    static String compress(String v6) {
+        int pct = v6.indexOf('%');
+        String scope = pct < 0 ? "" : v6.substring(pct);
+        String[] g = (pct < 0 ? v6 : v6.substring(0, pct)).split(":");
+        int bestStart = -1;
+        int bestLen = 1; // a single zero group stays as it is
+        for (int i = 0; i < g.length; ) {
+            int j = i;
+            while (j < g.length && g[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0) {
+            return String.join(":", g) + scope;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(g, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(g, bestStart + bestLen, g.length));
+        return head + "::" + tail + scope;
     }
 }

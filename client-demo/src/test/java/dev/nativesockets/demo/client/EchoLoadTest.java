@@ -117,7 +117,8 @@ class EchoLoadTest {
                     "--clients", "100", "--bytes", "1000000")) {
                 assertEquals(0, load.exitCode(Duration.ofSeconds(240)), () -> load + "\nserver:\n" + server);
                 assertTrue(Pattern.compile("^echo-load: 100/100 clients x 1000000 bytes to 127\\.0\\.0\\.1:" + port
-                        + ": 100000000 bytes echoed and verified in [0-9.]+ s, [0-9.]+ MiB/s$", Pattern.MULTILINE)
+                        + ": 100000000 bytes echoed and verified in [0-9.]+ s, [0-9.]+ MiB/s \\(connecting took [0-9.]+ s\\)$",
+                        Pattern.MULTILINE)
                         .matcher(load.stdout()).find(), load::toString);
             } finally {
                 loadRunning.set(false);
