@@ -47,6 +47,7 @@ import org.junit.jupiter.api.function.Executable;
  * ({@link Errno#lastError()}, {@link Socket#lastError()}), the peer received nothing and queued
  * data is still there. Rows marked "(kernel)" are the exceptions that are the kernel's answer.
  */
+@org.junit.jupiter.api.Tag("reliability")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BadInputTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * ({@code /proc/self/task/TID/syscall}, checked against the descriptor), so each round closes a
  * socket under a call that is inside the kernel, not one that has not started yet.
  */
+@org.junit.jupiter.api.Tag("reliability")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReliabilityCloseRaceTest {
     static final int ROUNDS = Integer.getInteger("reliability.rounds", 1000);

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * listens, failed adoptions, and sockets that are dropped without being closed (the Cleaner closes
  * them).
  */
+@org.junit.jupiter.api.Tag("reliability")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReliabilityDescriptorTest {
     static final int CYCLES = Integer.getInteger("reliability.cycles", 10_000);

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * kernel 150 ms later with the socket open, then lets the call complete normally and checks that
  * it returned its normal result with the interrupt status still set.
  */
+@org.junit.jupiter.api.Tag("reliability")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReliabilityInterruptTest {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.function.Executable;
  * call go on, not fail; signals the JVM ignores (SIGWINCH, SIGURG sent to the process) change
  * nothing either.
  */
+@org.junit.jupiter.api.Tag("reliability")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReliabilitySignalTest {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>The same load against the demo echo server ({@code server-demo.jar echo}) is
  * server-demo's {@code SoakTest}.
  */
+@org.junit.jupiter.api.Tag("reliability")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SoakTest {
     static final int CLIENTS = Integer.getInteger("soak.clients", 200);
