@@ -3,7 +3,6 @@ package dev.nativesockets;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.In6Pktinfo;
 import dev.nativesockets.libc.InPktinfo;
-import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
 import dev.nativesockets.libc.Timespec;
 import dev.nativesockets.libc.Timeval;
@@ -11,14 +10,10 @@ import dev.nativesockets.libc.Ucred;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Encoding and decoding of {@link ControlMessage}s; the parsing half is fed arbitrary bytes by tests. */

@@ -41,7 +41,6 @@ public final class Message {
     private MemorySegment[] segments = NONE;
     private int segmentCount;
     private IoVector vector;
-    private ByteBuffer[] byteBuffers;
 
     // name
     private SocketAddress address;
@@ -107,7 +106,6 @@ public final class Message {
         }
         segmentCount = buffers.length;
         vector = null;
-        byteBuffers = null;
         return this;
     }
 
@@ -120,7 +118,7 @@ public final class Message {
     }
 
     /**
-     * Direct buffers, each from its position to its limit. Positions are not advanced; see
+     * Direct buffers, each from its position to its limit as they are now. Positions are not advanced; see
      * {@link #length()}. Heap buffers are refused (the kernel needs native memory); use
      * {@link Socket#readv(ByteBuffer...)}/{@link Socket#writev(ByteBuffer...)} for those.
      */
@@ -134,9 +132,7 @@ public final class Message {
             }
             segs[i] = MemorySegment.ofBuffer(b);
         }
-        data(segs);
-        this.byteBuffers = buffers.clone();
-        return this;
+        return data(segs);
     }
 
     /** The data buffers (a copy of the list; for an {@link IoVector}, its current buffers). */
@@ -348,10 +344,6 @@ public final class Message {
 
     IoVector vector() {
         return vector;
-    }
-
-    ByteBuffer[] byteBuffers() {
-        return byteBuffers;
     }
 
     SocketAddress target() {
