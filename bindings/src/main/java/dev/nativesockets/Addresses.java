@@ -141,8 +141,9 @@ final class Addresses {
 
     /**
      * Reads the address the kernel wrote ({@code len} bytes). IPv4, IPv6 and Unix paths become JDK
-     * types; abstract names and other families a {@link SockAddr} — unless {@code raw} asks for
-     * a {@code SockAddr} always.
+     * types; abstract names, other families, Unix paths that are not UTF-8 or not a valid
+     * {@link java.nio.file.Path} here, and IPv6 scope ids above {@code Integer.MAX_VALUE} a
+     * {@link SockAddr} — unless {@code raw} asks for a {@code SockAddr} always.
      */
     static SocketAddress decode(MemorySegment src, int len, boolean raw) {
         if (len < FAMILY_END) {
@@ -163,6 +164,9 @@ final class Addresses {
                 byte[] ip = SockaddrIn6.SIN6_ADDR.slice(src, 16).toArray(ValueLayout.JAVA_BYTE);
                 int port = Short.toUnsignedInt(Short.reverseBytes((short) SockaddrIn6.SIN6_PORT.get(src)));
                 int scope = SockaddrIn6.SIN6_SCOPE_ID.getInt(src);
+                if (scope < 0) {
+                    return SockAddr.fromSegment(src, len); // no interface has such an index; Inet6Address drops it
+                }
                 InetAddress addr = scope != 0 && !isV4Mapped(ip)
                         ? Inet6Address.getByAddress(null, ip, scope)
                         : InetAddress.getByAddress(ip);
@@ -183,7 +187,16 @@ final class Addresses {
                 end++;
             }
             byte[] path = src.asSlice(SUN_PATH, end - SUN_PATH).toArray(ValueLayout.JAVA_BYTE);
-            return UnixDomainSocketAddress.of(new String(path, StandardCharsets.UTF_8));
+            // a path that is not UTF-8 (what encode writes), that the JDK cannot hold as a Path
+            // (InvalidPathException: e.g. non-ASCII under the POSIX locale), or that Path would
+            // rewrite ("a//b", "s/") stays a SockAddr: the bytes as the kernel gave them
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(path)).toString();
+                UnixDomainSocketAddress u = UnixDomainSocketAddress.of(text);
+                return u.getPath().toString().equals(text) ? u : SockAddr.fromSegment(src, len);
+            } catch (java.nio.charset.CharacterCodingException | java.nio.file.InvalidPathException e) {
+                return SockAddr.fromSegment(src, len);
+            }
         }
         return SockAddr.fromSegment(src, len);
     }

@@ -276,6 +276,7 @@ public final class Message {
 
     /** The first received control message of {@code kind}, or {@code null}. */
     public <T extends ControlMessage> T received(Class<T> kind) {
+        Socket.requireArg(kind, "kind");
         for (ControlMessage m : received()) {
             if (kind.isInstance(m)) {
                 return kind.cast(m);

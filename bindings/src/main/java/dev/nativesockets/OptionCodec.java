@@ -98,7 +98,13 @@ interface OptionCodec<T> {
         }
 
         public Duration decode(MemorySegment src, int len) {
-            return Duration.ofSeconds(Timeval.TV_SEC.get(src), Timeval.TV_USEC.get(src) * 1000);
+            // normalised without overflow: a kernel gives 0 <= tv_usec < 1e6, garbage must not throw
+            long sec = Timeval.TV_SEC.get(src);
+            long usec = Timeval.TV_USEC.get(src);
+            long carry = Math.floorDiv(usec, 1_000_000L);
+            long s = (sec ^ (sec + carry)) < 0 && (carry ^ (sec + carry)) < 0
+                    ? (carry > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : sec + carry;
+            return Duration.ofSeconds(s, Math.floorMod(usec, 1_000_000L) * 1000);
         }
 
         public int size() {
@@ -230,7 +236,7 @@ interface OptionCodec<T> {
         public NetworkInterface decode(MemorySegment src, int len) {
             int index = INT.decode(src, len);
             try {
-                return index == 0 ? null : NetworkInterface.getByIndex(index);
+                return index <= 0 ? null : NetworkInterface.getByIndex(index); // no interface has index <= 0
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

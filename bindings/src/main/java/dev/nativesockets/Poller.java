@@ -120,7 +120,9 @@ public final class Poller {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
-        int millis = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        // Duration.toMillis() overflows past 292 million years: saturate instead
+        int millis = timeout == null ? -1
+                : timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE : (int) timeout.toMillis();
         int held = 0;
         Scratch s = Scratch.get();
         try {

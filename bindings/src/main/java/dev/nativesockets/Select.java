@@ -90,14 +90,19 @@ public final class Select {
             MemorySegment wanted = scratch.fdSetsCopy;
             wanted.copyFrom(fdSets);
             long deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
+            // close() wakes a call with shutdown(2), which makes a socket readable but not always
+            // writable (a full Unix send buffer) and never "exceptional": a socket watched only
+            // for those is checked for a close every CLOSE_CHECK_NANOS instead
+            boolean sliced = watchedOutsideReadSet(fdSets, read != null);
             int n;
             for (;;) {
                 MemorySegment tv = MemorySegment.NULL;
-                if (timeout != null) {
-                    long left = Math.max(0, deadline - System.nanoTime());
+                long left = timeout == null ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+                long wait = sliced ? Math.min(left, CLOSE_CHECK_NANOS) : left;
+                if (wait != Long.MAX_VALUE) {
                     tv = scratch.timeval;
-                    Timeval.TV_SEC.set(tv, left / 1_000_000_000L);
-                    Timeval.TV_USEC.set(tv, (left % 1_000_000_000L) / 1000);
+                    Timeval.TV_SEC.set(tv, wait / 1_000_000_000L);
+                    Timeval.TV_USEC.set(tv, (wait % 1_000_000_000L) / 1000);
                 }
                 n = LibC.select(scratch.cs, maxFd + 1,
                         read == null ? MemorySegment.NULL : fdSets.asSlice(0, FdSet.SIZE),
@@ -108,6 +113,10 @@ public final class Select {
                     if (s.isClosed()) {
                         throw new SocketClosedException("select");
                     }
+                }
+                if (n == 0 && wait < left) {
+                    fdSets.copyFrom(wanted); // a slice ran out, the caller's time did not
+                    continue;
                 }
                 if (n >= 0 || scratch.errno() != Constants.EINTR) {
                     break;
@@ -136,6 +145,22 @@ public final class Select {
                 s.release();
             }
         }
+    }
+
+    /** How often a wait that a close cannot wake looks for one (see {@link #watchedOutsideReadSet}). */
+    private static final long CLOSE_CHECK_NANOS = 25_000_000L;
+
+    /** Whether a descriptor is in the write or except set but not in the read set. */
+    private static boolean watchedOutsideReadSet(MemorySegment fdSets, boolean hasRead) {
+        for (long i = 0; i < FdSet.SIZE; i++) {
+            byte r = hasRead ? fdSets.get(ValueLayout.JAVA_BYTE, i) : 0;
+            byte w = fdSets.get(ValueLayout.JAVA_BYTE, FdSet.SIZE + i);
+            byte e = fdSets.get(ValueLayout.JAVA_BYTE, 2 * FdSet.SIZE + i);
+            if (((w | e) & ~r) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long saturatedNanos(Duration d) {

@@ -34,12 +34,12 @@ public final class SockAddr extends SocketAddress {
      * @throws UnsupportedOperationException on platforms without abstract names (Darwin)
      */
     public static SockAddr abstractUnix(String name) {
-        return abstractUnix(name.getBytes(StandardCharsets.UTF_8));
+        return abstractUnix(Socket.requireArg(name, "name").getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@link #abstractUnix(String)} with the name's raw bytes. */
     public static SockAddr abstractUnix(byte[] name) {
-        return Addresses.abstractUnix(name);
+        return Addresses.abstractUnix(Socket.requireArg(name, "name"));
     }
 
     /** The {@code struct sockaddr} bytes of any address this library can encode. */
@@ -54,6 +54,7 @@ public final class SockAddr extends SocketAddress {
 
     /** An address from raw {@code struct sockaddr} bytes (family read from them). */
     public static SockAddr fromBytes(byte[] raw) {
+        Socket.requireArg(raw, "bytes");
         if (raw.length < Addresses.FAMILY_END) {
             throw new IllegalArgumentException("a sockaddr needs at least " + Addresses.FAMILY_END + " bytes, got " + raw.length);
         }
@@ -98,7 +99,9 @@ public final class SockAddr extends SocketAddress {
 
     /**
      * The JDK type for this address where one can say it ({@link java.net.InetSocketAddress},
-     * {@link java.net.UnixDomainSocketAddress}), else {@code this}.
+     * {@link java.net.UnixDomainSocketAddress}), else {@code this}. Never throws: a Unix path that
+     * is not UTF-8 or not a valid {@link java.nio.file.Path} under the current locale stays a
+     * {@code SockAddr}, so that the bytes are not lost.
      */
     public SocketAddress toSocketAddress() {
         return Addresses.decode(MemorySegment.ofArray(bytes), bytes.length, false);

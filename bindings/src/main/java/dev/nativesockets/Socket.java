@@ -60,6 +60,7 @@ public final class Socket implements AutoCloseable {
     private static final boolean LINUX = Platform.current().isLinux();
     private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
     private static final int MAX_IO = Integer.MAX_VALUE;
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofDays(36_500);
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
@@ -408,7 +409,9 @@ public final class Socket implements AutoCloseable {
             boolean wasBlocking = blocking;
             setNonBlocking(s, fd, true);
             try {
-                long millis = Math.max(1, timeout.toMillis());
+                // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
+                long millis = Math.max(1, timeout.compareTo(MAX_CONNECT_TIMEOUT) >= 0
+                        ? MAX_CONNECT_TIMEOUT.toMillis() : timeout.toMillis());
                 long deadline = System.nanoTime() + millis * 1_000_000;
                 int errno;
                 for (;;) {
