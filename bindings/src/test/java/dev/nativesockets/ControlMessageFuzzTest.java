@@ -22,6 +22,10 @@ import java.util.List;
  * {@code fuzz-cmsg} execution of {@code verify} fuzzes it (docs/RELIABILITY.md).
  */
 class ControlMessageFuzzTest {
+    static {
+        FuzzCorpus.ensure(ControlMessageFuzzTest.class, "controlBufferToMessages");
+    }
+
     @FuzzTest(maxDuration = "30s")
     void controlBufferToMessages(FuzzedDataProvider data) {
         int cut = data.consumeInt(0, 1 << 16);

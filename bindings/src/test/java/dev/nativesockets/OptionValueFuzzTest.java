@@ -27,6 +27,10 @@ import java.util.List;
  * {@code fuzz-options} execution of {@code verify} fuzzes it (docs/RELIABILITY.md).
  */
 class OptionValueFuzzTest {
+    static {
+        FuzzCorpus.ensure(OptionValueFuzzTest.class, "optionValues");
+    }
+
     static final List<NativeOption<?>> OPTIONS = options();
 
     static List<NativeOption<?>> options() {

@@ -30,6 +30,10 @@ import java.util.Arrays;
  * {@code fuzz-sockaddr} execution of {@code verify} fuzzes it (docs/RELIABILITY.md).
  */
 class SockAddrFuzzTest {
+    static {
+        FuzzCorpus.ensure(SockAddrFuzzTest.class, "sockaddrBytesToAddress");
+    }
+
     private static final int SUN_PATH = Addresses.SUN_PATH;
 
     @FuzzTest(maxDuration = "30s")
