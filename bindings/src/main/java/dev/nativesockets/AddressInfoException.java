@@ -41,16 +41,11 @@ public final class AddressInfoException extends UnknownHostException implements 
         return found != null ? found : "EAI_" + code;
     }
 
-    @Override public String operation() { return operation; }
-
-    /** The {@code EAI_*} code as the platform numbers it. */
-    @Override public int errno() { return code; }
-
-    /** The {@code EAI_*} symbol. */
-    @Override public String errnoName() { return name; }
-
-    /** {@code gai_strerror(code)}. */
-    @Override public String strerror() { return text; }
+    /**
+     * The call, the {@code EAI_*} code as the platform numbers it (negative on glibc, positive on
+     * Darwin), the {@code EAI_*} symbol and {@code gai_strerror(code)}.
+     */
+    @Override public ErrnoDetails details() { return new ErrnoDetails(operation, code, name, text); }
 
     /** For {@code EAI_SYSTEM}, the errno the resolver left; 0 otherwise. */
     public int systemErrno() { return systemErrno; }

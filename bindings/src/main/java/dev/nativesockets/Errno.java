@@ -60,109 +60,71 @@ public final class Errno {
     /** The exception for {@code operation} failing with {@code errno}: a JDK type where one fits. */
     static java.io.IOException exception(String operation, int errno) {
         recordLast(errno);
-        String name = name(errno);
-        String text = strerror(errno);
-        if (errno == Constants.ECONNREFUSED) {
-            return new NativeConnectException(operation, errno, name, text);
+        ErrnoDetails d = ErrnoDetails.of(operation, errno);
+        if (errno == Constants.ECONNREFUSED || (errno == Constants.ETIMEDOUT && operation.startsWith("connect"))) {
+            return new NativeConnectException(d);
         }
         if (errno == Constants.EADDRINUSE || errno == Constants.EADDRNOTAVAIL) {
-            return new NativeBindException(operation, errno, name, text);
+            return new NativeBindException(d);
         }
         if (errno == Constants.EHOSTUNREACH || errno == Constants.ENETUNREACH) {
-            return new NativeNoRouteToHostException(operation, errno, name, text);
+            return new NativeNoRouteToHostException(d);
         }
-        if (errno == Constants.ETIMEDOUT && operation.startsWith("connect")) {
-            return new NativeConnectException(operation, errno, name, text);
-        }
-        return new NativeSocketException(operation, errno, name, text);
+        return new NativeSocketException(d);
     }
 
-    static String message(String operation, int errno, String name, String text) {
-        return operation + ": " + name + " (" + errno + "): " + text;
+    /** The timeout exception for {@code operation}; records {@code errno} as this thread's last error. */
+    static NativeSocketTimeoutException timeout(String operation, int errno) {
+        recordLast(errno);
+        return new NativeSocketTimeoutException(ErrnoDetails.of(operation, errno));
     }
 
     /** A failed call with no more specific JDK type. */
     public static final class NativeSocketException extends SocketException implements ErrnoException {
-        private final String operation;
-        private final int errno;
-        private final String name;
-        private final String text;
+        private final ErrnoDetails details;
 
-        NativeSocketException(String operation, int errno, String name, String text) {
-            super(message(operation, errno, name, text));
-            this.operation = operation;
-            this.errno = errno;
-            this.name = name;
-            this.text = text;
+        NativeSocketException(ErrnoDetails details) {
+            super(details.message());
+            this.details = details;
         }
 
-        @Override public String operation() { return operation; }
-        @Override public int errno() { return errno; }
-        @Override public String errnoName() { return name; }
-        @Override public String strerror() { return text; }
+        @Override public ErrnoDetails details() { return details; }
     }
 
     /** {@code ECONNREFUSED}, or a connect that timed out in the kernel ({@code ETIMEDOUT}). */
     public static final class NativeConnectException extends ConnectException implements ErrnoException {
-        private final String operation;
-        private final int errno;
-        private final String name;
-        private final String text;
+        private final ErrnoDetails details;
 
-        NativeConnectException(String operation, int errno, String name, String text) {
-            super(message(operation, errno, name, text));
-            this.operation = operation;
-            this.errno = errno;
-            this.name = name;
-            this.text = text;
+        NativeConnectException(ErrnoDetails details) {
+            super(details.message());
+            this.details = details;
         }
 
-        @Override public String operation() { return operation; }
-        @Override public int errno() { return errno; }
-        @Override public String errnoName() { return name; }
-        @Override public String strerror() { return text; }
+        @Override public ErrnoDetails details() { return details; }
     }
 
     /** {@code EADDRINUSE} or {@code EADDRNOTAVAIL}. */
     public static final class NativeBindException extends BindException implements ErrnoException {
-        private final String operation;
-        private final int errno;
-        private final String name;
-        private final String text;
+        private final ErrnoDetails details;
 
-        NativeBindException(String operation, int errno, String name, String text) {
-            super(message(operation, errno, name, text));
-            this.operation = operation;
-            this.errno = errno;
-            this.name = name;
-            this.text = text;
+        NativeBindException(ErrnoDetails details) {
+            super(details.message());
+            this.details = details;
         }
 
-        @Override public String operation() { return operation; }
-        @Override public int errno() { return errno; }
-        @Override public String errnoName() { return name; }
-        @Override public String strerror() { return text; }
+        @Override public ErrnoDetails details() { return details; }
     }
 
     /** {@code EHOSTUNREACH} or {@code ENETUNREACH}. */
     public static final class NativeNoRouteToHostException extends NoRouteToHostException implements ErrnoException {
-        private final String operation;
-        private final int errno;
-        private final String name;
-        private final String text;
+        private final ErrnoDetails details;
 
-        NativeNoRouteToHostException(String operation, int errno, String name, String text) {
-            super(message(operation, errno, name, text));
-            this.operation = operation;
-            this.errno = errno;
-            this.name = name;
-            this.text = text;
+        NativeNoRouteToHostException(ErrnoDetails details) {
+            super(details.message());
+            this.details = details;
         }
 
-        @Override public String operation() { return operation; }
-        @Override public int errno() { return errno; }
-        @Override public String errnoName() { return name; }
-        @Override public String strerror() { return text; }
+        @Override public ErrnoDetails details() { return details; }
     }
 
     /**
@@ -171,23 +133,13 @@ public final class Errno {
      * (errno {@code ETIMEDOUT} then).
      */
     public static final class NativeSocketTimeoutException extends SocketTimeoutException implements ErrnoException {
-        private final String operation;
-        private final int errno;
-        private final String name;
-        private final String text;
+        private final ErrnoDetails details;
 
-        NativeSocketTimeoutException(String operation, int errno) {
-            super(message(operation, errno, Errno.name(errno), Errno.strerror(errno)));
-            recordLast(errno);
-            this.operation = operation;
-            this.errno = errno;
-            this.name = Errno.name(errno);
-            this.text = Errno.strerror(errno);
+        NativeSocketTimeoutException(ErrnoDetails details) {
+            super(details.message());
+            this.details = details;
         }
 
-        @Override public String operation() { return operation; }
-        @Override public int errno() { return errno; }
-        @Override public String errnoName() { return name; }
-        @Override public String strerror() { return text; }
+        @Override public ErrnoDetails details() { return details; }
     }
 }

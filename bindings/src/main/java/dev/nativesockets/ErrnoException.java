@@ -10,15 +10,26 @@ package dev.nativesockets;
  * switch on {@link #errno()} or {@link #errnoName()}.
  */
 public interface ErrnoException {
+    /** Everything below in one value. */
+    ErrnoDetails details();
+
     /** The failed call, e.g. {@code connect} or {@code setsockopt(SOL_SOCKET, SO_RCVBUF)}. */
-    String operation();
+    default String operation() {
+        return details().operation();
+    }
 
     /** The errno value, as the platform numbers it. */
-    int errno();
+    default int errno() {
+        return details().errno();
+    }
 
     /** The symbolic name, e.g. {@code ECONNREFUSED}; {@code E<number>} if the platform table lacks it. */
-    String errnoName();
+    default String errnoName() {
+        return details().name();
+    }
 
     /** The C library's message for the errno ({@code strerror_r}). */
-    String strerror();
+    default String strerror() {
+        return details().strerror();
+    }
 }

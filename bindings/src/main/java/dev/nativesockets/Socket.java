@@ -426,7 +426,7 @@ public final class Socket implements AutoCloseable {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
                         lastError = Constants.ETIMEDOUT;
-                        throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
+                        throw Errno.timeout("connect", Constants.ETIMEDOUT);
                     }
                     nap(s, (int) Math.min(left, 10));
                     if (handle.isClosed()) {
@@ -493,7 +493,7 @@ public final class Socket implements AutoCloseable {
             }
             if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
                 lastError = Constants.ETIMEDOUT;
-                throw new Errno.NativeSocketTimeoutException("connect", Constants.ETIMEDOUT);
+                throw Errno.timeout("connect", Constants.ETIMEDOUT);
             }
         }
         int err = soError(s, fd);
@@ -1233,7 +1233,7 @@ public final class Socket implements AutoCloseable {
     IOException failIo(String operation, int errno) {
         if (isWouldBlock(errno) && !handle.isClosed()) {
             lastError = errno;
-            return new Errno.NativeSocketTimeoutException(operation, errno);
+            return Errno.timeout(operation, errno);
         }
         return fail(operation, errno);
     }
