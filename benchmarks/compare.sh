@@ -42,4 +42,9 @@ if [ ! -x "$cbin" ] || [ "$root/native/baseline/nsbench.c" -nt "$cbin" ]; then
 fi
 
 echo "[compare] $(uname -srm), $(nproc) CPUs, JDK $("$jdk/bin/java" -version 2>&1 | head -1)" >&2
-exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.nativesockets.bench.Compare --c "$cbin" "$@"
+jvm_args=(--enable-native-access=ALL-UNNAMED)
+# JMH 1.37 uses sun.misc.Unsafe: allow it quietly where the JDK (24+) would warn
+if "$jdk/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  jvm_args+=(--sun-misc-unsafe-memory-access=allow)
+fi
+exec "$jdk/bin/java" "${jvm_args[@]}" -cp "$jar" dev.nativesockets.bench.Compare --c "$cbin" "$@"

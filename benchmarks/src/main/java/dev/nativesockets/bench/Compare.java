@@ -86,11 +86,32 @@ public final class Compare {
             if (only != null && !spec.id().matches(only)) {
                 continue;
             }
+            // The machine drifts (other load, frequency): in full mode the C baseline runs before
+            // every implementation's fork and once after the last, and its rounds are pooled, so C
+            // is sampled across the same stretch of time as the implementations it is compared to.
             List<Row> r = new ArrayList<>();
-            if (cBinary != null && spec.cWorkload() != null) {
-                r.add(runC(cBinary, spec, quick));
+            List<Double> cValues = new ArrayList<>();
+            List<String> impls = quick ? spec.quickImpls() : spec.impls();
+            boolean withC = cBinary != null && spec.cWorkload() != null;
+            if (quick || impls.isEmpty()) {
+                if (withC) {
+                    cValues.addAll(runC(cBinary, spec, quick));
+                }
+                r.addAll(runJmh(spec, impls, quick));
+            } else {
+                for (String impl : impls) {
+                    if (withC) {
+                        cValues.addAll(runC(cBinary, spec, quick));
+                    }
+                    r.addAll(runJmh(spec, List.of(impl), quick));
+                }
+                if (withC) {
+                    cValues.addAll(runC(cBinary, spec, quick));
+                }
             }
-            r.addAll(runJmh(spec, quick));
+            if (!cValues.isEmpty()) {
+                r.add(0, row(spec.id(), spec.cImpl(), cValues, Double.NaN));
+            }
             rows.put(spec.id(), r);
             System.err.printf(Locale.ROOT, "[compare] %s done (%.0f s so far)%n", spec.id(), (System.nanoTime() - started) / 1e9);
         }
@@ -157,10 +178,10 @@ public final class Compare {
 
     // ---- running ---------------------------------------------------------------------------
 
-    static Row runC(String binary, Spec spec, boolean quick) throws IOException, InterruptedException {
+    static List<Double> runC(String binary, Spec spec, boolean quick) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary, spec.cWorkload()));
         cmd.addAll(spec.cArgs());
-        cmd.addAll(quick ? List.of("--warmup", "1", "--rounds", "3", "--ms", "500") : List.of("--warmup", "2", "--rounds", "5", "--ms", "1000"));
+        cmd.addAll(quick ? List.of("--warmup", "1", "--rounds", "3", "--ms", "500") : List.of("--warmup", "1", "--rounds", "3", "--ms", "1000"));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<Double> values = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -174,11 +195,10 @@ public final class Compare {
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || values.isEmpty()) {
             throw new IOException("C baseline failed: " + cmd);
         }
-        return row(spec.id(), spec.cImpl(), values, Double.NaN);
+        return values;
     }
 
-    static List<Row> runJmh(Spec spec, boolean quick) throws RunnerException {
-        List<String> impls = quick ? spec.quickImpls() : spec.impls();
+    static List<Row> runJmh(Spec spec, List<String> impls, boolean quick) throws RunnerException {
         if (impls.isEmpty()) {
             return List.of();
         }
@@ -186,7 +206,7 @@ public final class Compare {
                 .include("\\.bench\\." + spec.bench().replace(".", "\\.") + "$")
                 .param("impl", impls.toArray(String[]::new))
                 .forks(1)
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .jvmArgsAppend(forkArgs())
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
@@ -215,6 +235,13 @@ public final class Compare {
         return rows;
     }
 
+    /** Native access for the library; JMH's own Unsafe use is allowed quietly on JDK 24+. */
+    static String[] forkArgs() {
+        return Runtime.version().feature() >= 24
+                ? new String[] {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"}
+                : new String[] {"--enable-native-access=ALL-UNNAMED"};
+    }
+
     static Row row(String spec, String impl, List<Double> values, double alloc) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = median(v);
@@ -232,7 +259,7 @@ public final class Compare {
     static Map<String, double[]> coldStart(int runs) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        String[] impls = {"nativesockets", "channel", "socket"};
+        String[] impls = {"nativesockets", "ffm", "channel", "socket"};
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         for (String impl : impls) {
             samples.put(impl, new ArrayList<>());
