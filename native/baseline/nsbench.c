@@ -335,6 +335,12 @@ static void downcall(void *ctx) {
     sink_value += v;
 }
 
+static void *idle_thread(void *arg) {
+    (void) arg;
+    for (;;) pause();
+    return NULL;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]\n");
@@ -351,6 +357,18 @@ int main(int argc, char **argv) {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
         }
+    }
+    /*
+     * A JVM is always multi-threaded, and glibc's send/recv/accept/connect (cancellation points)
+     * take a cheaper path only while a process is single-threaded: they skip the atomic
+     * enable/disable of asynchronous cancellation around the system call. So that the one-thread
+     * workloads compare like with like, this process always has a second, idle thread, as any
+     * real server has. NS_SINGLE_THREADED=1 leaves it out (to measure that difference).
+     */
+    if (!getenv("NS_SINGLE_THREADED") || strcmp(getenv("NS_SINGLE_THREADED"), "1") != 0) {
+        pthread_t idle;
+        if (pthread_create(&idle, NULL, idle_thread, NULL) != 0) die("pthread_create");
+        pthread_detach(idle);
     }
     if (getenv("NS_CPU_A")) cpu_a = atoi(getenv("NS_CPU_A"));
     if (getenv("NS_CPU_B")) cpu_b = atoi(getenv("NS_CPU_B"));
