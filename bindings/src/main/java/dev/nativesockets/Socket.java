@@ -1126,4 +1126,111 @@ public final class Socket implements AutoCloseable {
     public String toString() {
         return "Socket[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + ", family=" + family + ", type=" + type + "]";
     }
+
+    // ---- messages: readv/writev, sendmsg/recvmsg, mmsg ----
+
+    /**
+     * {@code readv(2)}: PHP's {@code socket_readv}. Fills the vector's buffers in order.
+     *
+     * @return bytes read, 0 at end of stream, or {@link #WOULD_BLOCK}
+     */
+    public long readv(IoVector vector) throws IOException {
+        return Messages.readv(this, vector);
+    }
+
+    /** {@code readv(2)} into native segments, in order; see {@link #readv(IoVector)}. */
+    public long readv(MemorySegment... buffers) throws IOException {
+        return Messages.readv(this, buffers);
+    }
+
+    /**
+     * {@code readv(2)} into the buffers' remaining space, like
+     * {@link java.nio.channels.ScatteringByteChannel}: positions advance. Heap buffers are staged
+     * through per-thread native memory.
+     */
+    public long readv(ByteBuffer... buffers) throws IOException {
+        return Messages.transferBuffers(this, buffers, true);
+    }
+
+    /**
+     * {@code writev(2)}: PHP's {@code socket_writev}. Sends the vector's buffers in order as one
+     * write; may send less than all. Issued as {@code sendmsg(2)} with {@code MSG_NOSIGNAL} on Linux
+     * (the same bytes on the wire) so that a reset peer raises {@code EPIPE}, never {@code SIGPIPE}.
+     *
+     * @return bytes written, or {@link #WOULD_BLOCK}
+     */
+    public long writev(IoVector vector) throws IOException {
+        return Messages.writev(this, vector);
+    }
+
+    /** {@code writev(2)} from native segments, in order; see {@link #writev(IoVector)}. */
+    public long writev(MemorySegment... buffers) throws IOException {
+        return Messages.writev(this, buffers);
+    }
+
+    /**
+     * {@code writev(2)} from the buffers' remaining bytes, like
+     * {@link java.nio.channels.GatheringByteChannel}: positions advance by what was sent.
+     */
+    public long writev(ByteBuffer... buffers) throws IOException {
+        return Messages.transferBuffers(this, buffers, false);
+    }
+
+    /**
+     * {@code sendmsg(2)}: PHP's {@code socket_sendmsg}. Sends the message's data to its address
+     * (if any) with its control messages; descriptors passed by {@link Socket} or {@link Fd} are
+     * held open for the call. Everything is checked before the call.
+     *
+     * @return bytes sent (also {@link Message#length()}), or {@link #WOULD_BLOCK}
+     */
+    public long sendMsg(Message message, int flags) throws IOException {
+        return Messages.sendMsg(this, message, flags);
+    }
+
+    /** {@code sendmsg(fd, msg, 0)}. */
+    public long sendMsg(Message message) throws IOException {
+        return Messages.sendMsg(this, message, 0);
+    }
+
+    /**
+     * {@code recvmsg(2)}: PHP's {@code socket_recvmsg}. Fills the message's buffers, sender
+     * address, flags and control buffer. Received descriptors become owned {@link Fd}s at once
+     * (close-on-exec: {@code MSG_CMSG_CLOEXEC} on Linux, {@code FD_CLOEXEC} right after on Darwin),
+     * all of them even when the control buffer was too small ({@link Message#isControlTruncated()}).
+     *
+     * @return bytes received (also {@link Message#length()}), 0 at end of stream, or {@link #WOULD_BLOCK}
+     */
+    public long recvMsg(Message message, int flags) throws IOException {
+        return Messages.recvMsg(this, message, flags);
+    }
+
+    /** {@code recvmsg(fd, msg, 0)}. */
+    public long recvMsg(Message message) throws IOException {
+        return Messages.recvMsg(this, message, 0);
+    }
+
+    /**
+     * {@code sendmmsg(2)} (Linux): sends several messages in one call, each with its own address,
+     * data and control; {@link Message#length()} of each sent one is its byte count.
+     *
+     * @return how many messages were sent (from the first), or {@link #WOULD_BLOCK}
+     * @throws UnsupportedOperationException on Darwin
+     */
+    public int sendMmsg(java.util.List<Message> messages, int flags) throws IOException {
+        return Messages.sendMmsg(this, messages, flags);
+    }
+
+    /**
+     * {@code recvmmsg(2)} (Linux): receives up to {@code messages.size()} datagrams in one call;
+     * each filled message reports its length, sender, flags and control data. With
+     * {@link MsgFlags#WAITFORONE} it returns once one has arrived and no more are queued. The
+     * kernel checks {@code timeout} only after each datagram (see recvmmsg(2), BUGS); {@code null}
+     * for none.
+     *
+     * @return how many messages were filled (from the first), or {@link #WOULD_BLOCK}
+     * @throws UnsupportedOperationException on Darwin
+     */
+    public int recvMmsg(java.util.List<Message> messages, int flags, Duration timeout) throws IOException {
+        return Messages.recvMmsg(this, messages, flags, timeout);
+    }
 }

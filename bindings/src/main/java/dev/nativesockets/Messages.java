@@ -1,0 +1,729 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.Iovec;
+import dev.nativesockets.libc.LibC;
+import dev.nativesockets.libc.Mmsghdr;
+import dev.nativesockets.libc.Msghdr;
+import dev.nativesockets.libc.Platform;
+import dev.nativesockets.libc.Timespec;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The work behind {@link Socket}'s scatter/gather and message calls: {@code readv(2)},
+ * {@code writev(2)} (issued as {@code sendmsg(2)} so {@code MSG_NOSIGNAL} applies),
+ * {@code sendmsg(2)}, {@code recvmsg(2)}, {@code sendmmsg(2)}, {@code recvmmsg(2)}.
+ *
+ * <p>Every argument is checked before the descriptor is acquired. The native {@code msghdr},
+ * {@code iovec} arrays, names and outgoing control data live in per-thread {@link Buffers}, so a
+ * call on native segments allocates nothing. Received descriptors are adopted right after the
+ * call returns, before anything that could throw.
+ */
+final class Messages {
+    private Messages() {}
+
+    private static final boolean LINUX = Platform.current().isLinux();
+    /** Added to every send: no SIGPIPE on Linux (Darwin sockets carry SO_NOSIGPIPE). */
+    private static final int SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
+    /** Added to every receive: received descriptors are close-on-exec from the start (Linux). */
+    private static final int RECV_FLAGS = LINUX ? Constants.MSG_CMSG_CLOEXEC : 0;
+    /** msg_flags bits that echo input flags rather than report anything. */
+    private static final int FLAGS_OUT_MASK = LINUX ? ~Constants.MSG_CMSG_CLOEXEC : ~0;
+    /** {@code UIO_MAXIOV}: the most messages one sendmmsg/recvmmsg takes. */
+    static final int MAX_MMSG = 1024;
+    private static final int ADDR = Scratch.ADDR_SIZE;
+
+    /** Per-thread native temporaries for message calls; they grow on demand and are reused. */
+    static final class Buffers {
+        private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
+
+        static Buffers get() {
+            return LOCAL.get();
+        }
+
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment msghdr = arena.allocate(Msghdr.SIZE, 8);
+        final MemorySegment name = arena.allocate(ADDR, 8);
+        final MemorySegment timespec = arena.allocate(Timespec.SIZE, 8);
+        private MemorySegment iov = arena.allocate(Iovec.SIZE * 16, 8);
+        private MemorySegment control = arena.allocate(512, 8);
+        private MemorySegment mmsg = MemorySegment.NULL;
+        private MemorySegment names = MemorySegment.NULL;
+
+        MemorySegment iov(long entries) {
+            long size = entries * Iovec.SIZE;
+            if (iov.byteSize() < size) {
+                iov = arena.allocate(Math.max(size, iov.byteSize() * 2), 8);
+            }
+            return iov;
+        }
+
+        MemorySegment control(long size) {
+            if (control.byteSize() < size) {
+                control = arena.allocate(Math.max(size, control.byteSize() * 2), 8);
+            }
+            return control;
+        }
+
+        MemorySegment mmsg(int n) {
+            long size = n * Mmsghdr.SIZE;
+            if (mmsg.byteSize() < size) {
+                mmsg = arena.allocate(Math.max(size, Mmsghdr.SIZE * 16), 8);
+            }
+            return mmsg;
+        }
+
+        MemorySegment names(int n) {
+            long size = (long) n * ADDR;
+            if (names.byteSize() < size) {
+                names = arena.allocate(Math.max(size, ADDR * 16L), 8);
+            }
+            return names;
+        }
+    }
+
+    // ---- readv / writev --------------------------------------------------------------------------
+
+    static long readv(Socket s, IoVector v) throws IOException {
+        Socket.requireArg(v, "vector");
+        List<MemorySegment> segs = v.enter();
+        try {
+            MemorySegment iov = iovFrom(segs, true);
+            return transfer(s, iov, segs.size(), true);
+        } finally {
+            v.exit();
+        }
+    }
+
+    static long writev(Socket s, IoVector v) throws IOException {
+        Socket.requireArg(v, "vector");
+        List<MemorySegment> segs = v.enter();
+        try {
+            MemorySegment iov = iovFrom(segs, false);
+            return transfer(s, iov, segs.size(), false);
+        } finally {
+            v.exit();
+        }
+    }
+
+    static long readv(Socket s, MemorySegment[] segs) throws IOException {
+        MemorySegment iov = iovFrom(segs, true);
+        return transfer(s, iov, segs.length, true);
+    }
+
+    static long writev(Socket s, MemorySegment[] segs) throws IOException {
+        MemorySegment iov = iovFrom(segs, false);
+        return transfer(s, iov, segs.length, false);
+    }
+
+    /**
+     * Scatter/gather over buffers of any kind: direct ones directly, heap ones staged through the
+     * per-thread copy buffer. Positions advance by what each buffer took or gave, in order.
+     */
+    static long transferBuffers(Socket s, ByteBuffer[] bufs, boolean read) throws IOException {
+        Socket.requireArg(bufs, "buffers");
+        checkCount(bufs.length);
+        long heap = 0;
+        for (ByteBuffer b : bufs) {
+            Socket.requireArg(b, "buffer");
+            if (read && b.isReadOnly()) {
+                throw new IllegalArgumentException("cannot receive into a read-only buffer");
+            }
+            if (!b.isDirect()) {
+                heap += b.remaining();
+            }
+        }
+        MemorySegment stage = heap > 0 ? Scratch.get().copyBuffer(heap) : MemorySegment.NULL;
+        MemorySegment iov = Buffers.get().iov(bufs.length);
+        long off = 0;
+        for (int i = 0; i < bufs.length; i++) {
+            ByteBuffer b = bufs[i];
+            MemorySegment seg;
+            if (b.isDirect()) {
+                seg = MemorySegment.ofBuffer(b);
+            } else {
+                seg = stage.asSlice(off, b.remaining());
+                if (!read) {
+                    MemorySegment.copy(MemorySegment.ofBuffer(b), 0, seg, 0, b.remaining());
+                }
+                off += b.remaining();
+            }
+            putIov(iov, i, seg);
+        }
+        long n = transfer(s, iov, bufs.length, read);
+        if (n > 0) {
+            long left = n;
+            off = 0;
+            for (ByteBuffer b : bufs) {
+                if (left == 0) {
+                    break;
+                }
+                int k = (int) Math.min(b.remaining(), left);
+                if (read && !b.isDirect()) {
+                    MemorySegment.copy(stage, off, MemorySegment.ofBuffer(b), 0, k);
+                }
+                if (!b.isDirect()) {
+                    off += b.remaining();
+                }
+                b.position(b.position() + k);
+                left -= k;
+            }
+        }
+        return n;
+    }
+
+    private static long transfer(Socket s, MemorySegment iov, int count, boolean read) throws IOException {
+        Scratch sc = Scratch.get();
+        MemorySegment hdr = read ? null : Buffers.get().msghdr;
+        boolean nonBlocking = !s.blockingMode();
+        int f = SEND_FLAGS | (nonBlocking ? Constants.MSG_DONTWAIT : 0);
+        int fd = s.acquire();
+        try {
+            long n;
+            do {
+                if (read) {
+                    n = LibC.readv(sc.cs, fd, iov, count);
+                } else {
+                    header(hdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
+                    n = LibC.sendmsg(sc.cs, fd, hdr, f);
+                }
+            } while (n < 0 && sc.errno() == Constants.EINTR);
+            if (n < 0) {
+                int e = sc.errno();
+                if (Socket.isWouldBlock(e) && nonBlocking) {
+                    return Socket.WOULD_BLOCK;
+                }
+                throw s.failIo(read ? "readv" : "writev", e);
+            }
+            if (n == 0 && read && s.isClosed()) {
+                throw new SocketClosedException("readv");
+            }
+            return n;
+        } finally {
+            s.release();
+        }
+    }
+
+    // ---- sendmsg / recvmsg -----------------------------------------------------------------------
+
+    static long sendMsg(Socket s, Message m, int flags) throws IOException {
+        Socket.requireArg(m, "message");
+        int f = MsgFlags.check(flags) | SEND_FLAGS;
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        Buffers b = Buffers.get();
+        List<ControlMessage> control = m.control();
+        int controlLen = ControlMessages.totalSpace(control);
+        IoVector v = m.vector();
+        List<MemorySegment> vsegs = v == null ? null : v.enter();
+        try {
+            MemorySegment iov = b.iov(m.segmentCount());
+            int count = fillIov(iov, 0, m, vsegs, false);
+            int nameLen = encodeName(s, m, b.name);
+            MemorySegment cbuf = controlLen == 0 ? MemorySegment.NULL : b.control(controlLen);
+            int held = hold(control);
+            try {
+                if (controlLen > 0) {
+                    ControlMessages.encode(control, cbuf);
+                }
+                Scratch sc = Scratch.get();
+                int fd = s.acquire();
+                try {
+                    long n;
+                    do {
+                        header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
+                        n = LibC.sendmsg(sc.cs, fd, b.msghdr, f);
+                    } while (n < 0 && sc.errno() == Constants.EINTR);
+                    if (n < 0) {
+                        int e = sc.errno();
+                        if (Socket.isWouldBlock(e) && nonBlocking) {
+                            m.sent(Socket.WOULD_BLOCK);
+                            return Socket.WOULD_BLOCK;
+                        }
+                        throw s.failIo("sendmsg", e);
+                    }
+                    m.sent(n);
+                    return n;
+                } finally {
+                    s.release();
+                }
+            } finally {
+                unhold(control, held);
+            }
+        } finally {
+            if (v != null) {
+                v.exit();
+            }
+        }
+    }
+
+    static long recvMsg(Socket s, Message m, int flags) throws IOException {
+        Socket.requireArg(m, "message");
+        int f = MsgFlags.check(flags);
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        Buffers b = Buffers.get();
+        IoVector v = m.vector();
+        List<MemorySegment> vsegs = v == null ? null : v.enter();
+        try {
+            MemorySegment iov = b.iov(m.segmentCount());
+            int count = fillIov(iov, 0, m, vsegs, true);
+            MemorySegment control = m.receiveControl();
+            int controlCap = 0;
+            if (control != null) {
+                Socket.checkInto(control);
+                controlCap = (int) Math.min(control.byteSize(), Cmsg.MAX_CONTROL);
+            }
+            Scratch sc = Scratch.get();
+            int fd = s.acquire();
+            try {
+                long n;
+                do {
+                    header(b.msghdr, b.name, ADDR, iov, count, control == null ? MemorySegment.NULL : control, controlCap);
+                    n = LibC.recvmsg(sc.cs, fd, b.msghdr, f | RECV_FLAGS);
+                } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                        m.wouldBlock();
+                        return Socket.WOULD_BLOCK;
+                    }
+                    throw s.failIo("recvmsg", e);
+                }
+                received(m, b.msghdr, b.name, control, controlCap, n);
+                if (n == 0 && s.isClosed()) {
+                    throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
+                }
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            if (v != null) {
+                v.exit();
+            }
+        }
+    }
+
+    /** Takes the results of one receive into {@code m}: descriptors first, since nothing before that may throw. */
+    private static void received(Message m, MemorySegment hdr, MemorySegment name, MemorySegment control,
+                                 int controlCap, long n) {
+        int controlLen = control == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(hdr), controlCap));
+        List<ControlMessage.Rights> rights = controlLen == 0 ? List.of() : takeRights(control, controlLen);
+        int nameLen = Math.max(0, Math.min(Msghdr.MSG_NAMELEN.getInt(hdr), ADDR));
+        MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 0, m.nameBytes(), 0, nameLen);
+        m.receivedResult(n, Msghdr.MSG_FLAGS.getInt(hdr) & FLAGS_OUT_MASK, nameLen, controlLen, rights);
+    }
+
+    /**
+     * Adopts every descriptor in the SCM_RIGHTS entries of {@code [0, len)}: the kernel installed
+     * each one found there, truncated buffer or not, so each must get an owner now.
+     */
+    static List<ControlMessage.Rights> takeRights(MemorySegment buf, long len) {
+        List<ControlMessage.Rights> out = List.of();
+        for (long p = 0; p >= 0; p = Cmsg.next(buf, len, p)) {
+            int dataLen = Cmsg.dataLength(buf, len, p);
+            if (dataLen < 0) {
+                break;
+            }
+            if (!ControlMessages.isRights(Cmsg.level(buf, p), Cmsg.type(buf, p))) {
+                continue;
+            }
+            int count = dataLen / 4;
+            List<Fd> fds = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int fd = buf.get(ValueLayout.JAVA_INT_UNALIGNED, p + Cmsg.HDR + 4L * i);
+                if (fd >= 0) {
+                    if (!LINUX) {
+                        // Darwin has no MSG_CMSG_CLOEXEC: mark it now (a fork+exec in between could still inherit it)
+                        LibC.fcntl(Scratch.get().cs, fd, Constants.F_SETFD, Constants.FD_CLOEXEC);
+                    }
+                    fds.add(Fd.adopt(fd));
+                }
+            }
+            if (out.isEmpty()) {
+                out = new ArrayList<>(2);
+            }
+            out.add(ControlMessage.Rights.received(fds));
+        }
+        return out;
+    }
+
+    // ---- sendmmsg / recvmmsg ---------------------------------------------------------------------
+
+    static int sendMmsg(Socket s, List<Message> ms, int flags) throws IOException {
+        requireLinux("sendmmsg");
+        checkBatch(ms);
+        int f = MsgFlags.check(flags) | SEND_FLAGS;
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        int vlen = ms.size();
+        Buffers b = Buffers.get();
+        // sizes first: everything is checked before anything is entered or held
+        long iovTotal = 0;
+        long controlTotal = 0;
+        for (Message m : ms) {
+            iovTotal += m.segmentCount();
+            controlTotal += ControlMessages.totalSpace(m.control());
+        }
+        if (controlTotal > Cmsg.MAX_CONTROL * 4L) {
+            throw new IllegalArgumentException("control data of the batch exceeds " + (Cmsg.MAX_CONTROL * 4) + " bytes");
+        }
+        MemorySegment vec = b.mmsg(vlen);
+        MemorySegment names = b.names(vlen);
+        MemorySegment iov = b.iov(iovTotal);
+        MemorySegment cbuf = controlTotal == 0 ? MemorySegment.NULL : b.control(controlTotal);
+        int entered = 0;
+        int heldMessages = 0;
+        int[] held = new int[vlen];
+        try {
+            long iovAt = 0;
+            long cAt = 0;
+            for (int i = 0; i < vlen; i++) {
+                Message m = ms.get(i);
+                IoVector v = m.vector();
+                List<MemorySegment> vsegs = v == null ? null : v.enter();
+                entered = i + 1;
+                int count = fillIov(iov, iovAt, m, vsegs, false);
+                MemorySegment name = names.asSlice((long) i * ADDR, ADDR);
+                int nameLen = encodeName(s, m, name);
+                int cLen = ControlMessages.totalSpace(m.control());
+                held[i] = hold(m.control());
+                heldMessages = i + 1;
+                MemorySegment c = MemorySegment.NULL;
+                if (cLen > 0) {
+                    c = cbuf.asSlice(cAt, cLen);
+                    ControlMessages.encode(m.control(), c);
+                }
+                MemorySegment hdr = vec.asSlice(i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset(), Msghdr.SIZE);
+                header(hdr, nameLen == 0 ? MemorySegment.NULL : name, nameLen,
+                        count == 0 ? MemorySegment.NULL : iov.asSlice(iovAt * Iovec.SIZE), count, c, cLen);
+                Mmsghdr.MSG_LEN.set(vec.asSlice(i * Mmsghdr.SIZE), 0);
+                iovAt += count;
+                cAt += cLen;
+            }
+            Scratch sc = Scratch.get();
+            int fd = s.acquire();
+            try {
+                int n;
+                do {
+                    n = LibC.sendmmsg(sc.cs, fd, vec, vlen, f);
+                } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                        for (Message m : ms) {
+                            m.sent(Socket.WOULD_BLOCK);
+                        }
+                        return Socket.WOULD_BLOCK;
+                    }
+                    throw s.failIo("sendmmsg", e);
+                }
+                for (int i = 0; i < vlen; i++) {
+                    ms.get(i).sent(i < n ? Integer.toUnsignedLong(Mmsghdr.MSG_LEN.getInt(vec.asSlice(i * Mmsghdr.SIZE))) : 0);
+                }
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            for (int i = 0; i < heldMessages; i++) {
+                unhold(ms.get(i).control(), held[i]);
+            }
+            for (int i = 0; i < entered; i++) {
+                IoVector v = ms.get(i).vector();
+                if (v != null) {
+                    v.exit();
+                }
+            }
+        }
+    }
+
+    static int recvMmsg(Socket s, List<Message> ms, int flags, Duration timeout) throws IOException {
+        requireLinux("recvmmsg");
+        checkBatch(ms);
+        int f = MsgFlags.check(flags);
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        int vlen = ms.size();
+        Buffers b = Buffers.get();
+        long iovTotal = 0;
+        for (Message m : ms) {
+            iovTotal += m.segmentCount();
+            MemorySegment c = m.receiveControl();
+            if (c != null) {
+                Socket.checkInto(c);
+            }
+        }
+        MemorySegment vec = b.mmsg(vlen);
+        MemorySegment names = b.names(vlen);
+        MemorySegment iov = b.iov(iovTotal);
+        MemorySegment ts = MemorySegment.NULL;
+        if (timeout != null) {
+            ts = b.timespec;
+            Timespec.TV_SEC.set(ts, timeout.getSeconds());
+            Timespec.TV_NSEC.set(ts, timeout.getNano());
+        }
+        int entered = 0;
+        try {
+            long iovAt = 0;
+            for (int i = 0; i < vlen; i++) {
+                Message m = ms.get(i);
+                IoVector v = m.vector();
+                List<MemorySegment> vsegs = v == null ? null : v.enter();
+                entered = i + 1;
+                int count = fillIov(iov, iovAt, m, vsegs, true);
+                MemorySegment c = m.receiveControl();
+                int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
+                MemorySegment hdr = vec.asSlice(i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset(), Msghdr.SIZE);
+                header(hdr, names.asSlice((long) i * ADDR, ADDR), ADDR,
+                        count == 0 ? MemorySegment.NULL : iov.asSlice(iovAt * Iovec.SIZE), count,
+                        c == null ? MemorySegment.NULL : c, cCap);
+                Mmsghdr.MSG_LEN.set(vec.asSlice(i * Mmsghdr.SIZE), 0);
+                iovAt += count;
+            }
+            Scratch sc = Scratch.get();
+            int fd = s.acquire();
+            try {
+                int n;
+                do {
+                    n = LibC.recvmmsg(sc.cs, fd, vec, vlen, f | RECV_FLAGS, ts);
+                } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                        for (Message m : ms) {
+                            m.wouldBlock();
+                        }
+                        return Socket.WOULD_BLOCK;
+                    }
+                    throw s.failIo("recvmmsg", e);
+                }
+                // descriptors of every message first; then the rest
+                List<List<ControlMessage.Rights>> rights = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    MemorySegment hdr = vec.asSlice(i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset(), Msghdr.SIZE);
+                    MemorySegment c = ms.get(i).receiveControl();
+                    int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
+                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(hdr), cCap));
+                    rights.add(cLen == 0 ? List.of() : takeRights(c, cLen));
+                }
+                for (int i = 0; i < vlen; i++) {
+                    Message m = ms.get(i);
+                    if (i >= n) {
+                        m.receivedResult(0, 0, 0, 0, List.of());
+                        continue;
+                    }
+                    MemorySegment entry = vec.asSlice(i * Mmsghdr.SIZE);
+                    MemorySegment hdr = entry.asSlice(Mmsghdr.MSG_HDR.offset(), Msghdr.SIZE);
+                    MemorySegment c = m.receiveControl();
+                    int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
+                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(hdr), cCap));
+                    int nameLen = Math.max(0, Math.min(Msghdr.MSG_NAMELEN.getInt(hdr), ADDR));
+                    MemorySegment.copy(names, ValueLayout.JAVA_BYTE, (long) i * ADDR, m.nameBytes(), 0, nameLen);
+                    long len = Integer.toUnsignedLong(Mmsghdr.MSG_LEN.getInt(entry));
+                    m.receivedResult(len, Msghdr.MSG_FLAGS.getInt(hdr) & FLAGS_OUT_MASK, nameLen, cLen, rights.get(i));
+                }
+                if (s.isClosed() && ms.get(0).length() == 0) {
+                    throw new SocketClosedException("recvmmsg");
+                }
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            for (int i = 0; i < entered; i++) {
+                IoVector v = ms.get(i).vector();
+                if (v != null) {
+                    v.exit();
+                }
+            }
+        }
+    }
+
+    private static void requireLinux(String call) {
+        if (!LINUX) {
+            throw new UnsupportedOperationException(call + " is Linux-only; loop over sendMsg/recvMsg on " + Platform.current());
+        }
+    }
+
+    private static void checkBatch(List<Message> ms) {
+        Socket.requireArg(ms, "messages");
+        if (ms.isEmpty() || ms.size() > MAX_MMSG) {
+            throw new IllegalArgumentException("a batch holds 1 to " + MAX_MMSG + " messages, not " + ms.size());
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            Message m = Socket.requireArg(ms.get(i), "message");
+            for (int j = 0; j < i; j++) {
+                if (ms.get(j) == m) {
+                    throw new IllegalArgumentException("message " + i + " appears twice in the batch");
+                }
+            }
+        }
+    }
+
+    // ---- pieces --------------------------------------------------------------------------------
+
+    private static void checkCount(int n) {
+        if (n > IoVector.IOV_MAX) {
+            throw new IllegalArgumentException("at most " + IoVector.IOV_MAX + " buffers (IOV_MAX), not " + n);
+        }
+    }
+
+    private static void checkSegment(MemorySegment seg, boolean into) {
+        if (into) {
+            Socket.checkInto(seg);
+        } else {
+            Socket.checkFrom(seg);
+        }
+    }
+
+    private static MemorySegment iovFrom(List<MemorySegment> segs, boolean into) {
+        checkCount(segs.size());
+        MemorySegment iov = Buffers.get().iov(segs.size());
+        for (int i = 0, n = segs.size(); i < n; i++) {
+            MemorySegment seg = segs.get(i);
+            checkSegment(seg, into);
+            putIov(iov, i, seg);
+        }
+        return iov;
+    }
+
+    private static MemorySegment iovFrom(MemorySegment[] segs, boolean into) {
+        Socket.requireArg(segs, "buffers");
+        checkCount(segs.length);
+        MemorySegment iov = Buffers.get().iov(segs.length);
+        for (int i = 0; i < segs.length; i++) {
+            checkSegment(segs[i], into);
+            putIov(iov, i, segs[i]);
+        }
+        return iov;
+    }
+
+    /** Writes {@code m}'s buffers as iovecs from entry {@code at}; returns how many. */
+    private static int fillIov(MemorySegment iov, long at, Message m, List<MemorySegment> vsegs, boolean into) {
+        int count = vsegs != null ? vsegs.size() : m.segmentCount();
+        checkCount(count);
+        for (int i = 0; i < count; i++) {
+            MemorySegment seg = vsegs != null ? vsegs.get(i) : m.segment(i);
+            checkSegment(seg, into);
+            putIov(iov, at + i, seg);
+        }
+        return count;
+    }
+
+    private static void putIov(MemorySegment iov, long i, MemorySegment seg) {
+        long base = i * Iovec.SIZE;
+        iov.set(ValueLayout.ADDRESS, base + Iovec.IOV_BASE.offset(), seg);
+        iov.set(ValueLayout.JAVA_LONG, base + Iovec.IOV_LEN.offset(), seg.byteSize());
+    }
+
+    private static void header(MemorySegment hdr, MemorySegment name, int nameLen, MemorySegment iov, int iovLen,
+                               MemorySegment control, int controlLen) {
+        hdr.fill((byte) 0);
+        Msghdr.MSG_NAME.setAddress(hdr, name);
+        Msghdr.MSG_NAMELEN.set(hdr, nameLen);
+        Msghdr.MSG_IOV.setAddress(hdr, iovLen == 0 ? MemorySegment.NULL : iov);
+        Msghdr.MSG_IOVLEN.set(hdr, iovLen);
+        Msghdr.MSG_CONTROL.setAddress(hdr, controlLen == 0 ? MemorySegment.NULL : control);
+        Msghdr.MSG_CONTROLLEN.set(hdr, controlLen);
+    }
+
+    /** Encodes the message's destination into {@code dst}; 0 when it has none. */
+    private static int encodeName(Socket s, Message m, MemorySegment dst) {
+        if (m.hasRawName()) {
+            int len = m.nameLength();
+            MemorySegment.copy(m.nameBytes(), 0, dst, ValueLayout.JAVA_BYTE, 0, len);
+            return len;
+        }
+        SocketAddress to = m.target();
+        if (to == null) {
+            return 0;
+        }
+        int fam = Addresses.familyOf(to);
+        if (fam != s.family() && !(s.family() == Constants.AF_INET6 && fam == Constants.AF_INET)) {
+            throw new IllegalArgumentException("address " + to + " (family " + fam + ") does not fit a socket of family " + s.family());
+        }
+        return Addresses.encode(to, dst, s.family());
+    }
+
+    /**
+     * Holds open every socket and {@link Fd} the outgoing SCM_RIGHTS entries name, so no number
+     * is reused while the send runs. Returns how many control messages were fully held.
+     */
+    private static int hold(List<ControlMessage> control) {
+        int i = 0;
+        try {
+            for (int n = control.size(); i < n; i++) {
+                if (control.get(i) instanceof ControlMessage.Rights r) {
+                    holdOne(r);
+                }
+            }
+            return i;
+        } catch (RuntimeException e) {
+            unhold(control, i);
+            throw e;
+        }
+    }
+
+    private static void holdOne(ControlMessage.Rights r) {
+        Socket[] sockets = r.sockets();
+        Fd[] fds = r.sources();
+        int k = 0;
+        try {
+            if (sockets != null) {
+                for (; k < sockets.length; k++) {
+                    sockets[k].acquire();
+                }
+            } else if (fds != null) {
+                for (; k < fds.length; k++) {
+                    fds[k].acquire();
+                }
+            }
+        } catch (RuntimeException e) {
+            for (int j = 0; j < k; j++) {
+                if (sockets != null) {
+                    sockets[j].release();
+                } else {
+                    fds[j].release();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void unhold(List<ControlMessage> control, int count) {
+        for (int i = 0; i < count; i++) {
+            if (control.get(i) instanceof ControlMessage.Rights r) {
+                if (r.sockets() != null) {
+                    for (Socket s : r.sockets()) {
+                        s.release();
+                    }
+                } else if (r.sources() != null) {
+                    for (Fd f : r.sources()) {
+                        f.release();
+                    }
+                }
+            }
+        }
+    }
+}
