@@ -1,5 +1,7 @@
 package dev.nativesockets.bench;
 
+import dev.nativesockets.Message;
+import dev.nativesockets.MsgFlags;
 import dev.nativesockets.Socket;
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
@@ -10,6 +12,8 @@ import dev.nativesockets.libc.Msghdr;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * UDP datagrams per second, one thread: two connected sockets on 127.0.0.1; an operation sends
  * {@link #BATCH} datagrams of {@code size} bytes from one and receives them on the other (loopback
  * delivers within the send, so nothing blocks and nothing is dropped). Implementations ending in
- * {@code _mmsg} move the 32 with one {@code sendmmsg(2)} and one {@code recvmmsg(2)}; the others
+ * {@code _mmsg} move the 32 with one {@code sendmmsg(2)} and one {@code recvmmsg(2)}
+ * ({@code nativesockets_mmsg}: {@code Socket.sendMmsg}/{@code recvMmsg} over reused {@code Message}s;
+ * {@code raw_mmsg}, {@code ffm_mmsg}: a prepared mmsghdr vector); the others
  * with one call per datagram. Scored per datagram.
  */
 @State(Scope.Thread)
@@ -42,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class UdpBatch {
     public static final int BATCH = 32;
 
-    @Param({"nativesockets", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
+    @Param({"nativesockets", "nativesockets_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
     public String impl;
 
     @Param({"64"})
@@ -51,9 +57,9 @@ public class UdpBatch {
     private Pair pair;
     private Batch batch;
 
-    /** Whether {@code dev.nativesockets.Socket} has its own sendMmsg/recvMmsg yet. */
+    /** Whether {@code dev.nativesockets.Socket} has its own sendMmsg/recvMmsg (it does since the messages work). */
     static boolean hasSocketMmsg() {
-        return false;
+        return true;
     }
 
     @Setup(Level.Trial)
@@ -61,7 +67,9 @@ public class UdpBatch {
         Affinity.pin(Affinity.CPU_A);
         String base = impl.replace("_mmsg", "");
         pair = Pair.udp(base);
-        if (impl.endsWith("_mmsg")) {
+        if (impl.equals("nativesockets_mmsg")) {
+            batch = new SocketMmsg(((Endpoint.Ns) pair.client()).socket, ((Endpoint.Ns) pair.server()).socket, size);
+        } else if (impl.endsWith("_mmsg")) {
             Socket a = owner(pair.client());
             Socket b = owner(pair.server());
             batch = new Mmsg(a.fd(), b.fd(), size, base.equals("ffm"));
@@ -117,6 +125,36 @@ public class UdpBatch {
             }
             for (int i = 0; i < BATCH; i++) {
                 to.recvFully(size);
+            }
+        }
+    }
+
+    /** The library's own batch calls: Socket.sendMmsg / Socket.recvMmsg over 32 reused Messages. */
+    static final class SocketMmsg extends Batch {
+        final Socket from;
+        final Socket to;
+        final List<Message> out = new ArrayList<>();
+        final List<Message> in = new ArrayList<>();
+
+        SocketMmsg(Socket from, Socket to, int size) {
+            this.from = from;
+            this.to = to;
+            Arena arena = Arena.ofAuto();
+            for (int i = 0; i < BATCH; i++) {
+                out.add(Message.of(arena.allocate(size, 8)));
+                in.add(Message.of(arena.allocate(size, 8)));
+            }
+        }
+
+        @Override
+        void run() throws IOException {
+            int sent = 0;
+            while (sent < BATCH) {
+                sent += from.sendMmsg(sent == 0 ? out : out.subList(sent, BATCH), 0);
+            }
+            int got = 0;
+            while (got < BATCH) {
+                got += to.recvMmsg(got == 0 ? in : in.subList(got, BATCH), MsgFlags.WAITFORONE, null);
             }
         }
     }
