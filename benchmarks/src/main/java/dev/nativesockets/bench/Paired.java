@@ -159,7 +159,8 @@ public final class Paired {
             open.put(impl, w.opener().open(impl));
         }
         try {
-            for (int i = 0; i < 3; i++) { // warm-up: C2 for every path
+            int warmups = impls.contains("nativesockets_mmsg") ? 15 : 3; // the message batch path compiles slowly
+            for (int i = 0; i < warmups; i++) { // warm-up: C2 for every path
                 for (Running r : open.values()) {
                     rate(r, w.opsPerCall(), ms);
                 }
