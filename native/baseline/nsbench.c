@@ -8,8 +8,9 @@
  * writes/s), connect_accept (cycles/s), udp_batch, udp_batch_mmsg (datagrams/s), downcall (ns per
  * getsockopt). Prints one line per measured round: "round I VALUE UNIT".
  *
- * Placement: "same" pins both threads of a two-thread workload to CPU 0 (NS_CPU_A), "split" puts
- * the peer on CPU 1 (NS_CPU_B); one-thread workloads always run on CPU 0.
+ * Placement: "same" pins both threads of a two-thread workload to one CPU (NS_CPU_A, default the
+ * first CPU this process may use), "split" puts the peer on another (NS_CPU_B, default the second);
+ * one-thread workloads always run on NS_CPU_A.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -369,6 +370,20 @@ int main(int argc, char **argv) {
         pthread_t idle;
         if (pthread_create(&idle, NULL, idle_thread, NULL) != 0) die("pthread_create");
         pthread_detach(idle);
+    }
+    {
+        /* defaults: the first two CPUs this process may run on (the same rule as the Java side) */
+        cpu_set_t allowed;
+        int found = 0;
+        if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+            for (int c = 0; c < CPU_SETSIZE && found < 2; c++) {
+                if (CPU_ISSET(c, &allowed)) {
+                    if (found == 0) cpu_a = cpu_b = c;
+                    else cpu_b = c;
+                    found++;
+                }
+            }
+        }
     }
     if (getenv("NS_CPU_A")) cpu_a = atoi(getenv("NS_CPU_A"));
     if (getenv("NS_CPU_B")) cpu_b = atoi(getenv("NS_CPU_B"));
