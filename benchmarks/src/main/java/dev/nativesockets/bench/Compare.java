@@ -82,6 +82,7 @@ public final class Compare {
         List<Spec> specs = specs(split);
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         long started = System.nanoTime();
+        String loadBefore = loadAverage();
         for (Spec spec : specs) {
             if (only != null && !spec.id().matches(only)) {
                 continue;
@@ -126,9 +127,13 @@ public final class Compare {
         Map<String, double[]> cold = (only == null || "cold".matches(only)) && coldRuns > 0 ? coldStart(coldRuns) : Map.of();
 
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Run: %s, %s mode, JDK %s, %d CPUs, total %.0f s%n%n", Instant.now(),
-                quick ? "quick" : "full", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), (System.nanoTime() - started) / 1e9));
+        md.append(String.format(Locale.ROOT, "Run: %s, %s mode, total %.0f s%n", Instant.now(),
+                quick ? "quick" : "full", (System.nanoTime() - started) / 1e9));
+        md.append(String.format(Locale.ROOT, "Machine: %s, %d CPUs (%s), %s %s, JDK %s (%s)%n",
+                cpuModel(), Runtime.getRuntime().availableProcessors(), "measuring CPU " + Affinity.CPU_A + ", split peer CPU " + Affinity.CPU_B,
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
+                System.getProperty("java.vm.name")));
+        md.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before: %s; after: %s%n%n", loadBefore, loadAverage()));
         md.append(table(specs, rows));
         if (!ratios.isEmpty()) {
             md.append('\n').append(ratioTable(ratios, quick));
@@ -144,6 +149,28 @@ public final class Compare {
         if (out != null) {
             Files.writeString(out, md.toString());
         }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
     }
 
     // ---- the workloads ---------------------------------------------------------------------
