@@ -37,6 +37,9 @@ import java.util.List;
 public final class Message {
     private static final MemorySegment[] NONE = new MemorySegment[0];
 
+    /** The number of the last batch call that checked this message (duplicate detection in O(n)). */
+    long batchStamp;
+
     // data
     private MemorySegment[] segments = NONE;
     private int segmentCount;

@@ -5,7 +5,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.VarHandle;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The segment the linker writes {@code errno} into right after a downcall returns
@@ -18,8 +18,9 @@ public final class CallState {
     /** The layout of the capture segment on this JVM. */
     public static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
 
-    private static final VarHandle ERRNO =
-            LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    // A plain int read at the member's offset, not LAYOUT.varHandle(...): a layout-path VarHandle
+    // spins several LambdaForms on first use, ~7-10 ms of start-up (measured in benchmarks/).
+    private static final long ERRNO_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     /** A capture segment; callers keep one per thread and reuse it. */
     public static MemorySegment allocate(Arena arena) {
@@ -28,6 +29,6 @@ public final class CallState {
 
     /** The errno value the last downcall through this segment left. */
     public static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 }

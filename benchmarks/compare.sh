@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the C baseline and the JMH uber-jar, then runs both in one session on this machine and
+# prints one table (workload × impl: median, spread, ratio to C and to the best JDK impl, B/op),
+# cold start, and the targets of issue 6.
+#
+#   benchmarks/compare.sh [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N]
+#
+# --quick: fewer implementations and shorter iterations (≤ 3 minutes with the build).
+# Default (full): every implementation, same-core and split placement, 2 × 1 s warm-up and
+# 5 × 1 s measurement per fork, then paired rounds, allocation, downcall and cold-start checks
+# (≈ 14 minutes on 2 vCPUs).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+
+# a JDK >= 22: JAVA_HOME if it is one, else the newest under /usr/lib/jvm (Maven finds its own)
+java_ok() { [ -x "$1/bin/java" ] && "$1/bin/java" -version 2>&1 | grep -Eq 'version "(2[2-9]|[3-9][0-9])'; }
+jdk=""
+if [ -n "${JAVA_HOME:-}" ] && java_ok "$JAVA_HOME"; then
+  jdk="$JAVA_HOME"
+else
+  for d in $(ls -d /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home 2>/dev/null | sort -rV); do
+    if java_ok "$d"; then jdk="$d"; break; fi
+  done
+fi
+if [ -z "$jdk" ]; then
+  echo "compare.sh: no JDK >= 22 found (set JAVA_HOME)" >&2
+  exit 1
+fi
+
+jar="$here/target/benchmarks.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$root/bindings/src/main" -newer "$jar" -type f -print -quit)" ]; then
+  echo "[compare] building benchmarks.jar" >&2
+  ./mvnw -B -q -pl benchmarks -am package -DskipTests >&2
+fi
+
+cbin="$here/target/nsbench"
+mkdir -p "$here/target"
+if [ ! -x "$cbin" ] || [ "$root/native/baseline/nsbench.c" -nt "$cbin" ]; then
+  echo "[compare] building native/baseline/nsbench.c" >&2
+  ${CC:-cc} -O2 -Wall -o "$cbin" "$root/native/baseline/nsbench.c" -lpthread
+fi
+
+echo "[compare] $(uname -srm), $(nproc) CPUs, JDK $("$jdk/bin/java" -version 2>&1 | head -1)" >&2
+jvm_args=(--enable-native-access=ALL-UNNAMED)
+# JMH 1.37 uses sun.misc.Unsafe: allow it quietly where the JDK (24+) would warn
+if "$jdk/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  jvm_args+=(--sun-misc-unsafe-memory-access=allow)
+fi
+exec "$jdk/bin/java" "${jvm_args[@]}" -cp "$jar" dev.nativesockets.bench.Compare --c "$cbin" "$@"

@@ -1,0 +1,598 @@
+package dev.nativesockets.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the C baseline and the JMH workloads in one go and prints one table: workload × impl,
+ * median and spread over the measured iterations, ratio to C and to the best JDK implementation,
+ * allocation per operation; then cold start, then the targets of issue 6, met or missed.
+ * {@code benchmarks/compare.sh} builds everything and calls this.
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.Compare
+ *      --c PATH_TO_NSBENCH [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N]
+ * </pre>
+ */
+public final class Compare {
+    private Compare() {}
+
+    static final String[] JDK = {"socket", "channel"};
+    static final double GIB = 1024.0 * 1024 * 1024;
+
+    /** One table section: a JMH benchmark with fixed params, its C counterpart, its unit. */
+    record Spec(String id, String title, String bench, Map<String, String> params, List<String> impls,
+                List<String> quickImpls, String cWorkload, List<String> cArgs, String cImpl,
+                double factor, String unit, boolean lowerBetter, String placement) {}
+
+    record Row(String spec, String impl, double median, double spread, double allocPerOp, int n) {}
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        boolean split = true;
+        String cBinary = null;
+        String only = null;
+        Path out = null;
+        int coldRuns = -1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--no-split" -> split = false;
+                case "--c" -> cBinary = args[++i];
+                case "--only" -> only = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
+                case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (quick) {
+            split = false;
+        }
+        if (coldRuns < 0) {
+            coldRuns = quick ? 5 : 20;
+        }
+        List<Spec> specs = specs(split);
+        Map<String, List<Row>> rows = new LinkedHashMap<>();
+        long started = System.nanoTime();
+        String loadBefore = loadAverage();
+        for (Spec spec : specs) {
+            if (only != null && !spec.id().matches(only)) {
+                continue;
+            }
+            // The machine drifts (other load, frequency): in full mode the C baseline runs before
+            // every implementation's fork and once after the last, and its rounds are pooled, so C
+            // is sampled across the same stretch of time as the implementations it is compared to.
+            List<Row> r = new ArrayList<>();
+            List<Double> cValues = new ArrayList<>();
+            List<String> impls = quick ? spec.quickImpls() : spec.impls();
+            if (impls.isEmpty()) {
+                continue;
+            }
+            boolean withC = cBinary != null && spec.cWorkload() != null;
+            if (quick || impls.isEmpty()) {
+                if (withC) {
+                    cValues.addAll(runC(cBinary, spec, quick));
+                }
+                r.addAll(runJmh(spec, impls, quick));
+            } else {
+                for (String impl : impls) {
+                    if (withC) {
+                        cValues.addAll(runC(cBinary, spec, quick));
+                    }
+                    r.addAll(runJmh(spec, List.of(impl), quick));
+                }
+                if (withC) {
+                    cValues.addAll(runC(cBinary, spec, quick));
+                }
+            }
+            if (!cValues.isEmpty()) {
+                r.add(0, row(spec.id(), spec.cImpl(), cValues, Double.NaN));
+            }
+            rows.put(spec.id(), r);
+            System.err.printf(Locale.ROOT, "[compare] %s done (%.0f s so far)%n", spec.id(), (System.nanoTime() - started) / 1e9);
+        }
+        Map<String, List<Paired.Result>> ratios = cBinary != null && (only == null || "paired".matches(only))
+                ? pairedRatios(cBinary, quick) : Map.of();
+        Map<String, Double> alloc = only == null || "alloc".matches(only) ? allocCheck() : Map.of();
+        Map<String, double[]> paired = only == null || "downcall_paired".matches(only)
+                ? pairedDowncall(quick ? 300 : 2000) : Map.of();
+        Map<String, double[]> cold = (only == null || "cold".matches(only)) && coldRuns > 0 ? coldStart(coldRuns) : Map.of();
+
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Run: %s, %s mode, total %.0f s%n", Instant.now(),
+                quick ? "quick" : "full", (System.nanoTime() - started) / 1e9));
+        md.append(String.format(Locale.ROOT, "Machine: %s, %d CPUs (%s), %s %s, JDK %s (%s)%n",
+                cpuModel(), Runtime.getRuntime().availableProcessors(), "measuring CPU " + Affinity.CPU_A + ", split peer CPU " + Affinity.CPU_B,
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
+                System.getProperty("java.vm.name")));
+        md.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before: %s; after: %s%n%n", loadBefore, loadAverage()));
+        md.append(table(specs, rows));
+        if (!ratios.isEmpty()) {
+            md.append('\n').append(ratioTable(ratios, quick));
+        }
+        if (!paired.isEmpty()) {
+            md.append('\n').append(DowncallPaired.table(paired, quick ? 300 : 2000));
+        }
+        if (!cold.isEmpty()) {
+            md.append('\n').append(coldTable(cold));
+        }
+        md.append('\n').append(targets(specs, rows, ratios, paired, alloc, cold));
+        System.out.println(md);
+        if (out != null) {
+            Files.writeString(out, md.toString());
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    // ---- the workloads ---------------------------------------------------------------------
+
+    static List<Spec> specs(boolean split) {
+        List<String> rt = List.of("nativesockets", "raw", "ffm", "channel", "socket");
+        List<String> rtQuick = List.of("nativesockets", "ffm", "channel");
+        List<String> unix = List.of("nativesockets", "raw", "ffm", "channel");
+        List<Spec> s = new ArrayList<>();
+        List<String> placements = split ? List.of("same", "split") : List.of("same");
+        for (String p : placements) {
+            for (String size : p.equals("same") ? List.of("1", "64", "4096") : List.of("64")) {
+                s.add(new Spec("tcp_rt_" + size + (p.equals("same") ? "" : "_split"), "TcpPingPong " + size + " B",
+                        "TcpPingPong.roundTrip", Map.of("size", size, "placement", p), rt,
+                        size.equals("64") && p.equals("same") ? rtQuick : List.of(),
+                        "tcp_pingpong", List.of("--size", size, "--placement", p), "c", 1, "µs/RT", true, p));
+            }
+            s.add(new Spec("unix_rt_64" + (p.equals("same") ? "" : "_split"), "UnixPingPong 64 B", "UnixPingPong.roundTrip",
+                    Map.of("size", "64", "placement", p), unix, p.equals("same") ? rtQuick : List.of(),
+                    "unix_pingpong", List.of("--size", "64", "--placement", p), "c", 1, "µs/RT", true, p));
+            s.add(new Spec("udp_rt_64" + (p.equals("same") ? "" : "_split"), "UdpPingPong 64 B", "UdpPingPong.roundTrip",
+                    Map.of("size", "64", "placement", p), rt, p.equals("same") ? rtQuick : List.of(),
+                    "udp_pingpong", List.of("--size", "64", "--placement", p), "c", 1, "µs/RT", true, p));
+        }
+        s.add(new Spec("tcp_bulk", "TcpThroughput 64 KiB writes", "TcpThroughput.write64k", Map.of("placement", "same"),
+                rt, rtQuick, "tcp_throughput", List.of("--placement", "same"), "c",
+                TcpThroughput.CHUNK / GIB, "GiB/s", false, "same"));
+        s.add(new Spec("connect_accept", "ConnectAccept", "ConnectAccept.connectAcceptClose", Map.of(),
+                rt, rtQuick, "connect_accept", List.of(), "c", 1e-3, "k cycles/s", false, "1 thread"));
+        s.add(new Spec("udp_single", "UdpBatch 64 B, one call per datagram", "UdpBatch.sendReceive32", Map.of("size", "64"),
+                List.of("nativesockets", "raw", "ffm", "channel", "socket"), List.of("nativesockets", "channel"),
+                "udp_batch", List.of("--size", "64"), "c", 1e-3, "k dgram/s", false, "1 thread"));
+        s.add(new Spec("udp_mmsg", "UdpBatch 64 B, sendmmsg/recvmmsg 32 per call", "UdpBatch.sendReceive32", Map.of("size", "64"),
+                mmsgImpls(), List.of(mmsgImpls().get(0), "raw_mmsg"),
+                "udp_batch_mmsg", List.of("--size", "64"), "c_mmsg", 1e-3, "k dgram/s", false, "1 thread"));
+        s.add(new Spec("downcall", "Downcall getsockopt(SO_RCVBUF)", "Downcall.getsockopt", Map.of(),
+                List.of("ffm", "ffm_plain", "raw", "nativesockets", "nativesockets_typed", "channel", "socket"),
+                List.of("ffm", "nativesockets", "channel"), "downcall", List.of(), "c", 1, "ns/call", true, "1 thread"));
+        return s;
+    }
+
+    /** The batch implementations UdpBatch offers (the library's own first, when it has one). */
+    static List<String> mmsgImpls() {
+        return UdpBatch.hasSocketMmsg() ? List.of("nativesockets_mmsg", "raw_mmsg", "ffm_mmsg") : List.of("raw_mmsg", "ffm_mmsg", "ffm_mmsg");
+    }
+
+    // ---- running ---------------------------------------------------------------------------
+
+    static List<Double> runC(String binary, Spec spec, boolean quick) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary, spec.cWorkload()));
+        cmd.addAll(spec.cArgs());
+        cmd.addAll(quick ? List.of("--warmup", "1", "--rounds", "3", "--ms", "500") : List.of("--warmup", "0", "--rounds", "2", "--ms", "1000"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<Double> values = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 3 && f[0].equals("round")) {
+                    values.add(Double.parseDouble(f[2]) * spec.factor());
+                }
+            }
+        }
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || values.isEmpty()) {
+            throw new IOException("C baseline failed: " + cmd);
+        }
+        return values;
+    }
+
+    static List<Row> runJmh(Spec spec, List<String> impls, boolean quick) throws RunnerException {
+        if (impls.isEmpty()) {
+            return List.of();
+        }
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include("\\.bench\\." + spec.bench().replace(".", "\\.") + "$")
+                .param("impl", impls.toArray(String[]::new))
+                .forks(1)
+                .jvmArgsAppend(forkArgs())
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT);
+        spec.params().forEach(o::param);
+        // the message batch path (Socket.sendMmsg/recvMmsg) needs ~3 s of C2 on 2 loaded vCPUs
+        boolean slowWarmup = impls.contains("nativesockets_mmsg");
+        if (quick) {
+            o.warmupIterations(slowWarmup ? 6 : 1).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+        } else {
+            o.warmupIterations(slowWarmup ? 5 : 2).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+        }
+        Collection<RunResult> results = new Runner(o.build()).run();
+        List<Row> rows = new ArrayList<>();
+        for (RunResult rr : results) {
+            String impl = rr.getParams().getParam("impl");
+            List<Double> values = new ArrayList<>();
+            for (BenchmarkResult br : rr.getBenchmarkResults()) {
+                for (IterationResult ir : br.getIterationResults()) {
+                    values.add(ir.getPrimaryResult().getScore() * spec.factor());
+                }
+            }
+            Result<?> alloc = rr.getSecondaryResults().get("gc.alloc.rate.norm");
+            rows.add(row(spec.id(), impl, values, alloc == null ? Double.NaN : alloc.getScore()));
+        }
+        rows.sort((a, b) -> Integer.compare(impls.indexOf(a.impl()), impls.indexOf(b.impl())));
+        return rows;
+    }
+
+    /** Native access for the library; JMH's own Unsafe use is allowed quietly on JDK 24+. */
+    static String[] forkArgs() {
+        return Runtime.version().feature() >= 24
+                ? new String[] {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"}
+                : new String[] {"--enable-native-access=ALL-UNNAMED"};
+    }
+
+    static Row row(String spec, String impl, List<Double> values, double alloc) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = median(v);
+        return new Row(spec, impl, median, (v[v.length - 1] - v[0]) / median, alloc, v.length);
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** {@link Paired} in a fresh JVM: per-round ratios to C and to SocketChannel. */
+    static Map<String, List<Paired.Result>> pairedRatios(String cBinary, boolean quick) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(forkArgs()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Paired.class.getName(), "--c", cBinary));
+        cmd.addAll(quick ? List.of("--rounds", "6", "--ms", "100", "--impls", "nativesockets,channel,raw_mmsg," + mmsgImpls().get(0))
+                : List.of("--rounds", "20", "--ms", "200"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("Paired failed: " + out);
+        }
+        Map<String, List<Paired.Result>> m = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 7 && f[0].equals("paired")) {
+                m.computeIfAbsent(f[1], k -> new ArrayList<>()).add(new Paired.Result(f[2],
+                        Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+                UNITS.put(f[1], f[3].replace('_', ' '));
+            }
+        }
+        return m;
+    }
+
+    static final Map<String, String> UNITS = new LinkedHashMap<>();
+
+    static String ratioTable(Map<String, List<Paired.Result>> ratios, boolean quick) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "Paired ratios (%s rotating rounds of %s ms: every implementation and one C process per round; "
+                        + "each value divided by the C and the SocketChannel value of the same round; medians)%n%n",
+                quick ? 6 : 20, quick ? 100 : 200));
+        sb.append("| workload | impl | median | unit | × C (paired) | × channel (paired) |\n|---|---|---:|---|---:|---:|\n");
+        ratios.forEach((id, list) -> {
+            for (Paired.Result r : list) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f | %s |%n", id, r.impl(), num(r.median()),
+                        UNITS.getOrDefault(id, ""), r.toC(),
+                        Double.isNaN(r.toChannel()) ? "–" : String.format(Locale.ROOT, "%.3f", r.toChannel())));
+            }
+        });
+        return sb.toString();
+    }
+
+    /** {@link AllocCheck} in a fresh JVM: exact bytes per operation of the nativesockets paths. */
+    static Map<String, Double> allocCheck() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(forkArgs()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocCheck.class.getName(), "nativesockets"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("AllocCheck failed: " + out);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 4 && f[0].equals("alloc")) {
+                m.put(f[1], Double.parseDouble(f[3]));
+            }
+        }
+        return m;
+    }
+
+    /** {@link DowncallPaired} in a fresh JVM (its own JIT profile, pinned like the forks). */
+    static Map<String, double[]> pairedDowncall(int rounds) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(forkArgs()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DowncallPaired.class.getName(), Integer.toString(rounds)));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("DowncallPaired failed: " + out);
+        }
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.split("\\|");
+            if (f.length >= 5 && Arrays.asList(DowncallPaired.PATHS).contains(f[1].trim())) {
+                String[] iqr = f[4].trim().split("…");
+                m.put(f[1].trim(), new double[] {Double.parseDouble(f[2].trim()), Double.parseDouble(f[3].trim()),
+                        Double.parseDouble(iqr[0].trim()), Double.parseDouble(iqr[1].trim())});
+            }
+        }
+        return m;
+    }
+
+    // ---- cold start ------------------------------------------------------------------------
+
+    /** Whole processes, alternating implementations; wall time from spawn to exit, and time in main. */
+    static Map<String, double[]> coldStart(int runs) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        String[] impls = {"nativesockets", "ffm", "channel", "socket"};
+        Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        for (String impl : impls) {
+            samples.put(impl, new ArrayList<>());
+        }
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread echo = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                        InputStream in = s.getInputStream();
+                        OutputStream out = s.getOutputStream();
+                        int b;
+                        while ((b = in.read()) >= 0) {
+                            out.write(b);
+                        }
+                    } catch (IOException e) {
+                        // the server closed, or a client died: next
+                    }
+                }
+            }, "cold-echo");
+            echo.setDaemon(true);
+            echo.start();
+            String port = Integer.toString(server.getLocalPort());
+            for (int i = -1; i < runs; i++) { // run -1 warms the page cache and is dropped
+                for (String impl : impls) {
+                    List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                            ColdStart.class.getName(), impl, port);
+                    long t0 = System.nanoTime();
+                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    int exit = p.waitFor();
+                    long t1 = System.nanoTime();
+                    if (exit != 0 || !output.contains("main_ms ")) {
+                        throw new IOException("cold start " + impl + " failed: " + output);
+                    }
+                    double inMain = Double.parseDouble(output.substring(output.indexOf("main_ms ") + 8).trim().split("\\s+")[0]);
+                    if (i >= 0) {
+                        samples.get(impl).add(new double[] {(t1 - t0) / 1e6, inMain});
+                    }
+                }
+            }
+        }
+        Map<String, double[]> result = new LinkedHashMap<>();
+        samples.forEach((impl, list) -> {
+            double[] wall = list.stream().mapToDouble(a -> a[0]).sorted().toArray();
+            double[] main = list.stream().mapToDouble(a -> a[1]).sorted().toArray();
+            result.put(impl, new double[] {median(wall), wall[0], wall[wall.length - 1], median(main), wall.length});
+        });
+        return result;
+    }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    static String table(List<Spec> specs, Map<String, List<Row>> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| workload | placement | impl | median | unit | spread | × C | × best JDK | B/op |\n");
+        sb.append("|---|---|---|---:|---|---:|---:|---:|---:|\n");
+        Map<String, Row> bestJdkSingleUdp = new LinkedHashMap<>();
+        for (Spec spec : specs) {
+            List<Row> r = rows.get(spec.id());
+            if (r == null) {
+                continue;
+            }
+            Row c = find(r, spec.cImpl());
+            Row jdk = bestJdk(spec, r);
+            if (spec.id().equals("udp_single") && jdk != null) {
+                bestJdkSingleUdp.put("udp", jdk);
+            }
+            if (spec.id().equals("udp_mmsg")) {
+                jdk = bestJdkSingleUdp.get("udp"); // the JDK has no batch call: compare with its best per-datagram loop
+            }
+            for (Row row : r) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s %s | ±%.1f%% | %s | %s | %s |%n",
+                        spec.title(), spec.placement(), row.impl(), num(row.median()), spec.unit(),
+                        spec.lowerBetter() ? "↓" : "↑", row.spread() * 50,
+                        c == null ? "–" : String.format(Locale.ROOT, "%.3f", row.median() / c.median()),
+                        jdk == null ? "–" : String.format(Locale.ROOT, "%.3f", row.median() / jdk.median()),
+                        Double.isNaN(row.allocPerOp()) ? "–" : String.format(Locale.ROOT, "%.1f", row.allocPerOp())));
+            }
+        }
+        return sb.toString();
+    }
+
+    static String coldTable(Map<String, double[]> cold) {
+        StringBuilder sb = new StringBuilder();
+        double base = cold.get("channel")[0];
+        sb.append("Cold start (whole process: JVM start, open, connect, one 1-byte echo, exit; unpinned)\n\n");
+        sb.append("| impl | runs | wall median ms | wall min–max ms | × channel | in main() median ms |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        cold.forEach((impl, v) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f–%.1f | %.3f | %.1f |%n",
+                impl, (int) v[4], v[0], v[1], v[2], v[0] / base, v[3])));
+        return sb.toString();
+    }
+
+    static String targets(List<Spec> specs, Map<String, List<Row>> rows, Map<String, List<Paired.Result>> ratios,
+                          Map<String, double[]> paired, Map<String, Double> alloc, Map<String, double[]> cold) {
+        StringBuilder sb = new StringBuilder("Targets (issue 6; same core unless stated). Verdicts use the paired ratio where there is one.\n\n"
+                + "| target | paired ratio | JMH-median ratio | verdict |\n|---|---:|---:|---|\n");
+        for (String id : List.of("tcp_rt_1", "tcp_rt_64", "tcp_rt_4096", "unix_rt_64", "udp_rt_64")) {
+            ratioTarget(sb, rows, ratios, id, "nativesockets", "c", 1.03, true, "≤ 1.03 × C");
+            ratioTarget(sb, rows, ratios, id, "nativesockets", "channel", 0.90, true, "≤ 0.90 × SocketChannel");
+        }
+        ratioTarget(sb, rows, ratios, "tcp_bulk", "nativesockets", "c", 0.98, false, "≥ 0.98 × C");
+        ratioTarget(sb, rows, ratios, "udp_single", "nativesockets", "c", 0.98, false, "≥ 0.98 × C");
+        for (String batch : mmsgImpls().subList(0, 2)) {
+        ratioTarget(sb, rows, ratios, "udp_mmsg", batch, "c_mmsg", 1.0, false, "≥ C's sendmmsg/recvmmsg");
+        List<Row> mm = rows.get("udp_mmsg");
+        Row ch = find(rows.getOrDefault("udp_single", List.of()), "channel");
+        Row b = mm == null ? null : find(mm, batch);
+        boolean pairedOnly = b == null || ch == null;
+        if (pairedOnly) {
+            for (Paired.Result p : ratios.getOrDefault("udp_mmsg", List.of())) {
+                if (p.impl().equals(batch)) {
+                    sb.append(String.format(Locale.ROOT, "| udp_mmsg %s ≥ 1.3 × DatagramChannel (per-datagram loop) | %.3f | – | %s |%n",
+                            batch, p.toChannel(), p.toChannel() >= 1.3 ? "met" : "MISSED"));
+                }
+            }
+        } else {
+            double ratio = b.median() / ch.median();
+            double pr = Double.NaN;
+            for (Paired.Result p : ratios.getOrDefault("udp_mmsg", List.of())) {
+                if (p.impl().equals(batch)) {
+                    pr = p.toChannel();
+                }
+            }
+            double v = Double.isNaN(pr) ? ratio : pr;
+            sb.append(String.format(Locale.ROOT, "| udp_mmsg %s ≥ 1.3 × DatagramChannel (per-datagram loop) | %s | %.3f | %s |%n", batch,
+                    Double.isNaN(pr) ? "–" : String.format(Locale.ROOT, "%.3f", pr), ratio, v >= 1.3 ? "met" : "MISSED"));
+        }
+        }
+        ratioTarget(sb, rows, ratios, "connect_accept", "nativesockets", "c", 0.95, false, "≥ 0.95 × C");
+        ratioTarget(sb, rows, ratios, "connect_accept", "nativesockets", "channel", 1.25, false, "≥ 1.25 × SocketChannel");
+        if (paired.containsKey("nativesockets")) {
+            double over = paired.get("nativesockets")[1];
+            sb.append(String.format(Locale.ROOT, "| downcall nativesockets − ffm ≤ 10 ns | %+.1f ns | – | %s |%n", over, over <= 10 ? "met" : "MISSED"));
+        }
+        List<Row> dc = rows.get("downcall");
+        if (dc != null && find(dc, "nativesockets") != null && find(dc, "ffm") != null) {
+            double over = find(dc, "nativesockets").median() - find(dc, "ffm").median();
+            sb.append(String.format(Locale.ROOT, "| downcall nativesockets − ffm ≤ 10 ns (JMH medians of separate forks: noise-bound, no verdict) | – | %+.1f ns | – |%n", over));
+        }
+        alloc.forEach((id, bytes) -> {
+            if (!id.equals("connect_accept")) { // creates two sockets per cycle: objects, by design
+                Row r = rows.get(id) == null ? null : find(rows.get(id), "nativesockets");
+                sb.append(String.format(Locale.ROOT, "| %s nativesockets send/recv allocate 0 B/op (exact per-thread counters; JMH -prof gc beside) | %.3f B/op | %s | %s |%n",
+                        id, bytes, r == null || Double.isNaN(r.allocPerOp()) ? "–" : String.format(Locale.ROOT, "%.1f B/op", r.allocPerOp()),
+                        bytes == 0 ? "met" : "MISSED"));
+            }
+        });
+        if (cold.containsKey("nativesockets") && cold.containsKey("channel")) {
+            double ratio = cold.get("nativesockets")[0] / cold.get("channel")[0];
+            sb.append(String.format(Locale.ROOT, "| cold start ≤ 1.10 × SocketChannel program (wall medians) | – | %.3f | %s |%n", ratio, ratio <= 1.10 ? "met" : "MISSED"));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One ratio target. The verdict comes from the paired ratio (rotating rounds, see {@link Paired})
+     * where there is one, else from the JMH medians; both are shown.
+     */
+    static void ratioTarget(StringBuilder sb, Map<String, List<Row>> rows, Map<String, List<Paired.Result>> ratios,
+                            String id, String impl, String base, double limit, boolean atMost, String text) {
+        List<Row> r = rows.get(id);
+        Row a = r == null ? null : find(r, impl);
+        Row b = r == null ? null : find(r, base);
+        double jmh = a == null || b == null ? Double.NaN : a.median() / b.median();
+        double pair = Double.NaN;
+        for (Paired.Result p : ratios.getOrDefault(id, List.of())) {
+            if (p.impl().equals(impl)) {
+                pair = base.equals("c") || base.equals("c_mmsg") ? p.toC() : base.equals("channel") ? p.toChannel() : Double.NaN;
+            }
+        }
+        double ratio = Double.isNaN(pair) ? jmh : pair;
+        if (Double.isNaN(ratio)) {
+            return;
+        }
+        boolean met = atMost ? ratio <= limit : ratio >= limit;
+        sb.append(String.format(Locale.ROOT, "| %s %s %s | %s | %s | %s |%n", id, impl, text,
+                Double.isNaN(pair) ? "–" : String.format(Locale.ROOT, "%.3f", pair),
+                Double.isNaN(jmh) ? "–" : String.format(Locale.ROOT, "%.3f", jmh), met ? "met" : "MISSED"));
+    }
+
+    static Row find(List<Row> rows, String impl) {
+        return rows.stream().filter(r -> r.impl().equals(impl)).findFirst().orElse(null);
+    }
+
+    static Row bestJdk(Spec spec, List<Row> rows) {
+        Row best = null;
+        for (Row r : rows) {
+            if (Arrays.asList(JDK).contains(r.impl())
+                    && (best == null || (spec.lowerBetter() ? r.median() < best.median() : r.median() > best.median()))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    static String num(double v) {
+        if (v >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (v >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.nativesockets.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.nativesockets.libc.Platform;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A few operations of every workload through every implementation, outside JMH: each setup
+ * connects, each operation completes (echoes come back, batches arrive), each teardown stops its
+ * peer thread. Seconds, not a measurement. Also runs the C baseline for a moment if cc is there.
+ */
+class WorkloadsSmokeTest {
+    @BeforeAll
+    static void linuxOnly() {
+        assumeTrue(Platform.current().isLinux(), "the workloads use Linux-only calls (accept4, sendmmsg)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    void tcpPingPong(String impl) throws Exception {
+        for (int size : new int[] {1, 4096}) {
+            TcpPingPong b = new TcpPingPong();
+            b.impl = impl;
+            b.size = size;
+            b.placement = "none";
+            b.open();
+            for (int i = 0; i < 50; i++) {
+                b.roundTrip();
+            }
+            b.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel"})
+    void unixPingPong(String impl) throws Exception {
+        UnixPingPong b = new UnixPingPong();
+        b.impl = impl;
+        b.size = 64;
+        b.placement = "same";
+        b.open();
+        b.pin();
+        for (int i = 0; i < 50; i++) {
+            b.roundTrip();
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    void udpPingPong(String impl) throws Exception {
+        UdpPingPong b = new UdpPingPong();
+        b.impl = impl;
+        b.size = 64;
+        b.placement = "split";
+        b.open();
+        for (int i = 0; i < 50; i++) {
+            b.roundTrip();
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    void tcpThroughput(String impl) throws Exception {
+        TcpThroughput b = new TcpThroughput();
+        b.impl = impl;
+        b.placement = "none";
+        b.open();
+        for (int i = 0; i < 20; i++) {
+            b.write64k();
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    void connectAccept(String impl) throws Exception {
+        ConnectAccept b = new ConnectAccept();
+        b.impl = impl;
+        b.open();
+        for (int i = 0; i < 20; i++) {
+            b.connectAcceptClose();
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nativesockets", "nativesockets_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
+    void udpBatch(String impl) throws Exception {
+        UdpBatch b = new UdpBatch();
+        b.impl = impl;
+        b.size = 64;
+        b.open();
+        for (int i = 0; i < 20; i++) {
+            b.sendReceive32();
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "ffm_plain", "raw", "nativesockets", "nativesockets_typed", "channel", "socket"})
+    void downcall(String impl) throws Exception {
+        Downcall b = new Downcall();
+        b.impl = impl;
+        b.open();
+        int first = b.getsockopt();
+        assertTrue(first > 0, "SO_RCVBUF " + first);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(first, b.getsockopt());
+        }
+        b.close();
+    }
+
+    @Test
+    void compareListsEveryImplementationTheWorkloadsAccept() {
+        for (Compare.Spec s : Compare.specs(true)) {
+            assertTrue(s.impls().containsAll(s.quickImpls()), s.id());
+        }
+    }
+
+    @Test
+    void cBaselineRuns() throws Exception {
+        Path src = Path.of(System.getProperty("user.dir")).resolveSibling("native").resolve("baseline").resolve("nsbench.c");
+        assumeTrue(Files.exists(src), "no native/baseline next to the module");
+        Path bin = Files.createTempFile("nsbench", "");
+        try {
+            Process cc;
+            try {
+                cc = new ProcessBuilder("cc", "-O2", "-Wall", "-Werror", "-o", bin.toString(), src.toString(), "-lpthread")
+                        .redirectErrorStream(true).start();
+            } catch (java.io.IOException e) {
+                assumeTrue(false, "no C compiler: " + e.getMessage());
+                return;
+            }
+            String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, cc.waitFor(), ccOut);
+            for (String w : List.of("tcp_pingpong", "unix_pingpong", "udp_pingpong", "tcp_throughput",
+                    "connect_accept", "udp_batch", "udp_batch_mmsg", "downcall")) {
+                Process p = new ProcessBuilder(bin.toString(), w, "--warmup", "0", "--rounds", "1", "--ms", "50")
+                        .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), w);
+                assertEquals(0, p.exitValue(), w + ": " + out);
+                assertTrue(out.startsWith("round 1 "), w + ": " + out);
+            }
+        } finally {
+            Files.deleteIfExists(bin);
+        }
+    }
+}

@@ -1,0 +1,427 @@
+/*
+ * nsbench: the benchmark workloads of benchmarks/ (JMH) in plain C, for the physical limit.
+ * Same sockets, same calls, same thread placement as the Java side; cc -O2.
+ *
+ *   nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]
+ *
+ * WORKLOAD: tcp_pingpong, unix_pingpong, udp_pingpong (µs per round trip), tcp_throughput (64 KiB
+ * writes/s), connect_accept (cycles/s), udp_batch, udp_batch_mmsg (datagrams/s), downcall (ns per
+ * getsockopt). Prints one line per measured round: "round I VALUE UNIT".
+ *
+ * Placement: "same" pins both threads of a two-thread workload to one CPU (NS_CPU_A, default the
+ * first CPU this process may use), "split" puts the peer on another (NS_CPU_B, default the second);
+ * one-thread workloads always run on NS_CPU_A.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK (64 * 1024)
+#define BATCH 32
+
+static int size = 64;
+static const char *placement = "same";
+static int warmup = 3, rounds = 5, round_ms = 1000;
+static int cpu_a = 0, cpu_b = 1;
+
+static void die(const char *what) {
+    perror(what);
+    exit(2);
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void pin(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) die("sched_setaffinity");
+}
+
+static void pin_main(void) {
+    if (strcmp(placement, "none") != 0) pin(cpu_a);
+}
+
+static void pin_peer(void) {
+    if (strcmp(placement, "same") == 0) pin(cpu_a);
+    else if (strcmp(placement, "split") == 0) pin(cpu_b);
+}
+
+static void send_fully(int fd, const char *buf, size_t n) {
+    size_t off = 0;
+    while (off < n) {
+        ssize_t r = send(fd, buf + off, n - off, MSG_NOSIGNAL);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            die("send");
+        }
+        off += (size_t) r;
+    }
+}
+
+static void recv_fully(int fd, char *buf, size_t n, int stream) {
+    size_t off = 0;
+    while (off < n) {
+        ssize_t r = recv(fd, buf + off, n - off, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            die("recv");
+        }
+        if (r == 0) die("recv: peer closed");
+        if (!stream) return;
+        off += (size_t) r;
+    }
+}
+
+/* ---- peers ------------------------------------------------------------------------------ */
+
+struct peer {
+    int fd;
+    int max;
+    int echo;
+    pthread_t thread;
+};
+
+static void *peer_run(void *arg) {
+    struct peer *p = arg;
+    static __thread char buf[CHUNK];
+    pin_peer();
+    for (;;) {
+        ssize_t n = recv(p->fd, buf, (size_t) p->max, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        if (p->echo) {
+            size_t off = 0;
+            while (off < (size_t) n) {
+                ssize_t w = send(p->fd, buf + off, (size_t) n - off, MSG_NOSIGNAL);
+                if (w < 0 && errno == EINTR) continue;
+                if (w <= 0) return NULL;
+                off += (size_t) w;
+            }
+        }
+    }
+    return NULL;
+}
+
+static struct peer *peer_start(int fd, int max, int echo) {
+    struct peer *p = calloc(1, sizeof *p);
+    p->fd = fd;
+    p->max = max;
+    p->echo = echo;
+    if (pthread_create(&p->thread, NULL, peer_run, p) != 0) die("pthread_create");
+    return p;
+}
+
+static void peer_stop(struct peer *p) {
+    shutdown(p->fd, SHUT_RDWR); /* wakes the peer's recv (also on UDP) */
+    pthread_join(p->thread, NULL);
+    close(p->fd);
+    free(p);
+}
+
+/* ---- connections ------------------------------------------------------------------------ */
+
+static struct sockaddr_in loopback(int port) {
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short) port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+static int tcp_listener(struct sockaddr_in *bound) {
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (l < 0) die("socket");
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = loopback(0);
+    socklen_t len = sizeof a;
+    if (bind(l, (struct sockaddr *) &a, sizeof a) < 0) die("bind");
+    if (listen(l, 128) < 0) die("listen");
+    if (getsockname(l, (struct sockaddr *) bound, &len) < 0) die("getsockname");
+    return l;
+}
+
+static void tcp_pair(int fds[2]) {
+    struct sockaddr_in a;
+    int one = 1;
+    int l = tcp_listener(&a);
+    int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c < 0) die("socket");
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
+    int s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+    if (s < 0) die("accept4");
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    close(l);
+    fds[0] = c;
+    fds[1] = s;
+}
+
+static void udp_pair(int fds[2]) {
+    struct sockaddr_in a[2];
+    for (int i = 0; i < 2; i++) {
+        fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fds[i] < 0) die("socket");
+        struct sockaddr_in any = loopback(0);
+        socklen_t len = sizeof a[i];
+        if (bind(fds[i], (struct sockaddr *) &any, sizeof any) < 0) die("bind");
+        if (getsockname(fds[i], (struct sockaddr *) &a[i], &len) < 0) die("getsockname");
+    }
+    if (connect(fds[0], (struct sockaddr *) &a[1], sizeof a[1]) < 0) die("connect");
+    if (connect(fds[1], (struct sockaddr *) &a[0], sizeof a[0]) < 0) die("connect");
+}
+
+/* ---- measurement ------------------------------------------------------------------------ */
+
+typedef void (*op_fn)(void *ctx);
+
+/*
+ * Runs op in batches of `every` until round_ms passed, warmup + rounds times; prints each measured
+ * round. per_op: value is time per op in `scale` units (1e6 = µs, 1e9 = ns); otherwise ops/s times
+ * ops_per_call.
+ */
+static void measure(op_fn op, void *ctx, int every, int per_op, double scale, int ops_per_call, const char *unit) {
+    for (int r = 0; r < warmup + rounds; r++) {
+        long ops = 0;
+        double start = now(), end = start + round_ms / 1000.0, t;
+        do {
+            for (int i = 0; i < every; i++) op(ctx);
+            ops += every;
+        } while ((t = now()) < end);
+        double elapsed = t - start;
+        if (r >= warmup) {
+            double v = per_op ? elapsed / ops * scale : (double) ops * ops_per_call / elapsed;
+            printf("round %d %.6g %s\n", r - warmup + 1, v, unit);
+            fflush(stdout);
+        }
+    }
+}
+
+struct conn {
+    int fd;
+    int stream;
+    char *buf;
+};
+
+static void round_trip(void *ctx) {
+    struct conn *c = ctx;
+    send_fully(c->fd, c->buf, (size_t) size);
+    recv_fully(c->fd, c->buf, (size_t) size, c->stream);
+}
+
+static void write64k(void *ctx) {
+    struct conn *c = ctx;
+    send_fully(c->fd, c->buf, CHUNK);
+}
+
+static void pingpong(int fds[2], int stream) {
+    static char buf[CHUNK];
+    pin_main();
+    struct peer *p = peer_start(fds[1], size, 1);
+    struct conn c = {fds[0], stream, buf};
+    measure(round_trip, &c, 16, 1, 1e6, 1, "us/op");
+    shutdown(fds[0], SHUT_RDWR);
+    peer_stop(p);
+    close(fds[0]);
+}
+
+static void tcp_throughput(void) {
+    static char buf[CHUNK];
+    int fds[2];
+    pin_main();
+    tcp_pair(fds);
+    struct peer *p = peer_start(fds[1], CHUNK, 0);
+    struct conn c = {fds[0], 1, buf};
+    measure(write64k, &c, 16, 0, 0, 1, "ops/s");
+    shutdown(fds[0], SHUT_RDWR);
+    peer_stop(p);
+    close(fds[0]);
+}
+
+struct listener {
+    int fd;
+    struct sockaddr_in addr;
+};
+
+static void connect_accept(void *ctx) {
+    struct listener *l = ctx;
+    int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c < 0) die("socket");
+    if (connect(c, (struct sockaddr *) &l->addr, sizeof l->addr) < 0) die("connect");
+    int s = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+    if (s < 0) die("accept4");
+    /* the server side closes first, as servers do: its TIME_WAIT never blocks the client's next
+     * ephemeral port (a SYN recycles it), so the rate stays steady instead of stalling on ports */
+    close(s);
+    close(c);
+}
+
+struct udp {
+    int from, to;
+    char *buf;
+    struct mmsghdr send_vec[BATCH], recv_vec[BATCH];
+    struct iovec send_iov[BATCH], recv_iov[BATCH];
+    char send_data[BATCH][CHUNK / BATCH], recv_data[BATCH][CHUNK / BATCH];
+};
+
+static void udp_single(void *ctx) {
+    struct udp *u = ctx;
+    for (int i = 0; i < BATCH; i++) send_fully(u->from, u->buf, (size_t) size);
+    for (int i = 0; i < BATCH; i++) recv_fully(u->to, u->buf, (size_t) size, 0);
+}
+
+static void udp_mmsg(void *ctx) {
+    struct udp *u = ctx;
+    int sent = 0, got = 0;
+    while (sent < BATCH) {
+        int n = sendmmsg(u->from, u->send_vec + sent, (unsigned) (BATCH - sent), 0);
+        if (n < 0) die("sendmmsg");
+        sent += n;
+    }
+    while (got < BATCH) {
+        int n = recvmmsg(u->to, u->recv_vec + got, (unsigned) (BATCH - got), MSG_WAITFORONE, NULL);
+        if (n < 0) die("recvmmsg");
+        got += n;
+    }
+}
+
+static void udp_batch(int mmsg) {
+    static struct udp u;
+    static char buf[CHUNK];
+    int fds[2];
+    if (size > CHUNK / BATCH) die("size too large for udp_batch");
+    pin(cpu_a);
+    udp_pair(fds);
+    u.from = fds[0];
+    u.to = fds[1];
+    u.buf = buf;
+    for (int i = 0; i < BATCH; i++) {
+        u.send_iov[i] = (struct iovec) {u.send_data[i], (size_t) size};
+        u.recv_iov[i] = (struct iovec) {u.recv_data[i], (size_t) size};
+        memset(&u.send_vec[i], 0, sizeof u.send_vec[i]);
+        memset(&u.recv_vec[i], 0, sizeof u.recv_vec[i]);
+        u.send_vec[i].msg_hdr.msg_iov = &u.send_iov[i];
+        u.send_vec[i].msg_hdr.msg_iovlen = 1;
+        u.recv_vec[i].msg_hdr.msg_iov = &u.recv_iov[i];
+        u.recv_vec[i].msg_hdr.msg_iovlen = 1;
+    }
+    measure(mmsg ? udp_mmsg : udp_single, &u, 4, 0, 0, BATCH, "ops/s");
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static int sink_value;
+
+static void downcall(void *ctx) {
+    int fd = *(int *) ctx, v = 0;
+    socklen_t len = sizeof v;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len) < 0) die("getsockopt");
+    sink_value += v;
+}
+
+static void *idle_thread(void *arg) {
+    (void) arg;
+    for (;;) pause();
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]\n");
+        return 2;
+    }
+    const char *w = argv[1];
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--size")) size = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--placement")) placement = argv[i + 1];
+        else if (!strcmp(argv[i], "--warmup")) warmup = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rounds")) rounds = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--ms")) round_ms = atoi(argv[i + 1]);
+        else {
+            fprintf(stderr, "unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    /*
+     * A JVM is always multi-threaded, and glibc's send/recv/accept/connect (cancellation points)
+     * take a cheaper path only while a process is single-threaded: they skip the atomic
+     * enable/disable of asynchronous cancellation around the system call. So that the one-thread
+     * workloads compare like with like, this process always has a second, idle thread, as any
+     * real server has. NS_SINGLE_THREADED=1 leaves it out (to measure that difference).
+     */
+    if (!getenv("NS_SINGLE_THREADED") || strcmp(getenv("NS_SINGLE_THREADED"), "1") != 0) {
+        pthread_t idle;
+        if (pthread_create(&idle, NULL, idle_thread, NULL) != 0) die("pthread_create");
+        pthread_detach(idle);
+    }
+    {
+        /* defaults: the first two CPUs this process may run on (the same rule as the Java side) */
+        cpu_set_t allowed;
+        int found = 0;
+        if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+            for (int c = 0; c < CPU_SETSIZE && found < 2; c++) {
+                if (CPU_ISSET(c, &allowed)) {
+                    if (found == 0) cpu_a = cpu_b = c;
+                    else cpu_b = c;
+                    found++;
+                }
+            }
+        }
+    }
+    if (getenv("NS_CPU_A")) cpu_a = atoi(getenv("NS_CPU_A"));
+    if (getenv("NS_CPU_B")) cpu_b = atoi(getenv("NS_CPU_B"));
+    if (size < 1 || size > CHUNK) {
+        fprintf(stderr, "size must be 1..%d\n", CHUNK);
+        return 2;
+    }
+    int fds[2];
+    if (!strcmp(w, "tcp_pingpong")) {
+        tcp_pair(fds);
+        pingpong(fds, 1);
+    } else if (!strcmp(w, "unix_pingpong")) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) die("socketpair");
+        pingpong(fds, 1);
+    } else if (!strcmp(w, "udp_pingpong")) {
+        udp_pair(fds);
+        pingpong(fds, 0);
+    } else if (!strcmp(w, "tcp_throughput")) {
+        tcp_throughput();
+    } else if (!strcmp(w, "connect_accept")) {
+        struct listener l;
+        pin(cpu_a);
+        l.fd = tcp_listener(&l.addr);
+        measure(connect_accept, &l, 16, 0, 0, 1, "ops/s");
+        close(l.fd);
+    } else if (!strcmp(w, "udp_batch")) {
+        udp_batch(0);
+    } else if (!strcmp(w, "udp_batch_mmsg")) {
+        udp_batch(1);
+    } else if (!strcmp(w, "downcall")) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) die("socket");
+        pin(cpu_a);
+        measure(downcall, &fd, 256, 1, 1e9, 1, "ns/op");
+        close(fd);
+    } else {
+        fprintf(stderr, "unknown workload %s\n", w);
+        return 2;
+    }
+    return sink_value == 42 ? 1 : 0;
+}
