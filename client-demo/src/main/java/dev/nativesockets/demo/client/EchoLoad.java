@@ -1,5 +1,8 @@
 package dev.nativesockets.demo.client;
 
+import dev.nativesockets.demo.Args;
+import dev.nativesockets.demo.Console;
+
 import dev.nativesockets.Domain;
 import dev.nativesockets.How;
 import dev.nativesockets.NativeOptions;

@@ -1,5 +1,8 @@
 package dev.nativesockets.demo.server;
 
+import dev.nativesockets.demo.Args;
+import dev.nativesockets.demo.Console;
+
 import dev.nativesockets.Domain;
 import dev.nativesockets.NativeOptions;
 import dev.nativesockets.Select;

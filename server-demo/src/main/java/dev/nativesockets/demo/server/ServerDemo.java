@@ -1,5 +1,8 @@
 package dev.nativesockets.demo.server;
 
+import dev.nativesockets.demo.Args;
+import dev.nativesockets.demo.Console;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.nativesockets.demo.server;
 
+import dev.nativesockets.demo.Console;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.nativesockets.demo.client;
+package dev.nativesockets.demo;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} options after the command word; unknown names and missing values are errors. */
-final class Args {
+/** Shared by server-demo and client-demo: {@code --name value} options after the command word; unknown names and missing values are errors. */
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(List<String> args, Set<String> known) {
+    public Args(List<String> args, Set<String> known) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String name;
@@ -37,11 +37,11 @@ final class Args {
         }
     }
 
-    String string(String name, String dflt) {
+    public String string(String name, String dflt) {
         return values.getOrDefault(name, dflt);
     }
 
-    int integer(String name, int dflt, int min, int max) {
+    public int integer(String name, int dflt, int min, int max) {
         String v = values.get(name);
         if (v == null) {
             return dflt;
@@ -58,7 +58,7 @@ final class Args {
     }
 
     /** {@code --host} and {@code --port} as an address; the host is a literal or a name to resolve. */
-    InetSocketAddress address(String dfltHost, int dfltPort) {
+    public InetSocketAddress address(String dfltHost, int dfltPort) {
         String host = string("host", dfltHost);
         int port = integer("port", dfltPort, 0, 65535);
         try {
@@ -68,8 +68,8 @@ final class Args {
         }
     }
 
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }

@@ -1,4 +1,4 @@
-package dev.nativesockets.demo.client;
+package dev.nativesockets.demo;
 
 import dev.nativesockets.ErrnoException;
 import java.io.FileDescriptor;
@@ -9,17 +9,17 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 output whatever the platform encoding, and error text with the errno name. */
-final class Console {
+/** Shared by server-demo and client-demo: UTF-8 output whatever the platform encoding, and error text with the errno name. */
+public final class Console {
     private Console() {}
 
     /** Standard output in UTF-8 (the seed's messages are Chinese), flushed at each line. */
-    static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    public static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     /** Standard error in UTF-8, flushed at each line. */
-    static final PrintStream ERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    public static final PrintStream ERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
 
     /** {@code operation: ENAME: message} for a failed call; the exception's own text otherwise. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         if (e instanceof ErrnoException en) {
             return en.operation() + ": " + en.errnoName() + ": " + en.strerror();
         }
@@ -28,12 +28,12 @@ final class Console {
     }
 
     /** The errno name of a failure, or {@code null} when it carries none. */
-    static String errnoName(Throwable e) {
+    public static String errnoName(Throwable e) {
         return e instanceof ErrnoException en ? en.errnoName() : null;
     }
 
     /** {@code host:port}, with brackets for IPv6 ({@code [::1]:1935}). */
-    static String format(SocketAddress a) {
+    public static String format(SocketAddress a) {
         if (a instanceof InetSocketAddress i && i.getAddress() != null) {
             String host = i.getAddress().getHostAddress();
             return (i.getAddress() instanceof Inet6Address ? "[" + compress(host) + "]" : host) + ":" + i.getPort();
@@ -42,7 +42,7 @@ final class Console {
     }
 
     /** RFC 5952 short form of the JDK's full IPv6 text: the longest run of zero groups becomes {@code ::}. */
-    static String compress(String v6) {
+    public static String compress(String v6) {
         int pct = v6.indexOf('%');
         String scope = pct < 0 ? "" : v6.substring(pct);
         String[] g = (pct < 0 ? v6 : v6.substring(0, pct)).split(":");
