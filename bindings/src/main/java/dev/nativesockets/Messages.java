@@ -11,6 +11,7 @@ import dev.nativesockets.libc.Timespec;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -115,14 +116,24 @@ final class Messages {
         }
     }
 
+    // The iovec array holds the buffers' addresses only: without the fences an automatic arena's
+    // segment could become unreachable, and be freed, while the kernel still writes into it.
     static long readv(Socket s, MemorySegment[] segs) throws IOException {
-        MemorySegment iov = iovFrom(segs, true);
-        return transfer(s, iov, segs.length, true);
+        try {
+            MemorySegment iov = iovFrom(segs, true);
+            return transfer(s, iov, segs.length, true);
+        } finally {
+            Reference.reachabilityFence(segs);
+        }
     }
 
     static long writev(Socket s, MemorySegment[] segs) throws IOException {
-        MemorySegment iov = iovFrom(segs, false);
-        return transfer(s, iov, segs.length, false);
+        try {
+            MemorySegment iov = iovFrom(segs, false);
+            return transfer(s, iov, segs.length, false);
+        } finally {
+            Reference.reachabilityFence(segs);
+        }
     }
 
     /**
@@ -159,7 +170,12 @@ final class Messages {
             }
             putIov(iov, i, seg);
         }
-        long n = transfer(s, iov, bufs.length, read);
+        long n;
+        try {
+            n = transfer(s, iov, bufs.length, read);
+        } finally {
+            Reference.reachabilityFence(bufs);
+        }
         if (n > 0) {
             long left = n;
             off = 0;
@@ -479,6 +495,9 @@ final class Messages {
                 anyControl = true;
             }
         }
+        if (anyControl) {
+            rejectSharedControl(ms);
+        }
         MemorySegment vec = b.mmsg(vlen);
         MemorySegment names = b.names(vlen);
         MemorySegment iov = b.iov(iovTotal);
@@ -589,6 +608,22 @@ final class Messages {
                 throw new IllegalArgumentException("message " + i + " appears twice in the batch");
             }
             m.batchStamp = stamp;
+        }
+    }
+
+    /**
+     * recvmmsg fills every message's control buffer before any is read: two messages sharing bytes
+     * of one would have the second's SCM_RIGHTS overwrite the first's, leaving descriptors unowned
+     * and others owned twice.
+     */
+    private static void rejectSharedControl(List<Message> ms) {
+        long[][] spans = ms.stream().map(Message::receiveControl).filter(java.util.Objects::nonNull)
+                .map(c -> new long[] {c.address(), c.address() + c.byteSize()})
+                .sorted(java.util.Comparator.comparingLong(a -> a[0])).toArray(long[][]::new);
+        for (int i = 1; i < spans.length; i++) {
+            if (spans[i][0] < spans[i - 1][1]) {
+                throw new IllegalArgumentException("messages in a recvMmsg batch share control-buffer memory");
+            }
         }
     }
 

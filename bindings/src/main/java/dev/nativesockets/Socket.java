@@ -108,7 +108,19 @@ public final class Socket implements AutoCloseable {
         }
         int a = s.pair.get(ValueLayout.JAVA_INT, 0);
         int b = s.pair.get(ValueLayout.JAVA_INT, 4);
-        return new SocketPair(adopted(a, domain.value(), type.value(), !LINUX), adopted(b, domain.value(), type.value(), !LINUX));
+        Socket first;
+        try {
+            first = adopted(a, domain.value(), type.value(), !LINUX); // closes a itself if it fails
+        } catch (IOException | RuntimeException e) {
+            LibC.close(s.cs, b);
+            throw e;
+        }
+        try {
+            return new SocketPair(first, adopted(b, domain.value(), type.value(), !LINUX));
+        } catch (IOException | RuntimeException e) {
+            first.close();
+            throw e;
+        }
     }
 
     /**

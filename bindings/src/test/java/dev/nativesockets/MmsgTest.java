@@ -106,6 +106,23 @@ class MmsgTest {
     }
 
     @Test
+    void messagesSharingControlBufferMemoryAreRefusedBeforeTheCall() throws Exception {
+        try (Socket rx = udp(); Socket tx = udp(); Arena arena = Arena.ofConfined()) {
+            tx.sendTo(text(arena, "x"), 0, rx.localAddress());
+            MemorySegment shared = arena.allocate(64, 8);
+            List<Message> in = List.of(
+                    Message.of(arena.allocate(8)).controlBuffer(shared),
+                    Message.of(arena.allocate(8)).controlBuffer(shared.asSlice(32)));
+            assertThrows(IllegalArgumentException.class, () -> rx.recvMmsg(in, MsgFlags.DONTWAIT, null));
+            // nothing was consumed: the datagram is still there for a well-formed batch
+            List<Message> ok = List.of(Message.of(arena.allocate(8)).controlBuffer(shared.asSlice(0, 32)),
+                    Message.of(arena.allocate(8)).controlBuffer(shared.asSlice(32)));
+            assertEquals(1, rx.recvMmsg(ok, MsgFlags.DONTWAIT, Duration.ofSeconds(1)));
+            assertEquals(1, ok.get(0).length());
+        }
+    }
+
+    @Test
     void controlDataPerMessageAndTruncation() throws Exception {
         try (Socket rx = udp(); Socket tx = udp(); Arena arena = Arena.ofConfined()) {
             rx.setOption(NativeOptions.IP_RECVTTL, true);

@@ -65,7 +65,9 @@ public final class LibC {
 
     // ---- creation and naming -------------------------------------------------------------
 
-    private static final class socket { static final MethodHandle H = nonBlocking("socket", ints(3)); }
+    // socket() may load a protocol module and bind() of a Unix path goes through the file system:
+    // both can block, so neither is critical
+    private static final class socket { static final MethodHandle H = blocking("socket", ints(3)); }
 
     /** {@code int socket(int domain, int type, int protocol)} */
     public static int socket(MemorySegment cs, int domain, int type, int protocol) {
@@ -84,7 +86,7 @@ public final class LibC {
     private static final FunctionDescriptor FD_ADDR_LEN = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final FunctionDescriptor FD_ADDR_LENP = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
 
-    private static final class bind { static final MethodHandle H = nonBlocking("bind", FD_ADDR_LEN); }
+    private static final class bind { static final MethodHandle H = blocking("bind", FD_ADDR_LEN); }
 
     /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)} */
     public static int bind(MemorySegment cs, int fd, MemorySegment addr, int len) {
