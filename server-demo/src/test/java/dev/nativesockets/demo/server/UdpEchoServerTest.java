@@ -1,5 +1,7 @@
 package dev.nativesockets.demo.server;
 
+import dev.nativesockets.demo.DemoProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

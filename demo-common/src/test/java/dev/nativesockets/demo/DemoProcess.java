@@ -1,4 +1,4 @@
-package dev.nativesockets.demo.client;
+package dev.nativesockets.demo;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A child process whose stdout and stderr are collected as they come. */
-final class DemoProcess implements AutoCloseable {
+/**
+ * A child process whose stdout and stderr are collected as they come; the process-test harness of
+ * server-demo and client-demo (shared through demo-common's test jar).
+ */
+public final class DemoProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
 
-    final List<String> command;
-    final Process process;
+    public final List<String> command;
+    public final Process process;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Thread outPump;
@@ -55,13 +58,13 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** The JDK running the tests (>= 22): the jars must run on it with no extra flags. */
-    static String java() {
+    public static String java() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** {@code java -jar <the jar named by system property jarProperty> args...}. */
-    static DemoProcess jar(String jarProperty, String... args) throws IOException {
+    public static DemoProcess jar(String jarProperty, String... args) throws IOException {
         String jar = System.getProperty(jarProperty);
         assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), jarProperty + " is not a built jar: " + jar);
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar));
@@ -69,20 +72,20 @@ final class DemoProcess implements AutoCloseable {
         return new DemoProcess(cmd, new byte[0]);
     }
 
-    static DemoProcess server(String... args) throws IOException {
+    public static DemoProcess server(String... args) throws IOException {
         return jar("demo.server.jar", args);
     }
 
-    static DemoProcess client(String... args) throws IOException {
+    public static DemoProcess client(String... args) throws IOException {
         return jar("demo.client.jar", args);
     }
 
-    static DemoProcess start(String... command) throws IOException {
+    public static DemoProcess start(String... command) throws IOException {
         return new DemoProcess(List.of(command), new byte[0]);
     }
 
     /** Starts {@code command} with {@code stdin} as its whole standard input. */
-    static DemoProcess withInput(byte[] stdin, String... command) throws IOException {
+    public static DemoProcess withInput(byte[] stdin, String... command) throws IOException {
         return new DemoProcess(List.of(command), stdin);
     }
 
@@ -90,7 +93,7 @@ final class DemoProcess implements AutoCloseable {
      * Skips the calling test, saying why on stderr too (CI logs show it), unless {@code program}
      * is installed.
      */
-    static void require(String program, String why) {
+    public static void require(String program, String why) {
         boolean there = available(program);
         if (!there) {
             System.err.println("SKIPPED: " + program + " is not installed: " + why);
@@ -102,7 +105,7 @@ final class DemoProcess implements AutoCloseable {
      * Waits until something listens on 127.0.0.1:{@code port} without connecting to it (a connection
      * would use up a one-shot server): reads /proc/net/tcp where there is one, else waits a second.
      */
-    static void awaitTcpListener(int port, Duration timeout) throws IOException, InterruptedException {
+    public static void awaitTcpListener(int port, Duration timeout) throws IOException, InterruptedException {
         Path table = Path.of("/proc/net/tcp");
         if (!Files.isReadable(table)) {
             Thread.sleep(1000);
@@ -123,7 +126,7 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** Whether {@code program} runs here (found on the PATH). */
-    static boolean available(String program) {
+    public static boolean available(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
@@ -133,26 +136,26 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** A port that was free a moment ago, for programs that cannot be told to pick one. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    String stdout() {
+    public String stdout() {
         synchronized (out) {
             return out.toString(StandardCharsets.UTF_8);
         }
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (err) {
             return err.toString(StandardCharsets.UTF_8);
         }
     }
 
     /** Waits for a server's "listening on host:port" line on stderr; returns the port. */
-    int awaitListening(Duration timeout) throws InterruptedException {
+    public int awaitListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             Matcher m = LISTENING.matcher(stderr());
@@ -168,7 +171,7 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** Waits until stdout contains {@code needle} {@code times} times. */
-    void awaitStdout(String needle, int times, Duration timeout) throws InterruptedException {
+    public void awaitStdout(String needle, int times, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (count(stdout(), needle) >= times) {
@@ -180,7 +183,7 @@ final class DemoProcess implements AutoCloseable {
                 + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
     }
 
-    static int count(String text, String needle) {
+    public static int count(String text, String needle) {
         int n = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
             n++;
@@ -189,7 +192,7 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** Waits for the exit and for all output; fails if it takes longer than {@code timeout}. */
-    int exitCode(Duration timeout) throws InterruptedException {
+    public int exitCode(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             fail(command + " still running after " + timeout + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
@@ -199,7 +202,7 @@ final class DemoProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
