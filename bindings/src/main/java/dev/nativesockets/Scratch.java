@@ -33,6 +33,14 @@ final class Scratch {
     final MemorySegment addrLen = arena.allocate(ValueLayout.JAVA_INT);
     final MemorySegment value = arena.allocate(VALUE_SIZE, 8);
     final MemorySegment valueLen = arena.allocate(ValueLayout.JAVA_INT);
+    /**
+     * An int option value and its length side by side, so one 8-byte store both zeroes the value
+     * and sets the length to 4 ({@link #INT_OPTION_EMPTY}): the int-option calls are hot enough
+     * that each checked segment access shows.
+     */
+    final MemorySegment intOption = arena.allocate(8, 8);
+    final MemorySegment intOptionLen = intOption.asSlice(4, 4);
+    static final long INT_OPTION_EMPTY = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 4L << 32 : 4L;
     final MemorySegment text = arena.allocate(256);
     final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
     final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);

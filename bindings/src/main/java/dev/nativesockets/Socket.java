@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
@@ -41,6 +42,16 @@ import java.time.Duration;
  * that becomes unreachable without being closed is closed by a {@link Cleaner}. Interrupting a
  * thread does not affect a call it is blocked in (as with {@code java.net.Socket}); close the socket
  * to stop it. The interrupt status is left as it was.
+ *
+ * <h2>Shared and confined</h2>
+ * A socket starts <em>shared</em>: any thread may use it and close it at any time, which costs two
+ * atomic operations per call (the count of calls in flight that makes the close above safe).
+ * {@link #confine()} binds it to the calling thread for good, as {@link java.lang.foreign.Arena#ofConfined()}
+ * does for memory: then only that thread may use, shut down or close it — other threads get
+ * {@link WrongThreadException} before any system call — and a call costs no atomic operation at
+ * all. Confine sockets that one thread drives (a connection handled by one worker, either end of a
+ * request/response loop); keep sockets shared when another thread must be able to close them to
+ * stop a blocked call.
  *
  * <h2>Signals</h2>
  * {@code SIGPIPE} is never raised: every send on Linux carries {@code MSG_NOSIGNAL}, and on
@@ -271,7 +282,7 @@ public final class Socket implements AutoCloseable {
      */
     public void bind(SocketAddress address) throws IOException {
         checkFamily(address);
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int len = Addresses.encode(address, s.addr, family);
         int fd = handle.acquire();
         try {
@@ -279,7 +290,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("bind", s.errno());
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -293,14 +304,14 @@ public final class Socket implements AutoCloseable {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must not be negative: " + backlog);
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             if (LibC.listen(s.cs, fd, backlog) < 0) {
                 throw fail("listen", s.errno());
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -327,7 +338,7 @@ public final class Socket implements AutoCloseable {
      * @return the connection, or {@code null} in non-blocking mode when none is pending
      */
     public Socket accept(boolean nonBlocking) throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             int c;
@@ -357,7 +368,7 @@ public final class Socket implements AutoCloseable {
             accepted.blocking = !nonBlocking;
             return accepted;
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -374,7 +385,7 @@ public final class Socket implements AutoCloseable {
      */
     public boolean connect(SocketAddress address) throws IOException {
         checkFamily(address);
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int len = Addresses.encode(address, s.addr, family);
         int fd = handle.acquire();
         try {
@@ -398,7 +409,7 @@ public final class Socket implements AutoCloseable {
             }
             throw fail("connect", errno);
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -414,7 +425,7 @@ public final class Socket implements AutoCloseable {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         checkFamily(address);
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int len = Addresses.encode(address, s.addr, family);
         int fd = handle.acquire();
         try {
@@ -455,7 +466,7 @@ public final class Socket implements AutoCloseable {
                 }
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -468,7 +479,7 @@ public final class Socket implements AutoCloseable {
      *     failed with, e.g. {@code ECONNREFUSED})
      */
     public boolean finishConnect() throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             int ready = pollOne(s, fd, Constants.POLLOUT, 0);
@@ -488,7 +499,7 @@ public final class Socket implements AutoCloseable {
             }
             return true;
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -574,7 +585,7 @@ public final class Socket implements AutoCloseable {
     }
 
     private SocketAddress name(boolean peer, boolean raw) throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
@@ -588,7 +599,7 @@ public final class Socket implements AutoCloseable {
             }
             return Addresses.decode(s.addr, len, false);
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -607,7 +618,7 @@ public final class Socket implements AutoCloseable {
     public int recv(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
         int f = MsgFlags.check(flags);
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             long n;
@@ -630,14 +641,14 @@ public final class Socket implements AutoCloseable {
             checkNotClosedDuring("recv");
             return (int) n;
         } finally {
-            handle.release();
+            release();
         }
     }
 
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
         int n = recv(tmp, flags);
         if (n > 0) {
             MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(n, len));
@@ -687,7 +698,7 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             long n;
@@ -712,14 +723,14 @@ public final class Socket implements AutoCloseable {
             }
             return new Received((int) n, source);
         } finally {
-            handle.release();
+            release();
         }
     }
 
     /** {@code recvfrom(2)} into {@code b[off, off+len)}. */
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
         Received r = recvFrom(tmp, flags);
         if (r.length() > 0) {
             MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(r.length(), len));
@@ -778,7 +789,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code ioctl(FIONREAD)}: bytes that can be read without blocking. */
     public int available() throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             if (LibC.ioctl(s.cs, fd, Constants.FIONREAD, s.value) < 0) {
@@ -786,13 +797,13 @@ public final class Socket implements AutoCloseable {
             }
             return s.value.get(ValueLayout.JAVA_INT, 0);
         } finally {
-            handle.release();
+            release();
         }
     }
 
     /** {@code sockatmark(3)}: PHP's {@code socket_atmark}; whether the read pointer is at the out-of-band mark. */
     public boolean atMark() throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             int r = LibC.sockatmark(s.cs, fd);
@@ -801,7 +812,7 @@ public final class Socket implements AutoCloseable {
             }
             return r == 1;
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -821,7 +832,7 @@ public final class Socket implements AutoCloseable {
     public int send(MemorySegment buf, int flags) throws IOException {
         checkFrom(buf);
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             long n;
@@ -843,14 +854,14 @@ public final class Socket implements AutoCloseable {
             checkNotClosedDuring("send");
             return (int) n;
         } finally {
-            handle.release();
+            release();
         }
     }
 
     /** {@code send(2)} from {@code b[off, off+len)}. */
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
         return send(tmp, flags);
     }
@@ -931,7 +942,7 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int len = Addresses.encode(to, s.addr, family);
         int fd = handle.acquire();
         try {
@@ -948,14 +959,14 @@ public final class Socket implements AutoCloseable {
             checkNotClosedDuring("sendto");
             return (int) n;
         } finally {
-            handle.release();
+            release();
         }
     }
 
     /** {@code sendto(2)} from {@code b[off, off+len)}. */
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = Scratch.get().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
         return sendTo(tmp, flags, to);
     }
@@ -965,14 +976,14 @@ public final class Socket implements AutoCloseable {
     /** {@code shutdown(2)}: PHP's {@code socket_shutdown}. */
     public void shutdown(How how) throws IOException {
         requireArg(how, "how");
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             if (LibC.shutdown(s.cs, fd, how.value) < 0) {
                 throw fail("shutdown", s.errno());
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -981,13 +992,13 @@ public final class Socket implements AutoCloseable {
      * {@code socket_set_nonblock}.
      */
     public void setBlocking(boolean on) throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             setNonBlocking(s, fd, !on);
             blocking = on;
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -1006,9 +1017,13 @@ public final class Socket implements AutoCloseable {
      * {@code close(2)}: PHP's {@code socket_close}. Idempotent and thread-safe. Calls blocked in
      * other threads are woken with {@code shutdown(SHUT_RDWR)} and fail with
      * {@link SocketClosedException}; the descriptor is closed when the last of them has left.
+     *
+     * @throws WrongThreadException if the socket is {@linkplain #confine() confined} to another
+     *         thread (it stays open)
      */
     @Override
     public void close() {
+        handle.close(); // first: a confined socket refuses other threads before anything is undone
         cleanable.clean();
     }
 
@@ -1023,6 +1038,29 @@ public final class Socket implements AutoCloseable {
         int fd = handle.detach();
         cleanable.clean(); // the handle is detached: the cleaner's close is a no-op now
         return fd;
+    }
+
+    /**
+     * Confines this socket to the calling thread, for good (no system call). From now on only this
+     * thread may make calls on it, {@linkplain #shutdown shut it down}, {@linkplain #close() close}
+     * or {@linkplain #detach() detach} it; any other thread — including one passing it to
+     * {@link Select}, {@link Poller} or as {@code SCM_RIGHTS} — gets {@link WrongThreadException}
+     * before any system call. In exchange a call needs no atomic operation to keep the descriptor
+     * safe from a concurrent close (see <em>Shared and confined</em> above). A confined socket that
+     * becomes unreachable is still closed by its Cleaner. Idempotent on the owning thread.
+     *
+     * @return this socket
+     * @throws IllegalStateException if closed, or while another thread has a call in flight on it
+     * @throws WrongThreadException if already confined to another thread
+     */
+    public Socket confine() {
+        handle.confine();
+        return this;
+    }
+
+    /** Whether {@link #confine()} bound this socket to a thread. No system call. */
+    public boolean isConfined() {
+        return handle.isConfined();
     }
 
     // ---- options ---------------------------------------------------------------------------
@@ -1045,7 +1083,7 @@ public final class Socket implements AutoCloseable {
         if (!o.type().isInstance(value)) {
             throw new IllegalArgumentException(o.name() + " takes " + o.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int len = o.codec().encode(value, s.value);
         int fd = handle.acquire();
         try {
@@ -1053,7 +1091,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + o.name() + ")", s.errno());
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -1063,7 +1101,7 @@ public final class Socket implements AutoCloseable {
         if (!o.readable()) {
             throw new UnsupportedOperationException(o.name() + " is write-only");
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         s.value.asSlice(0, o.codec().size()).fill((byte) 0);
         s.valueLen.set(ValueLayout.JAVA_INT, 0, o.codec().size());
         int fd = handle.acquire();
@@ -1073,7 +1111,7 @@ public final class Socket implements AutoCloseable {
             }
             return o.codec().decode(s.value, s.valueLen.get(ValueLayout.JAVA_INT, 0));
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -1093,30 +1131,29 @@ public final class Socket implements AutoCloseable {
 
     /** {@code getsockopt(fd, level, name, &int, 4)} for any integer option. */
     public int getIntOption(int level, int name) throws IOException {
-        Scratch s = Scratch.get();
-        s.value.set(ValueLayout.JAVA_INT, 0, 0);
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
+        Scratch s = handle.scratch();
+        s.intOption.set(ValueLayout.JAVA_LONG, 0, Scratch.INT_OPTION_EMPTY);
         int fd = handle.acquire();
         try {
-            if (LibC.getsockopt(s.cs, fd, level, name, s.value, s.valueLen) < 0) {
+            if (LibC.getsockopt(s.cs, fd, level, name, s.intOption, s.intOptionLen) < 0) {
                 throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
             }
-            return s.value.get(ValueLayout.JAVA_INT, 0);
+            return s.intOption.get(ValueLayout.JAVA_INT, 0);
         } finally {
-            handle.release();
+            release();
         }
     }
 
     /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
     public void setIntOption(int level, int name, int value) throws IOException {
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             if (setIntRaw(s, fd, level, name, value) < 0) {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -1130,7 +1167,7 @@ public final class Socket implements AutoCloseable {
         if (value.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("option buffer too large");
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         s.valueLen.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
         int fd = handle.acquire();
         try {
@@ -1139,7 +1176,7 @@ public final class Socket implements AutoCloseable {
             }
             return s.valueLen.get(ValueLayout.JAVA_INT, 0);
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -1149,14 +1186,14 @@ public final class Socket implements AutoCloseable {
         if (value.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("option value too large");
         }
-        Scratch s = Scratch.get();
+        Scratch s = handle.scratch();
         int fd = handle.acquire();
         try {
             if (LibC.setsockopt(s.cs, fd, level, name, value, (int) value.byteSize()) < 0) {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
-            handle.release();
+            release();
         }
     }
 
@@ -1200,8 +1237,13 @@ public final class Socket implements AutoCloseable {
         return handle.acquire();
     }
 
+    /**
+     * Ends a call begun with {@link #acquire()}. Also keeps this socket reachable until the call is
+     * over, so that its Cleaner cannot close the descriptor under a call in flight.
+     */
     void release() {
         handle.release();
+        Reference.reachabilityFence(this);
     }
 
     boolean blockingMode() {

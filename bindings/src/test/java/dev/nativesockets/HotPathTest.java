@@ -71,6 +71,22 @@ class HotPathTest {
     }
 
     @Test
+    void confinedSendAndRecvOnSegmentsAllocateNothing() throws IOException {
+        try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM); Arena a = Arena.ofConfined()) {
+            Socket tx = p.first().confine();
+            Socket rx = p.second().confine();
+            MemorySegment out = a.allocate(64);
+            MemorySegment in = a.allocate(64);
+            long bytes = allocatedBy("confined stream", () -> {
+                if (tx.send(out) != 64 || rx.recv(in, MsgFlags.WAITALL) != 64) {
+                    throw new AssertionError("short transfer");
+                }
+            });
+            assertTrue(bytes < BOUND, "allocated " + bytes + " bytes over " + ROUNDS + " send+recv pairs");
+        }
+    }
+
+    @Test
     void nonBlockingSendAndRecvOnSegmentsAllocateNothing() throws IOException {
         try (Net.Conn c = Net.tcp(Domain.INET); Arena a = Arena.ofConfined()) {
             c.client().setBlocking(false);

@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code raw}: {@code LibC.getsockopt};
  *   <li>{@code nativesockets}: {@code Socket.getIntOption(level, name)} (descriptor acquire/release,
  *       errno check);
+ *   <li>{@code confined}: the same on a socket {@linkplain Socket#confine() confined} to the thread
+ *       (a thread check instead of the two atomic operations of acquire/release);
  *   <li>{@code nativesockets_typed}: {@code Socket.getOption(NativeOptions.SO_RCVBUF)} (boxed);
  *   <li>{@code channel}, {@code socket}: the JDK's getOption / getReceiveBufferSize (JNI).
  * </ul>
@@ -48,10 +50,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class Downcall {
-    @Param({"ffm", "ffm_plain", "raw", "nativesockets", "nativesockets_typed", "channel", "socket"})
+    @Param({"ffm", "ffm_plain", "raw", "nativesockets", "confined", "nativesockets_typed", "channel", "socket"})
     public String impl;
 
     private Socket socket;
+    private Socket confined;
     private int fd;
     private SocketChannel channel;
     private java.net.Socket netSocket;
@@ -65,6 +68,7 @@ public class Downcall {
         Affinity.pin(Affinity.CPU_A);
         socket = Socket.open(Domain.INET, Type.STREAM);
         fd = socket.fd();
+        confined = Socket.open(Domain.INET, Type.STREAM).confine();
         channel = SocketChannel.open();
         netSocket = new java.net.Socket();
     }
@@ -101,6 +105,9 @@ public class Downcall {
             case "nativesockets" -> {
                 return socket.getIntOption(Constants.SOL_SOCKET, Constants.SO_RCVBUF);
             }
+            case "confined" -> {
+                return confined.getIntOption(Constants.SOL_SOCKET, Constants.SO_RCVBUF);
+            }
             case "nativesockets_typed" -> {
                 return socket.getOption(NativeOptions.SO_RCVBUF);
             }
@@ -117,6 +124,7 @@ public class Downcall {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         socket.close();
+        confined.close();
         channel.close();
         netSocket.close();
     }

@@ -28,15 +28,17 @@ import java.util.Map;
  * <p>Paths: {@code ffm} (bare handle, the raw layer's options), {@code ffm+2cas} (the same plus two
  * uncontended atomic read-modify-writes on a field: what a descriptor acquire/release costs),
  * {@code ffm+tl+2cas} (also a ThreadLocal lookup, as for per-thread scratch), {@code raw}
- * ({@code LibC.getsockopt}) and {@code nativesockets} ({@code Socket.getIntOption}).
+ * ({@code LibC.getsockopt}), {@code nativesockets} ({@code Socket.getIntOption}) and
+ * {@code confined} (the same on a socket {@linkplain Socket#confine() confined} to the thread).
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.DowncallPaired [ROUNDS]</pre>
  */
 public final class DowncallPaired {
     static final int CALLS = 1000;
-    static final String[] PATHS = {"ffm", "ffm+2cas", "ffm+tl+2cas", "raw", "nativesockets"};
+    static final String[] PATHS = {"ffm", "ffm+2cas", "ffm+tl+2cas", "raw", "nativesockets", "confined"};
 
     private final Socket socket;
+    private final Socket confined;
     private final int fd;
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment cs = CallState.allocate(arena);
@@ -58,6 +60,7 @@ public final class DowncallPaired {
     DowncallPaired() throws IOException {
         socket = Socket.open(Domain.INET, Type.STREAM);
         fd = socket.fd();
+        confined = Socket.open(Domain.INET, Type.STREAM).confine(); // measure() runs on this thread
         SCRATCH.get()[0] = cs;
     }
 
@@ -128,13 +131,22 @@ public final class DowncallPaired {
         return System.nanoTime() - t0;
     }
 
+    long confined() throws IOException {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < CALLS; i++) {
+            sink += confined.getIntOption(Constants.SOL_SOCKET, Constants.SO_RCVBUF);
+        }
+        return System.nanoTime() - t0;
+    }
+
     long run(int path) throws IOException {
         return switch (path) {
             case 0 -> ffm();
             case 1 -> ffmCas();
             case 2 -> ffmTlCas();
             case 3 -> raw();
-            default -> nativesockets();
+            case 4 -> nativesockets();
+            default -> confined();
         };
     }
 
@@ -168,6 +180,7 @@ public final class DowncallPaired {
                     diff[rounds / 4], diff[rounds * 3 / 4]});
         }
         d.socket.close();
+        d.confined.close();
         if (d.sink == 42) {
             System.out.print("");
         }

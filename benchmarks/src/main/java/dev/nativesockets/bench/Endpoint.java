@@ -49,18 +49,45 @@ abstract class Endpoint implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /** Binds the end to the calling thread where the implementation can ({@code confined}); else nothing. */
+    void confineToCurrentThread() {}
+
+    /** Whether only the thread that {@linkplain #confineToCurrentThread() confined} it may close it. */
+    boolean confined() {
+        return false;
+    }
+
     // ---- NativeSockets: dev.nativesockets.Socket on a MemorySegment ------------------------
 
+    /** The library; {@code confined}: the socket is {@link Socket#confine() confined} to the thread using it. */
     static final class Ns extends Endpoint {
         final Socket socket;
         private final MemorySegment buf = Arena.ofAuto().allocate(CAPACITY, 64);
         private MemorySegment slice = buf;
         private int sliceLen = CAPACITY;
         private final boolean datagram;
+        private final boolean confine;
 
         Ns(Socket socket) {
+            this(socket, false);
+        }
+
+        Ns(Socket socket, boolean confine) {
             this.socket = socket;
             this.datagram = socket.type() == dev.nativesockets.Type.DGRAM;
+            this.confine = confine;
+        }
+
+        @Override
+        void confineToCurrentThread() {
+            if (confine) {
+                socket.confine();
+            }
+        }
+
+        @Override
+        boolean confined() {
+            return confine;
         }
 
         private MemorySegment first(int n) {

@@ -22,7 +22,8 @@ import java.util.function.Function;
 
 /**
  * Two connected ends over loopback, both through the same implementation: {@code nativesockets}
- * (the library), {@code raw} (its raw layer, {@code LibC}), {@code ffm} (bare handles linked in the
+ * (the library), {@code confined} (the
+ * library with each socket {@linkplain Socket#confine() confined} to the thread that drives it), {@code raw} (its raw layer, {@code LibC}), {@code ffm} (bare handles linked in the
  * benchmark), {@code socket} (java.net) or {@code channel} (java.nio). Descriptors for {@code raw}
  * and {@code ffm} are set up by the library; only the measured calls differ.
  */
@@ -38,6 +39,7 @@ record Pair(Endpoint client, Endpoint server) implements AutoCloseable {
     private static Function<Socket, Endpoint> nativeWrapper(String impl) {
         return switch (impl) {
             case "nativesockets" -> Endpoint.Ns::new;
+            case "confined" -> s -> new Endpoint.Ns(s, true);
             case "raw" -> Endpoint.Raw::new;
             case "ffm" -> Endpoint.Ffm::new;
             default -> null;

@@ -43,7 +43,8 @@ public final class Paired {
     record Result(String impl, double median, double toC, double toChannel) {}
 
     static List<Workload> workloads() {
-        List<String> rt = List.of("nativesockets", "ffm", "raw", "channel", "socket");
+        List<String> rt = List.of("nativesockets", "confined", "ffm", "raw", "channel", "socket");
+        List<String> cycle = List.of("nativesockets", "ffm", "raw", "channel", "socket");
         List<Workload> w = new ArrayList<>();
         w.add(new Workload("tcp_rt_64", rt, impl -> {
             TcpPingPong b = new TcpPingPong();
@@ -53,7 +54,7 @@ public final class Paired {
             b.open();
             return running(b::roundTrip, b::close);
         }, List.of("tcp_pingpong", "--size", "64", "--placement", "same"), 1, 1, "µs/RT", true));
-        w.add(new Workload("unix_rt_64", List.of("nativesockets", "ffm", "raw", "channel"), impl -> {
+        w.add(new Workload("unix_rt_64", List.of("nativesockets", "confined", "ffm", "raw", "channel"), impl -> {
             UnixPingPong b = new UnixPingPong();
             b.impl = impl;
             b.size = 64;
@@ -76,13 +77,13 @@ public final class Paired {
             b.open();
             return running(b::write64k, b::close);
         }, List.of("tcp_throughput", "--placement", "same"), 1, TcpThroughput.CHUNK / Compare.GIB, "GiB/s", false));
-        w.add(new Workload("connect_accept", rt, impl -> {
+        w.add(new Workload("connect_accept", cycle, impl -> {
             ConnectAccept b = new ConnectAccept();
             b.impl = impl;
             b.open();
             return running(b::connectAcceptClose, b::close);
         }, List.of("connect_accept"), 1, 1e-3, "k cycles/s", false));
-        w.add(new Workload("udp_single", rt, impl -> {
+        w.add(new Workload("udp_single", cycle, impl -> {
             UdpBatch b = new UdpBatch();
             b.impl = impl;
             b.size = 64;

@@ -39,6 +39,7 @@ final class Peer extends Thread {
     public void run() {
         Affinity.pinPeer(placement);
         try {
+            end.confineToCurrentThread();
             for (;;) {
                 int n = end.recvSome(max);
                 if (n <= 0) {
@@ -50,16 +51,37 @@ final class Peer extends Thread {
             }
         } catch (IOException | RuntimeException e) {
             failure = e; // expected when the benchmark closes the connection under us
+        } finally {
+            if (end.confined()) {
+                end.close(); // nobody else may
+            }
         }
     }
 
-    /** Closes this side and waits briefly for the thread to leave. */
-    void shutdown() {
-        end.close();
+    /**
+     * Closes both sides and waits briefly for the thread to leave. A confined end can only be
+     * closed by this thread: it is told to stop with an empty datagram (a no-op on a stream) and
+     * the end of stream that closing {@code client} gives.
+     */
+    void shutdown(Endpoint client) {
+        if (end.confined()) {
+            try {
+                client.sendFully(0);
+            } catch (IOException | RuntimeException e) {
+                // the peer may be gone already
+            }
+            client.close();
+        } else {
+            client.close();
+            end.close();
+        }
         try {
             join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (isAlive()) {
+            throw new IllegalStateException(getName() + " thread did not stop after its connection was closed");
         }
     }
 }

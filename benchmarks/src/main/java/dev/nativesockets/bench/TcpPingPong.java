@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class TcpPingPong {
-    @Param({"nativesockets", "raw", "ffm", "channel", "socket"})
+    @Param({"nativesockets", "confined", "raw", "ffm", "channel", "socket"})
     public String impl;
 
     @Param({"1", "64", "4096"})
@@ -46,6 +46,7 @@ public class TcpPingPong {
         Affinity.pinMain(placement);
         pair = Pair.tcp(impl);
         client = pair.client();
+        client.confineToCurrentThread();
         echo = Peer.echo(pair.server(), size, placement);
     }
 
@@ -62,7 +63,6 @@ public class TcpPingPong {
 
     @TearDown(Level.Trial)
     public void close() {
-        client.close();
-        echo.shutdown();
+        echo.shutdown(client);
     }
 }

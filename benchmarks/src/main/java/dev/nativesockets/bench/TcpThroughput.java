@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TcpThroughput {
     public static final int CHUNK = 64 * 1024;
 
-    @Param({"nativesockets", "raw", "ffm", "channel", "socket"})
+    @Param({"nativesockets", "confined", "raw", "ffm", "channel", "socket"})
     public String impl;
 
     @Param({"same"})
@@ -44,6 +44,7 @@ public class TcpThroughput {
         Affinity.pinMain(placement);
         pair = Pair.tcp(impl);
         writer = pair.client();
+        writer.confineToCurrentThread();
         sink = Peer.sink(pair.server(), CHUNK, placement);
     }
 
@@ -59,7 +60,6 @@ public class TcpThroughput {
 
     @TearDown(Level.Trial)
     public void close() {
-        writer.close();
-        sink.shutdown();
+        sink.shutdown(writer);
     }
 }

@@ -28,7 +28,7 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    @ValueSource(strings = {"nativesockets", "confined", "raw", "ffm", "channel", "socket"})
     void tcpPingPong(String impl) throws Exception {
         for (int size : new int[] {1, 4096}) {
             TcpPingPong b = new TcpPingPong();
@@ -44,7 +44,7 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel"})
+    @ValueSource(strings = {"nativesockets", "confined", "raw", "ffm", "channel"})
     void unixPingPong(String impl) throws Exception {
         UnixPingPong b = new UnixPingPong();
         b.impl = impl;
@@ -59,7 +59,7 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    @ValueSource(strings = {"nativesockets", "confined", "raw", "ffm", "channel", "socket"})
     void udpPingPong(String impl) throws Exception {
         UdpPingPong b = new UdpPingPong();
         b.impl = impl;
@@ -73,7 +73,7 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nativesockets", "raw", "ffm", "channel", "socket"})
+    @ValueSource(strings = {"nativesockets", "confined", "raw", "ffm", "channel", "socket"})
     void tcpThroughput(String impl) throws Exception {
         TcpThroughput b = new TcpThroughput();
         b.impl = impl;
@@ -111,7 +111,7 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ffm", "ffm_plain", "raw", "nativesockets", "nativesockets_typed", "channel", "socket"})
+    @ValueSource(strings = {"ffm", "ffm_plain", "raw", "nativesockets", "confined", "nativesockets_typed", "channel", "socket"})
     void downcall(String impl) throws Exception {
         Downcall b = new Downcall();
         b.impl = impl;
