@@ -94,13 +94,14 @@ final class FdHandle implements Runnable {
     /**
      * Closes; idempotent and thread-safe. Returns false if it was already closed.
      *
-     * <p>The closing thread counts itself in flight while it sets the closed bit, so the wake-up
-     * {@code shutdown(2)} below can never reach a descriptor that a call leaving at the same moment
-     * has already released: whoever leaves last — that call or this one — closes it.
+     * <p>With calls in flight, the closing thread counts itself in flight while it sets the closed
+     * bit, so the wake-up {@code shutdown(2)} below can never reach a descriptor that a call leaving
+     * at the same moment has already released: whoever leaves last — that call or this one —
+     * closes it. With none, one compare-and-set both closes the door and finds the room empty.
      */
     boolean close() {
         int s;
-        do {
+        for (;;) {
             s = state;
             if ((s & CLOSED) != 0) {
                 return false;
@@ -109,11 +110,18 @@ final class FdHandle implements Runnable {
                 checkOwner();
                 return closeConfined(s);
             }
-        } while (!STATE.compareAndSet(this, s, (s | CLOSED) + 1));
-        if ((s & COUNT) != 0) {
-            // wake the calls in flight; the last to leave closes the descriptor
-            LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
+            if ((s & COUNT) == 0) {
+                // nothing in flight, and the closed bit keeps any new call out: release at once
+                if (STATE.compareAndSet(this, s, s | CLOSED)) {
+                    closeNow();
+                    return true;
+                }
+            } else if (STATE.compareAndSet(this, s, (s | CLOSED) + 1)) {
+                break;
+            }
         }
+        // wake the calls in flight; the last to leave (they or this thread) closes the descriptor
+        LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
         release();
         return true;
     }
