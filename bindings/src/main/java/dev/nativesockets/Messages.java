@@ -788,10 +788,13 @@ final class Messages {
         Msghdr.MSG_CONTROLLEN.set(hdr, controlLen);
     }
 
-    /** {@link #header} written at {@code base} in {@code vec} (an mmsghdr vector), without slicing it. */
+    /**
+     * {@link #header} written at {@code base} in {@code vec} (an mmsghdr vector), without slicing it:
+     * every member is stored (padding is never read), which costs less than zeroing the entry first.
+     */
     private static void header(MemorySegment vec, long base, MemorySegment name, int nameLen, MemorySegment iov, int iovLen,
                                MemorySegment control, int controlLen) {
-        vec.asSlice(base, Msghdr.SIZE).fill((byte) 0);
+        set(vec, base, Msghdr.MSG_FLAGS, 0);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_NAME.offset(), name);
         set(vec, base, Msghdr.MSG_NAMELEN, nameLen);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_IOV.offset(), iovLen == 0 ? MemorySegment.NULL : iov);
