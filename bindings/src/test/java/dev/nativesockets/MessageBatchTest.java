@@ -115,6 +115,26 @@ class MessageBatchTest {
     }
 
     @Test
+    void anIpv4DestinationIsReencodedForAnIpv6Socket() throws Exception {
+        assumeTrue(linux());
+        try (Socket rx = udp("127.0.0.1"); Socket v4 = udp("127.0.0.1"); Socket v6 = Socket.open(Domain.INET6, Type.DGRAM)) {
+            v6.setOption(NativeOptions.IPV6_V6ONLY, false);
+            MessageBatch out = MessageBatch.allocate(1, 8, 0);
+            put(out, 0, "dual");
+            out.address(0, rx.localAddress());
+            MessageBatch in = MessageBatch.allocate(1, 8, 0);
+            // the same message from an IPv6 socket (as ::ffff:127.0.0.1), then an IPv4 one again
+            assertEquals(1, v6.sendMmsg(out, 1, 0));
+            assertEquals(1, rx.recvMmsg(in, 1, 0, null));
+            assertEquals("dual", text(in, 0));
+            assertEquals(rx.localAddress(), out.address(0));
+            assertEquals(1, v4.sendMmsg(out, 1, 0));
+            assertEquals(1, rx.recvMmsg(in, 1, 0, null));
+            assertEquals(v4.localAddress(), in.address(0));
+        }
+    }
+
+    @Test
     void unixDatagramSocketsWithAndWithoutNames() throws Exception {
         assumeTrue(linux());
         Path dir = Files.createTempDirectory("ns-batch");
@@ -397,6 +417,28 @@ class MessageBatchTest {
             assertThrows(IllegalStateException.class, () -> t.sendMmsg(gone, 1, 0));
             assertThrows(IllegalStateException.class, () -> t.recvMmsg(gone, 1, MsgFlags.DONTWAIT, null));
         }
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesABlockedReceive() throws Exception {
+        assumeTrue(linux());
+        Socket s = udp("127.0.0.1");
+        s.setOption(NativeOptions.SO_RCVTIMEO, Duration.ZERO);
+        MessageBatch b = MessageBatch.allocate(4, 16, 64);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                s.recvMmsg(b, 4, MsgFlags.WAITFORONE, null);
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        Thread.sleep(200);
+        s.close();
+        Throwable e = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(e instanceof SocketClosedException, "got " + e);
+        t.join();
     }
 
     @Test
