@@ -500,7 +500,7 @@ public final class MessageBatch {
      * Takes the results of a receive that filled {@code n} messages from {@code from} (of
      * {@code count} offered): descriptors first, since nothing before that may throw.
      */
-    void received(int from, int count, int n) {
+    void takeReceived(int from, int count, int n) {
         MemorySegment v = vec;
         if (controlCapacity > 0) {
             for (int i = from, end = from + n; i < end; i++) {

@@ -662,12 +662,12 @@ final class Messages {
                 if (n < 0) {
                     int e = sc.errno();
                     if (Socket.isWouldBlock(e) && nonBlocking) {
-                        b.received(from, count, 0);
+                        b.takeReceived(from, count, 0);
                         return Socket.WOULD_BLOCK;
                     }
                     throw s.failIo("recvmmsg", e);
                 }
-                b.received(from, count, n); // descriptors are owned from here on
+                b.takeReceived(from, count, n); // descriptors are owned from here on
                 if (s.isClosed() && b.length(from) == 0) {
                     throw new SocketClosedException("recvmmsg"); // woken by close(); any descriptors are in the batch
                 }
