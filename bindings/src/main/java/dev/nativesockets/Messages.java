@@ -586,6 +586,100 @@ final class Messages {
         }
     }
 
+    // ---- sendmmsg / recvmmsg on a prepared MessageBatch ---------------------------------------------
+
+    static int sendMmsg(Socket s, MessageBatch b, int from, int count, int flags) throws IOException {
+        requireLinux("sendmmsg");
+        Socket.requireArg(b, "batch");
+        b.checkRange(from, count);
+        int f = MsgFlags.check(flags) | SEND_FLAGS;
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        b.checkSend(from, count, s.family());
+        boolean control = b.hasControl();
+        if (control) {
+            b.holdControl(from, count);
+        }
+        try {
+            b.prepareSend(from, count);
+            Scratch sc = Scratch.get();
+            MemorySegment vec = b.tail(from);
+            int fd = s.acquire();
+            try {
+                int n;
+                do {
+                    n = LibC.sendmmsg(sc.cs, fd, vec, count, f);
+                } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                        return Socket.WOULD_BLOCK;
+                    }
+                    throw s.failIo("sendmmsg", e);
+                }
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            if (control) {
+                b.unholdControl(from, count);
+            }
+            Reference.reachabilityFence(b);
+        }
+    }
+
+    static int recvMmsg(Socket s, MessageBatch b, int from, int count, int flags, Duration timeout) throws IOException {
+        requireLinux("recvmmsg");
+        Socket.requireArg(b, "batch");
+        b.checkRange(from, count);
+        int f = MsgFlags.check(flags);
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        MemorySegment ts = MemorySegment.NULL;
+        if (timeout != null) {
+            ts = Buffers.get().timespec;
+            Timespec.TV_SEC.set(ts, timeout.getSeconds());
+            Timespec.TV_NSEC.set(ts, timeout.getNano());
+        }
+        b.prepareReceive(from, count);
+        Scratch sc = Scratch.get();
+        MemorySegment vec = b.tail(from);
+        try {
+            int fd = s.acquire();
+            try {
+                int n;
+                do {
+                    n = LibC.recvmmsg(sc.cs, fd, vec, count, f | RECV_FLAGS, ts);
+                } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                        b.takeReceived(from, count, 0);
+                        return Socket.WOULD_BLOCK;
+                    }
+                    throw s.failIo("recvmmsg", e);
+                }
+                b.takeReceived(from, count, n); // descriptors are owned from here on
+                if (s.isClosed() && b.length(from) == 0) {
+                    throw new SocketClosedException("recvmmsg"); // woken by close(); any descriptors are in the batch
+                }
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            Reference.reachabilityFence(b);
+        }
+    }
+
     private static void requireLinux(String call) {
         if (!LINUX) {
             throw new UnsupportedOperationException(call + " is Linux-only; loop over sendMsg/recvMsg on " + Platform.current());
@@ -694,10 +788,13 @@ final class Messages {
         Msghdr.MSG_CONTROLLEN.set(hdr, controlLen);
     }
 
-    /** {@link #header} written at {@code base} in {@code vec} (an mmsghdr vector), without slicing it. */
+    /**
+     * {@link #header} written at {@code base} in {@code vec} (an mmsghdr vector), without slicing it:
+     * every member is stored (padding is never read), which costs less than zeroing the entry first.
+     */
     private static void header(MemorySegment vec, long base, MemorySegment name, int nameLen, MemorySegment iov, int iovLen,
                                MemorySegment control, int controlLen) {
-        vec.asSlice(base, Msghdr.SIZE).fill((byte) 0);
+        set(vec, base, Msghdr.MSG_FLAGS, 0);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_NAME.offset(), name);
         set(vec, base, Msghdr.MSG_NAMELEN, nameLen);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_IOV.offset(), iovLen == 0 ? MemorySegment.NULL : iov);
@@ -751,7 +848,7 @@ final class Messages {
      * Holds open every socket and {@link Fd} the outgoing SCM_RIGHTS entries name, so no number
      * is reused while the send runs. Returns how many control messages were fully held.
      */
-    private static int hold(List<ControlMessage> control) {
+    static int hold(List<ControlMessage> control) {
         int i = 0;
         try {
             for (int n = control.size(); i < n; i++) {
@@ -792,7 +889,7 @@ final class Messages {
         }
     }
 
-    private static void unhold(List<ControlMessage> control, int count) {
+    static void unhold(List<ControlMessage> control, int count) {
         for (int i = 0; i < count; i++) {
             if (control.get(i) instanceof ControlMessage.Rights r) {
                 if (r.sockets() != null) {

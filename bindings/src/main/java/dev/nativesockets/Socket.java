@@ -1443,4 +1443,59 @@ public final class Socket implements AutoCloseable {
     public int recvMmsg(java.util.List<Message> messages, int flags, Duration timeout) throws IOException {
         return Messages.recvMmsg(this, messages, flags, timeout);
     }
+
+    /**
+     * {@code sendmmsg(2)} (Linux) of the first {@code count} messages of a prepared batch: each
+     * message's first {@link MessageBatch#sendLength(int)} bytes, to its address if it has one,
+     * with its control messages (descriptors held open for the call). The fast batch path: the
+     * vector was laid out when the batch was allocated, so the call rewrites only the lengths and
+     * allocates nothing. {@link MessageBatch#length(int)} of each sent message is its byte count.
+     *
+     * @return how many messages were sent (from the first), or {@link #WOULD_BLOCK}
+     * @throws IllegalArgumentException for a {@code null} batch or {@code count} outside 1..{@code batch.size()}
+     * @throws IllegalStateException if this socket or the batch's arena is closed
+     * @throws UnsupportedOperationException on Darwin
+     */
+    public int sendMmsg(MessageBatch batch, int count, int flags) throws IOException {
+        return Messages.sendMmsg(this, batch, 0, count, flags);
+    }
+
+    /**
+     * {@code sendmmsg(2)} of messages {@code [from, from + count)} of a batch: how a caller sends the
+     * rest after a partial send. See {@link #sendMmsg(MessageBatch, int, int)}.
+     *
+     * @return how many messages were sent (from {@code from}), or {@link #WOULD_BLOCK}
+     */
+    public int sendMmsg(MessageBatch batch, int from, int count, int flags) throws IOException {
+        return Messages.sendMmsg(this, batch, from, count, flags);
+    }
+
+    /**
+     * {@code recvmmsg(2)} (Linux) into the first {@code count} messages of a prepared batch. Each
+     * filled message reports its {@link MessageBatch#length(int) length},
+     * {@link MessageBatch#flags(int) flags}, {@link MessageBatch#address(int) sender} (unless
+     * {@link MessageBatch#receiveAddresses(boolean) turned off}) and control data; received
+     * descriptors are owned {@link Fd}s at once. With {@link MsgFlags#WAITFORONE} it returns once
+     * one has arrived and no more are queued; the kernel checks {@code timeout} only after each
+     * datagram ({@code null} for none). Allocates nothing unless control messages arrive.
+     *
+     * @return how many messages were filled (from the first), or {@link #WOULD_BLOCK}
+     * @throws IllegalArgumentException for a {@code null} batch, {@code count} outside
+     *     1..{@code batch.size()} or a negative timeout
+     * @throws IllegalStateException if this socket or the batch's arena is closed
+     * @throws UnsupportedOperationException on Darwin
+     */
+    public int recvMmsg(MessageBatch batch, int count, int flags, Duration timeout) throws IOException {
+        return Messages.recvMmsg(this, batch, 0, count, flags, timeout);
+    }
+
+    /**
+     * {@code recvmmsg(2)} into messages {@code [from, from + count)} of a batch: how a caller
+     * fills the rest after a short receive. See {@link #recvMmsg(MessageBatch, int, int, Duration)}.
+     *
+     * @return how many messages were filled (from {@code from}), or {@link #WOULD_BLOCK}
+     */
+    public int recvMmsg(MessageBatch batch, int from, int count, int flags, Duration timeout) throws IOException {
+        return Messages.recvMmsg(this, batch, from, count, flags, timeout);
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batch calls as a hot loop uses them (benchmarks/UdpBatch): the same Message objects sent and
+ * The {@code List<Message>} batch calls as a hot loop uses them (benchmarks/UdpBatch nativesockets_list_mmsg): the same Message objects sent and
  * received again and again, each call's results right; and a message twice in one batch still
  * rejected, also when it was fine in the previous call.
  */
