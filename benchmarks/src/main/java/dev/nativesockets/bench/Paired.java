@@ -83,7 +83,7 @@ public final class Paired {
             b.open();
             return running(b::connectAcceptClose, b::close);
         }, List.of("connect_accept"), 1, 1e-3, "k cycles/s", false));
-        w.add(new Workload("udp_single", cycle, impl -> {
+        w.add(new Workload("udp_single", rt, impl -> {
             UdpBatch b = new UdpBatch();
             b.impl = impl;
             b.size = 64;

@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class UdpBatch {
     public static final int BATCH = 32;
 
-    @Param({"nativesockets", "nativesockets_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
+    @Param({"nativesockets", "confined", "nativesockets_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
     public String impl;
 
     @Param({"64"})
@@ -78,6 +78,8 @@ public class UdpBatch {
             Socket b = owner(pair.server());
             batch = new Mmsg(a.fd(), b.fd(), size, base.equals("ffm"));
         } else {
+            pair.client().confineToCurrentThread(); // one thread drives both ends
+            pair.server().confineToCurrentThread();
             batch = new PerDatagram(pair.client(), pair.server(), size);
         }
     }

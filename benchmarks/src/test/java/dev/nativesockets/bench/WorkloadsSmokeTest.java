@@ -98,7 +98,7 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nativesockets", "nativesockets_mmsg", "nativesockets_list_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
+    @ValueSource(strings = {"nativesockets", "confined", "nativesockets_mmsg", "nativesockets_list_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})
     void udpBatch(String impl) throws Exception {
         UdpBatch b = new UdpBatch();
         b.impl = impl;
