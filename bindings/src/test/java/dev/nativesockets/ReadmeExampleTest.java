@@ -1,6 +1,7 @@
 package dev.nativesockets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,6 +36,33 @@ class ReadmeExampleTest {
             assertEquals("hi there\n", serveOne(server));
             client.join(10_000);
             assertEquals("hello\n", client.result);
+        }
+    }
+
+    // ---- the README's batch UDP echo, on port 0, against two senders ----
+    static void echoOneBatch(Socket udp, MessageBatch batch) throws IOException {
+        int n = udp.recvMmsg(batch, 32, MsgFlags.WAITFORONE, null); // recvmmsg(2): wait for one, take up to 32
+        for (int i = 0; i < n; i++) {
+            batch.sendLength(i, batch.length(i));                  // echo each datagram as it came
+        }
+        udp.sendMmsg(batch, n, 0);                                 // sendmmsg(2): each back to its sender
+    }
+
+    @Test
+    void readmeBatchEchoAnswersEachSender() throws Exception {
+        assumeTrue(Net.LINUX, "sendmmsg/recvmmsg are Linux-only");
+        MessageBatch batch = MessageBatch.allocate(32, 1500, 0);
+        try (Socket udp = Socket.open(Domain.INET, Type.DGRAM);
+                Socket a = Socket.open(Domain.INET, Type.DGRAM);
+                Socket b = Socket.open(Domain.INET, Type.DGRAM)) {
+            udp.bind(new InetSocketAddress("127.0.0.1", 0));
+            byte[] fromA = "from a".getBytes(StandardCharsets.UTF_8);
+            byte[] fromB = "from b!".getBytes(StandardCharsets.UTF_8);
+            a.sendTo(fromA, 0, fromA.length, 0, udp.localAddress()); // loopback queues both at once
+            b.sendTo(fromB, 0, fromB.length, 0, udp.localAddress());
+            echoOneBatch(udp, batch);
+            assertEquals("from a", Net.str(a.read(100, ReadMode.BINARY)));
+            assertEquals("from b!", Net.str(b.read(100, ReadMode.BINARY)));
         }
     }
 }
