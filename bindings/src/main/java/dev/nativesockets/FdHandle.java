@@ -148,7 +148,7 @@ final class FdHandle implements Runnable {
      * Confines the handle to the calling thread. Needs no call in flight from any thread; once
      * confined, the counted protocol above is never used again.
      */
-    void confine() {
+    synchronized void confine() { // the only writer of owner/ownerScratch: two confiners never mix fields
         long me = Thread.currentThread().threadId();
         int s;
         do {
@@ -184,13 +184,6 @@ final class FdHandle implements Runnable {
 
     boolean isConfined() {
         return (state & CONFINED) != 0;
-    }
-
-    /** Fails unless the caller may use the handle: any thread if shared, the owner if confined. */
-    void checkAccess() {
-        if ((state & CONFINED) != 0) {
-            checkOwner();
-        }
     }
 
     private void checkOwner() {

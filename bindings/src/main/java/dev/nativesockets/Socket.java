@@ -36,7 +36,8 @@ import java.time.Duration;
  * {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ran out and raises {@link java.net.SocketTimeoutException}.
  *
  * <h2>Closing</h2>
- * {@link #close()} is idempotent and thread-safe. A call blocked in another thread is woken at once
+ * {@link #close()} is idempotent and, for a shared socket, thread-safe (a {@linkplain #confine()
+ * confined} one is closed by its thread only). A call blocked in another thread is woken at once
  * and fails with {@link SocketClosedException}; the descriptor is released only when the last call
  * in flight has left, so no call ever reaches a descriptor number that has been reused. A socket
  * that becomes unreachable without being closed is closed by a {@link Cleaner}. Interrupting a
@@ -49,7 +50,8 @@ import java.time.Duration;
  * {@link #confine()} binds it to the calling thread for good, as {@link java.lang.foreign.Arena#ofConfined()}
  * does for memory: then only that thread may use, shut down or close it — other threads get
  * {@link WrongThreadException} before any system call — and a call costs no atomic operation at
- * all. Confine sockets that one thread drives (a connection handled by one worker, either end of a
+ * all; the send, receive and option calls also skip the per-thread lookup of the library's native
+ * temporaries. Confine sockets that one thread drives (a connection handled by one worker, either end of a
  * request/response loop); keep sockets shared when another thread must be able to close them to
  * stop a blocked call.
  *

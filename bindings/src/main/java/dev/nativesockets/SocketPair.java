@@ -10,7 +10,10 @@ package dev.nativesockets;
 public record SocketPair(Socket first, Socket second) implements AutoCloseable {
     @Override
     public void close() {
-        first.close();
-        second.close();
+        try {
+            first.close();
+        } finally {
+            second.close(); // even when the first is confined to another thread and refuses
+        }
     }
 }

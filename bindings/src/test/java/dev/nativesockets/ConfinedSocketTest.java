@@ -195,4 +195,66 @@ class ConfinedSocketTest {
         });
         assertEquals("ok", other.get(10, TimeUnit.SECONDS));
     }
+
+    @Test
+    void racingConfinersLeaveExactlyOneOwner() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
+            Socket s = p.first();
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Boolean>> racers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                racers.add(Net.async("confiner-" + i, () -> {
+                    go.await();
+                    try {
+                        s.confine();
+                    } catch (WrongThreadException | IllegalStateException e) { // lost, or came after the winner's close
+                        // a loser is refused by every call, whatever the winner does meanwhile
+                        assertThrows(WrongThreadException.class, () -> s.getIntOption(Constants.SOL_SOCKET, Constants.SO_TYPE));
+                        return false;
+                    }
+                    s.getIntOption(Constants.SOL_SOCKET, Constants.SO_TYPE);
+                    s.close(); // only the owner can
+                    return true;
+                }));
+            }
+            go.countDown();
+            int owners = 0;
+            for (CompletableFuture<Boolean> r : racers) {
+                owners += r.get(10, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, owners, "round " + round);
+            assertTrue(s.isClosed());
+            p.second().close();
+        }
+    }
+
+    @Test
+    void scratchOfAConfinedHandleIsRefusedToOtherThreads() throws Exception {
+        FdHandle h = new FdHandle(Socket.open(Domain.INET, Type.DGRAM).detach());
+        try {
+            h.confine();
+            assertSame(Scratch.get(), h.scratch(), "the owner gets its own temporaries");
+            assertInstanceOf(WrongThreadException.class, fromOtherThread(h::scratch));
+        } finally {
+            h.close();
+        }
+    }
+
+    @Test
+    void ownerCanDetachAndAdoptAgain() throws Exception {
+        try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            Socket s = p.first().confine();
+            assertInstanceOf(WrongThreadException.class, fromOtherThread(s::detach));
+            int fd = s.detach();
+            assertTrue(s.isClosed());
+            assertTrue(isOpenFd(fd), "detach does not close");
+            try (Socket again = Socket.adopt(fd)) {
+                assertFalse(again.isConfined(), "a new owner object starts shared");
+                again.send(Net.utf8("back"));
+                assertArrayEquals(Net.utf8("back"), Net.readN(p.second(), 4));
+            }
+            assertFalse(isOpenFd(fd));
+        }
+    }
 }

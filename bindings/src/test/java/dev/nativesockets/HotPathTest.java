@@ -75,6 +75,7 @@ class HotPathTest {
         try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM); Arena a = Arena.ofConfined()) {
             Socket tx = p.first().confine();
             Socket rx = p.second().confine();
+            assertTrue(tx.isConfined() && rx.isConfined());
             MemorySegment out = a.allocate(64);
             MemorySegment in = a.allocate(64);
             long bytes = allocatedBy("confined stream", () -> {
