@@ -63,7 +63,11 @@ public sealed interface ControlMessage
         return new Rights(fds.clone(), null, null, List.of());
     }
 
-    /** {@code SCM_RIGHTS} passing these sockets' descriptors; each is held open for the send. */
+    /**
+     * {@code SCM_RIGHTS} passing these sockets' descriptors; each is held open for the send. Closing
+     * one of them while the send runs does not shut it down (that would break the connection being
+     * handed over): its descriptor is released when the send is over.
+     */
     static Rights rights(Socket... sockets) {
         Socket.requireArg(sockets, "sockets");
         int[] numbers = new int[sockets.length];

@@ -93,12 +93,14 @@ public final class Fd implements AutoCloseable {
         cleanable.clean();
     }
 
-    int acquire() {
-        return handle.acquire();
+    /** Holds the descriptor open while a send carries it (see {@link FdHandle#hold}). */
+    int hold() {
+        return handle.hold();
     }
 
-    void release() {
-        handle.release();
+    void unhold() {
+        handle.unhold();
+        java.lang.ref.Reference.reachabilityFence(this);
     }
 
     @Override

@@ -15,6 +15,11 @@ import java.lang.invoke.VarHandle;
  * released — the kernel hands released numbers out again at once. This is the JDK's deferred
  * close, without its signal machinery.
  *
+ * <p>A send that carries the descriptor to another process ({@code SCM_RIGHTS}) {@linkplain #hold()
+ * holds} it instead: a hold keeps the number open like a call, but a close does not wake it —
+ * shutting the socket down would break the very connection being handed over — it only leaves the
+ * release to the last hold out.
+ *
  * <p>A handle can be {@linkplain #confine() confined} to one thread, as a confined
  * {@link java.lang.foreign.Arena} is: from then on only that thread may use or close it, so no
  * other thread can race a call, and a call costs no atomic operation — a plain read of the state
@@ -25,15 +30,20 @@ import java.lang.invoke.VarHandle;
  * socket reachable until a call's {@link #release}.)
  */
 final class FdHandle implements Runnable {
-    private static final int CLOSED = 1 << 30;
-    private static final int DETACHED = 1 << 29;
-    private static final int CONFINED = 1 << 28;
-    private static final int COUNT = CONFINED - 1;
+    private static final long CLOSED = 1L << 62;
+    private static final long DETACHED = 1L << 61;
+    private static final long CONFINED = 1L << 60;
+    /** Calls in flight: bits 0–29. */
+    private static final long CALLS = (1L << 30) - 1;
+    /** Holds by sends carrying the descriptor: bits 30–59. */
+    private static final long HOLD = 1L << 30;
+    private static final long HOLDS = CALLS * HOLD;
+    private static final long USERS = CALLS | HOLDS;
     private static final VarHandle STATE;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(FdHandle.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(FdHandle.class, "state", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,7 +51,7 @@ final class FdHandle implements Runnable {
 
     private final int fd;
     @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    private volatile long state;
     /** The confining thread's id; written before the CONFINED bit is published, read after it is seen. */
     private long owner;
     /** The confining thread's scratch, so its calls skip the ThreadLocal lookup; published like {@link #owner}. */
@@ -59,7 +69,7 @@ final class FdHandle implements Runnable {
     /** Registers a call in flight and returns the descriptor; fails if the socket is closed. */
     int acquire() {
         for (;;) {
-            int s = state;
+            long s = state;
             if ((s & CONFINED) != 0) {
                 checkOwner();
                 if ((s & CLOSED) != 0) {
@@ -70,6 +80,9 @@ final class FdHandle implements Runnable {
             if ((s & CLOSED) != 0) {
                 throw new IllegalStateException("socket is closed");
             }
+            if ((s & CALLS) == CALLS) {
+                throw new IllegalStateException("too many calls in flight on the socket");
+            }
             if (STATE.compareAndSet(this, s, s + 1)) {
                 return fd;
             }
@@ -79,10 +92,43 @@ final class FdHandle implements Runnable {
     /** Ends a call; the last call out after a close releases the descriptor. */
     void release() {
         if ((state & CONFINED) != 0) {
-            return; // confinement needs a count of zero, so this call was not counted
+            return; // confinement needs no user in flight, so this call was not counted
         }
-        int s = (int) STATE.getAndAdd(this, -1) - 1;
-        if ((s & COUNT) == 0 && (s & CLOSED) != 0 && (s & DETACHED) == 0) {
+        leave((long) STATE.getAndAdd(this, -1L) - 1);
+    }
+
+    /**
+     * Holds the descriptor open for a send that carries it as {@code SCM_RIGHTS}; returns it. Like
+     * {@link #acquire}, except that a {@link #close} meanwhile does not shut the socket down.
+     */
+    int hold() {
+        for (;;) {
+            long s = state;
+            if ((s & CONFINED) != 0) {
+                return acquire(); // the owner is the only one who could close: nothing to count
+            }
+            if ((s & CLOSED) != 0) {
+                throw new IllegalStateException("socket is closed");
+            }
+            if ((s & HOLDS) == HOLDS) {
+                throw new IllegalStateException("too many sends in flight carry the descriptor");
+            }
+            if (STATE.compareAndSet(this, s, s + HOLD)) {
+                return fd;
+            }
+        }
+    }
+
+    /** Ends a {@link #hold}; the last user out after a close releases the descriptor. */
+    void unhold() {
+        if ((state & CONFINED) != 0) {
+            return;
+        }
+        leave((long) STATE.getAndAdd(this, -HOLD) - HOLD);
+    }
+
+    private void leave(long s) {
+        if ((s & USERS) == 0 && (s & CLOSED) != 0 && (s & DETACHED) == 0) {
             closeNow();
         }
     }
@@ -100,7 +146,7 @@ final class FdHandle implements Runnable {
      * closes it. With none, one compare-and-set both closes the door and finds the room empty.
      */
     boolean close() {
-        int s;
+        long s;
         for (;;) {
             s = state;
             if ((s & CLOSED) != 0) {
@@ -110,10 +156,13 @@ final class FdHandle implements Runnable {
                 checkOwner();
                 return closeConfined(s);
             }
-            if ((s & COUNT) == 0) {
-                // nothing in flight, and the closed bit keeps any new call out: release at once
+            if ((s & CALLS) == 0) {
+                // no call to wake, and the closed bit keeps new ones out: release now, or leave
+                // it to the last send still carrying the descriptor
                 if (STATE.compareAndSet(this, s, s | CLOSED)) {
-                    closeNow();
+                    if ((s & HOLDS) == 0) {
+                        closeNow();
+                    }
                     return true;
                 }
             } else if (STATE.compareAndSet(this, s, (s | CLOSED) + 1)) {
@@ -122,13 +171,13 @@ final class FdHandle implements Runnable {
         }
         // wake the calls in flight; the last to leave (they or this thread) closes the descriptor
         LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
-        release();
+        leave((long) STATE.getAndAdd(this, -1L) - 1);
         return true;
     }
 
     /** Gives up ownership without closing: the caller takes the descriptor. */
     int detach() {
-        int s;
+        long s;
         do {
             s = state;
             if ((s & CLOSED) != 0) {
@@ -137,8 +186,8 @@ final class FdHandle implements Runnable {
             if ((s & CONFINED) != 0) {
                 checkOwner();
             }
-            if ((s & COUNT) != 0) {
-                throw new IllegalStateException("cannot detach while calls are in flight on the socket");
+            if ((s & USERS) != 0) {
+                throw new IllegalStateException("cannot detach while calls or sends carrying it are in flight");
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED | DETACHED));
         return fd;
@@ -150,7 +199,7 @@ final class FdHandle implements Runnable {
      */
     synchronized void confine() { // the only writer of owner/ownerScratch: two confiners never mix fields
         long me = Thread.currentThread().threadId();
-        int s;
+        long s;
         do {
             s = state;
             if ((s & CLOSED) != 0) {
@@ -162,8 +211,8 @@ final class FdHandle implements Runnable {
                 }
                 throw wrongThread();
             }
-            if ((s & COUNT) != 0) {
-                throw new IllegalStateException("cannot confine while calls are in flight on the socket");
+            if ((s & USERS) != 0) {
+                throw new IllegalStateException("cannot confine while calls or sends carrying it are in flight");
             }
             owner = me; // published by the compare-and-set below
             ownerScratch = Scratch.get();
@@ -196,7 +245,7 @@ final class FdHandle implements Runnable {
         return new WrongThreadException("socket (fd " + fd + ") is confined to another thread");
     }
 
-    private boolean closeConfined(int s) {
+    private boolean closeConfined(long s) {
         // only the owner (or the Cleaner, once nothing can reach the socket) gets here: no race
         if (!STATE.compareAndSet(this, s, s | CLOSED)) {
             return false;
@@ -213,7 +262,7 @@ final class FdHandle implements Runnable {
     /** The Cleaner's action; also run by {@code Cleanable.clean()} after an explicit close. */
     @Override
     public void run() {
-        int s = state;
+        long s = state;
         if ((s & CONFINED) != 0 && (s & CLOSED) == 0) {
             closeConfined(s); // unreachable: its owner can no longer be in a call
         } else {

@@ -846,7 +846,7 @@ final class Messages {
 
     /**
      * Holds open every socket and {@link Fd} the outgoing SCM_RIGHTS entries name, so no number
-     * is reused while the send runs. Returns how many control messages were fully held.
+     * is reused while the send runs; a close meanwhile does not shut the carried sockets down. Returns how many control messages were fully held.
      */
     static int hold(List<ControlMessage> control) {
         int i = 0;
@@ -870,19 +870,19 @@ final class Messages {
         try {
             if (sockets != null) {
                 for (; k < sockets.length; k++) {
-                    sockets[k].acquire();
+                    sockets[k].hold();
                 }
             } else if (fds != null) {
                 for (; k < fds.length; k++) {
-                    fds[k].acquire();
+                    fds[k].hold();
                 }
             }
         } catch (RuntimeException e) {
             for (int j = 0; j < k; j++) {
                 if (sockets != null) {
-                    sockets[j].release();
+                    sockets[j].unhold();
                 } else {
-                    fds[j].release();
+                    fds[j].unhold();
                 }
             }
             throw e;
@@ -894,11 +894,11 @@ final class Messages {
             if (control.get(i) instanceof ControlMessage.Rights r) {
                 if (r.sockets() != null) {
                     for (Socket s : r.sockets()) {
-                        s.release();
+                        s.unhold();
                     }
                 } else if (r.sources() != null) {
                     for (Fd f : r.sources()) {
-                        f.release();
+                        f.unhold();
                     }
                 }
             }

@@ -1248,6 +1248,16 @@ public final class Socket implements AutoCloseable {
         Reference.reachabilityFence(this);
     }
 
+    /** Holds the descriptor open while a send carries it as SCM_RIGHTS (see {@link FdHandle#hold}). */
+    int hold() {
+        return handle.hold();
+    }
+
+    void unhold() {
+        handle.unhold();
+        Reference.reachabilityFence(this);
+    }
+
     boolean blockingMode() {
         return blocking;
     }

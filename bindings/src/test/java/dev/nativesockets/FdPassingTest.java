@@ -96,6 +96,52 @@ class FdPassingTest {
         }
     }
 
+    /**
+     * Closing a socket while another thread's send carries it must not shut it down — that would
+     * break the connection being handed over — and must release the number once the send is over.
+     */
+    @Test
+    void closingASocketWhileASendCarriesItKeepsTheConnectionAlive() throws Exception {
+        try (SocketPair channel = Socket.pair(Domain.UNIX, Type.STREAM);
+             SocketPair passed = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            // fill the channel so the carrying send blocks in sendmsg(2)
+            Socket tx = channel.first();
+            tx.setIntOption(Constants.SOL_SOCKET, Constants.SO_SNDBUF, 4096);
+            byte[] filler = new byte[1024];
+            long queued = 0;
+            for (int n; (n = tx.send(filler, 0, filler.length, MsgFlags.DONTWAIT)) != Socket.WOULD_BLOCK; ) {
+                queued += n;
+            }
+            Socket carried = passed.second();
+            int number = carried.fd();
+            Net.Blocked sender = Net.Blocked.start("sender", () ->
+                    tx.sendMsg(withData(Arena.ofAuto(), "fd!").control(ControlMessage.rights(carried))));
+            Net.awaitNative(sender, "sendmsg");
+
+            carried.close();
+            assertTrue(carried.isClosed());
+            assertTrue(isOpen(number), "the number stays ours while the send holds it");
+            byte[] probe = new byte[1];
+            assertEquals(Socket.WOULD_BLOCK, passed.first().recv(probe, 0, 1, MsgFlags.DONTWAIT),
+                    "the connection was not shut down (no end of stream at the peer)");
+
+            byte[] sink = new byte[8192];
+            for (long left = queued; left > 0; ) {
+                left -= channel.second().recv(sink, 0, (int) Math.min(sink.length, left), 0);
+            }
+            sender.join(10_000);
+            assertEquals(3L, sender.result, () -> "send failed: " + sender.error);
+            assertFalse(isOpen(number), "released when the send was over");
+
+            Message in = Message.allocate(8, ControlMessage.cmsgSpace(Constants.SOL_SOCKET, Constants.SCM_RIGHTS, 1));
+            assertEquals(3, channel.second().recvMsg(in));
+            try (Socket copy = in.receivedDescriptors().get(0).toSocket()) {
+                copy.send("still connected".getBytes(US_ASCII));
+                assertEquals("still connected", new String(passed.first().read(64), US_ASCII));
+            }
+        }
+    }
+
     @Test
     void aPipeAndASocketInOneMessageAndNonSocketsStayFds() throws Exception {
         int[] pipe = pipe();
