@@ -21,7 +21,13 @@ final class Scratch {
     static final int VALUE_SIZE = 1024;
     private static final long INITIAL_HEAP_COPY = 64 * 1024;
 
-    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+    // a subclass rather than ThreadLocal.withInitial(Scratch::new): no lambda to spin at start-up
+    private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
 
     static Scratch get() {
         return LOCAL.get();

@@ -3,6 +3,7 @@ package dev.nativesockets.libc;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.UnionLayout;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -22,16 +23,41 @@ public record Field(long offset, int width) {
 
     /** The named member of {@code struct}, or {@link #ABSENT} if it has none (or no such struct). */
     public static Field of(GroupLayout struct, String name) {
+        long off = offsetOf(struct, name);
+        return off < 0 ? ABSENT : new Field(off, (int) memberOf(struct, name).byteSize());
+    }
+
+    /**
+     * The byte offset of the named member of {@code struct}, or -1 if it has none (or no such
+     * struct). What {@code struct.byteOffset(groupElement(name))} gives, by adding up the sizes of
+     * the members before it (a struct layout holds its padding as members; a union's members
+     * all start at 0): no layout path, whose classes and method handles cost several
+     * milliseconds of start-up.
+     */
+    public static long offsetOf(GroupLayout struct, String name) {
         if (struct == null) {
-            return ABSENT;
+            return -1;
         }
+        boolean union = struct instanceof UnionLayout;
+        long off = 0;
         for (MemoryLayout m : struct.memberLayouts()) {
-            if (m.name().filter(name::equals).isPresent()) {
-                long off = struct.byteOffset(MemoryLayout.PathElement.groupElement(name));
-                return new Field(off, (int) m.byteSize());
+            if (name.equals(m.name().orElse(null))) {
+                return off;
+            }
+            if (!union) {
+                off += m.byteSize();
             }
         }
-        return ABSENT;
+        return -1;
+    }
+
+    private static MemoryLayout memberOf(GroupLayout struct, String name) {
+        for (MemoryLayout m : struct.memberLayouts()) {
+            if (name.equals(m.name().orElse(null))) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     public boolean present() {
