@@ -40,6 +40,8 @@ final class Scratch {
     final MemorySegment value = arena.allocate(VALUE_SIZE, 8);
     final MemorySegment valueLen = arena.allocate(ValueLayout.JAVA_INT);
     final MemorySegment text = arena.allocate(256);
+    /** A struct put together in Java before one bulk copy to native memory (see Addresses). */
+    final byte[] image = new byte[ADDR_SIZE];
     final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
     final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);
     final MemorySegment fdSets = arena.allocate(3 * FdSet.SIZE, 8);

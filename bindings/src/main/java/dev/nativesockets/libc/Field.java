@@ -5,6 +5,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.UnionLayout;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * One integer member of a C struct: its offset and width, whatever the platform made of it.
@@ -20,6 +21,8 @@ import java.lang.foreign.ValueLayout;
 public record Field(long offset, int width) {
     /** A member this platform lacks: reads give 0, writes do nothing. */
     public static final Field ABSENT = new Field(-1, 0);
+
+    private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     /** The named member of {@code struct}, or {@link #ABSENT} if it has none (or no such struct). */
     public static Field of(GroupLayout struct, String name) {
@@ -87,6 +90,28 @@ public record Field(long offset, int width) {
             case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
             default -> { }
         }
+    }
+
+    /**
+     * Writes the member into {@code image}, the struct's bytes in a Java array, in native byte
+     * order (what {@link #set(MemorySegment, long)} does to a segment). Plain array stores: unlike
+     * a segment access, this needs no {@code VarHandle}, whose first use costs milliseconds of
+     * start-up. Does nothing for an absent member.
+     */
+    public void set(byte[] image, long v) {
+        int o = (int) offset;
+        for (int i = 0; i < width; i++) {
+            image[o + i] = (byte) (v >>> (8 * (BIG_ENDIAN ? width - 1 - i : i)));
+        }
+    }
+
+    /** Writes a 16-bit member in network byte order (ports) into a struct image; see {@link #set(byte[], long)}. */
+    public void setNetworkShort(byte[] image, int v) {
+        if (width != 2) {
+            throw new IllegalStateException("not a 16-bit member: " + this);
+        }
+        image[(int) offset] = (byte) (v >>> 8);
+        image[(int) offset + 1] = (byte) v;
     }
 
     public MemorySegment getAddress(MemorySegment s) {
