@@ -43,13 +43,46 @@ final class Scratch {
     /** A struct put together in Java before one bulk copy to native memory (see Addresses). */
     final byte[] image = new byte[ADDR_SIZE];
     final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
-    final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);
-    final MemorySegment fdSets = arena.allocate(3 * FdSet.SIZE, 8);
-    final MemorySegment fdSetsCopy = arena.allocate(3 * FdSet.SIZE, 8);
-    final MemorySegment timeval = arena.allocate(Timeval.SIZE, 8);
+    // poll/select buffers come on first use: a thread that never waits loads no layouts for them
+    private MemorySegment pollfd;
+    private MemorySegment fdSets;
+    private MemorySegment fdSetsCopy;
+    private MemorySegment timeval;
     private MemorySegment heapCopy = arena.allocate(INITIAL_HEAP_COPY, 8);
     /** This thread's last errno, for {@link Errno#lastError()}. */
     int lastErrno;
+
+    /** One {@code struct pollfd}. */
+    MemorySegment pollfd() {
+        if (pollfd == null) {
+            pollfd = arena.allocate(Pollfd.SIZE, 8);
+        }
+        return pollfd;
+    }
+
+    /** The three {@code fd_set}s of select(2), one after the other. */
+    MemorySegment fdSets() {
+        if (fdSets == null) {
+            fdSets = arena.allocate(3 * FdSet.SIZE, 8);
+        }
+        return fdSets;
+    }
+
+    /** Room for a copy of {@link #fdSets()}. */
+    MemorySegment fdSetsCopy() {
+        if (fdSetsCopy == null) {
+            fdSetsCopy = arena.allocate(3 * FdSet.SIZE, 8);
+        }
+        return fdSetsCopy;
+    }
+
+    /** One {@code struct timeval}. */
+    MemorySegment timeval() {
+        if (timeval == null) {
+            timeval = arena.allocate(Timeval.SIZE, 8);
+        }
+        return timeval;
+    }
 
     /** A native buffer of at least {@code size} bytes to stage heap arrays through. */
     MemorySegment copyBuffer(long size) {
