@@ -21,16 +21,17 @@ final class Scratch {
     static final int VALUE_SIZE = 1024;
     private static final long INITIAL_HEAP_COPY = 64 * 1024;
 
-    // a subclass rather than ThreadLocal.withInitial(Scratch::new): no lambda to spin at start-up
-    private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>() {
-        @Override
-        protected Scratch initialValue() {
-            return new Scratch();
-        }
-    };
+    // a plain ThreadLocal filled on first get, not ThreadLocal.withInitial(Scratch::new) or a
+    // subclass: no lambda to spin and no extra class to load at start-up
+    private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
     static Scratch get() {
-        return LOCAL.get();
+        Scratch s = LOCAL.get();
+        if (s == null) {
+            s = new Scratch();
+            LOCAL.set(s);
+        }
+        return s;
     }
 
     final Arena arena = Arena.ofAuto();

@@ -53,7 +53,7 @@ class FirstUseTest {
             "dev.nativesockets.FirstUseChild",
             "dev.nativesockets.Socket", "dev.nativesockets.Domain", "dev.nativesockets.Type",
             "dev.nativesockets.MsgFlags", "dev.nativesockets.FdHandle", "dev.nativesockets.Addresses",
-            "dev.nativesockets.Scratch", "dev.nativesockets.Scratch$1",
+            "dev.nativesockets.Scratch",
             // loaded by the verifier for Socket's throw sites and address checks
             "dev.nativesockets.SockAddr", "dev.nativesockets.ErrnoException",
             "dev.nativesockets.SocketClosedException", "dev.nativesockets.Errno$NativeSocketTimeoutException",
