@@ -2,6 +2,7 @@ package dev.nativesockets;
 
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.FdSet;
+import dev.nativesockets.libc.Field;
 import dev.nativesockets.libc.Pollfd;
 import dev.nativesockets.libc.Timeval;
 import java.lang.foreign.Arena;
@@ -20,6 +21,7 @@ final class Scratch {
     static final int ADDR_SIZE = 128;
     static final int VALUE_SIZE = 1024;
     private static final long INITIAL_HEAP_COPY = 64 * 1024;
+    private static final Field INT = new Field(0, 4);
 
     // a plain ThreadLocal filled on first get, not ThreadLocal.withInitial(Scratch::new) or a
     // subclass: no lambda to spin and no extra class to load at start-up
@@ -83,6 +85,16 @@ final class Scratch {
             timeval = arena.allocate(Timeval.SIZE, 8);
         }
         return timeval;
+    }
+
+    /**
+     * Writes {@code v} in native order at the start of {@code dst} through {@link #image}: an array
+     * copy, not {@code dst.set(JAVA_INT, 0, v)}, whose first use creates a segment VarHandle
+     * (milliseconds of start-up).
+     */
+    void putInt(MemorySegment dst, int v) {
+        INT.set(image, v);
+        MemorySegment.copy(image, 0, dst, ValueLayout.JAVA_BYTE, 0, 4);
     }
 
     /** A native buffer of at least {@code size} bytes to stage heap arrays through. */

@@ -203,7 +203,7 @@ public final class Socket implements AutoCloseable {
     }
 
     private static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
-        s.value.set(ValueLayout.JAVA_INT, 0, value);
+        s.putInt(s.value, value); // no segment VarHandle: Darwin calls this for every new socket
         return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
     }
 
