@@ -16,6 +16,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Encodes Java socket addresses into {@code struct sockaddr} bytes and back. */
 final class Addresses {
@@ -90,34 +91,53 @@ final class Addresses {
                     throw new IllegalArgumentException("Unix socket path contains a NUL byte; use SockAddr.abstractUnix for abstract names");
                 }
             }
-            dst.asSlice(0, SockaddrUn.SIZE).fill((byte) 0);
-            SockaddrUn.SUN_FAMILY.set(dst, Constants.AF_UNIX);
-            MemorySegment.copy(path, 0, dst, ValueLayout.JAVA_BYTE, SUN_PATH, path.length);
+            byte[] image = image((int) SockaddrUn.SIZE);
+            SockaddrUn.SUN_FAMILY.set(image, Constants.AF_UNIX);
+            System.arraycopy(path, 0, image, SUN_PATH, path.length);
             // a path ends with its NUL; the empty path is the unnamed address (autobind on Linux)
             int len = path.length == 0 ? SUN_PATH : SUN_PATH + path.length + 1;
-            SockaddrUn.SUN_LEN.set(dst, len);
-            return len;
+            SockaddrUn.SUN_LEN.set(image, len);
+            return copy(image, dst, (int) SockaddrUn.SIZE, len);
         }
         throw new IllegalArgumentException("unsupported address type " + a.getClass().getName());
     }
 
+    // The struct is put together in a per-thread Java array and copied out in one go: plain array
+    // stores need no VarHandle, whose first use (layout paths, LambdaForms) costs ~4 ms of start-up,
+    // and one bulk copy replaces a fill and a write per member.
+
+    /** This thread's struct image, its first {@code size} bytes zeroed. */
+    private static byte[] image(int size) {
+        byte[] image = Scratch.get().image;
+        Arrays.fill(image, 0, size, (byte) 0);
+        return image;
+    }
+
+    /** Copies the whole struct image ({@code size} bytes) to {@code dst}; returns {@code len}. */
+    private static int copy(byte[] image, MemorySegment dst, int size, int len) {
+        MemorySegment.copy(image, 0, dst, ValueLayout.JAVA_BYTE, 0, size);
+        return len;
+    }
+
     static int inet4(MemorySegment dst, byte[] ip, int port) {
-        dst.asSlice(0, SockaddrIn.SIZE).fill((byte) 0);
-        SockaddrIn.SIN_LEN.set(dst, SockaddrIn.SIZE);
-        SockaddrIn.SIN_FAMILY.set(dst, Constants.AF_INET);
-        SockaddrIn.SIN_PORT.set(dst, Short.reverseBytes((short) port));
-        MemorySegment.copy(ip, 0, dst, ValueLayout.JAVA_BYTE, SockaddrIn.SIN_ADDR.offset(), 4);
-        return (int) SockaddrIn.SIZE;
+        int size = (int) SockaddrIn.SIZE;
+        byte[] image = image(size);
+        SockaddrIn.SIN_LEN.set(image, size);
+        SockaddrIn.SIN_FAMILY.set(image, Constants.AF_INET);
+        SockaddrIn.SIN_PORT.setNetworkShort(image, port);
+        System.arraycopy(ip, 0, image, (int) SockaddrIn.SIN_ADDR.offset(), 4);
+        return copy(image, dst, size, size);
     }
 
     static int inet6(MemorySegment dst, byte[] ip, int port, int scope) {
-        dst.asSlice(0, SockaddrIn6.SIZE).fill((byte) 0);
-        SockaddrIn6.SIN6_LEN.set(dst, SockaddrIn6.SIZE);
-        SockaddrIn6.SIN6_FAMILY.set(dst, Constants.AF_INET6);
-        SockaddrIn6.SIN6_PORT.set(dst, Short.reverseBytes((short) port));
-        MemorySegment.copy(ip, 0, dst, ValueLayout.JAVA_BYTE, SockaddrIn6.SIN6_ADDR.offset(), 16);
-        SockaddrIn6.SIN6_SCOPE_ID.set(dst, scope);
-        return (int) SockaddrIn6.SIZE;
+        int size = (int) SockaddrIn6.SIZE;
+        byte[] image = image(size);
+        SockaddrIn6.SIN6_LEN.set(image, size);
+        SockaddrIn6.SIN6_FAMILY.set(image, Constants.AF_INET6);
+        SockaddrIn6.SIN6_PORT.setNetworkShort(image, port);
+        System.arraycopy(ip, 0, image, (int) SockaddrIn6.SIN6_ADDR.offset(), 16);
+        SockaddrIn6.SIN6_SCOPE_ID.set(image, scope);
+        return copy(image, dst, size, size);
     }
 
     static SockAddr abstractUnix(byte[] name) {

@@ -2,6 +2,7 @@ package dev.nativesockets;
 
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.FdSet;
+import dev.nativesockets.libc.Field;
 import dev.nativesockets.libc.Pollfd;
 import dev.nativesockets.libc.Timeval;
 import java.lang.foreign.Arena;
@@ -20,11 +21,19 @@ final class Scratch {
     static final int ADDR_SIZE = 128;
     static final int VALUE_SIZE = 1024;
     private static final long INITIAL_HEAP_COPY = 64 * 1024;
+    private static final Field INT = new Field(0, 4);
 
-    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+    // a plain ThreadLocal filled on first get, not ThreadLocal.withInitial(Scratch::new) or a
+    // subclass: no lambda to spin and no extra class to load at start-up
+    private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
     static Scratch get() {
-        return LOCAL.get();
+        Scratch s = LOCAL.get();
+        if (s == null) {
+            s = new Scratch();
+            LOCAL.set(s);
+        }
+        return s;
     }
 
     final Arena arena = Arena.ofAuto();
@@ -42,14 +51,59 @@ final class Scratch {
     final MemorySegment intOptionLen = intOption.asSlice(4, 4);
     static final long INT_OPTION_EMPTY = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 4L << 32 : 4L;
     final MemorySegment text = arena.allocate(256);
+    /** A struct put together in Java before one bulk copy to native memory (see Addresses). */
+    final byte[] image = new byte[ADDR_SIZE];
     final MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
-    final MemorySegment pollfd = arena.allocate(Pollfd.SIZE, 8);
-    final MemorySegment fdSets = arena.allocate(3 * FdSet.SIZE, 8);
-    final MemorySegment fdSetsCopy = arena.allocate(3 * FdSet.SIZE, 8);
-    final MemorySegment timeval = arena.allocate(Timeval.SIZE, 8);
+    // poll/select buffers come on first use: a thread that never waits loads no layouts for them
+    private MemorySegment pollfd;
+    private MemorySegment fdSets;
+    private MemorySegment fdSetsCopy;
+    private MemorySegment timeval;
     private MemorySegment heapCopy = arena.allocate(INITIAL_HEAP_COPY, 8);
     /** This thread's last errno, for {@link Errno#lastError()}. */
     int lastErrno;
+
+    /** One {@code struct pollfd}. */
+    MemorySegment pollfd() {
+        if (pollfd == null) {
+            pollfd = arena.allocate(Pollfd.SIZE, 8);
+        }
+        return pollfd;
+    }
+
+    /** The three {@code fd_set}s of select(2), one after the other. */
+    MemorySegment fdSets() {
+        if (fdSets == null) {
+            fdSets = arena.allocate(3 * FdSet.SIZE, 8);
+        }
+        return fdSets;
+    }
+
+    /** Room for a copy of {@link #fdSets()}. */
+    MemorySegment fdSetsCopy() {
+        if (fdSetsCopy == null) {
+            fdSetsCopy = arena.allocate(3 * FdSet.SIZE, 8);
+        }
+        return fdSetsCopy;
+    }
+
+    /** One {@code struct timeval}. */
+    MemorySegment timeval() {
+        if (timeval == null) {
+            timeval = arena.allocate(Timeval.SIZE, 8);
+        }
+        return timeval;
+    }
+
+    /**
+     * Writes {@code v} in native order at the start of {@code dst} through {@link #image}: an array
+     * copy, not {@code dst.set(JAVA_INT, 0, v)}, whose first use creates a segment VarHandle
+     * (milliseconds of start-up).
+     */
+    void putInt(MemorySegment dst, int v) {
+        INT.set(image, v);
+        MemorySegment.copy(image, 0, dst, ValueLayout.JAVA_BYTE, 0, 4);
+    }
 
     /** A native buffer of at least {@code size} bytes to stage heap arrays through. */
     MemorySegment copyBuffer(long size) {

@@ -70,7 +70,7 @@ public final class Select {
             }
         }
         Scratch scratch = Scratch.get();
-        MemorySegment fdSets = scratch.fdSets;
+        MemorySegment fdSets = scratch.fdSets();
         fdSets.fill((byte) 0);
         List<Socket> held = new ArrayList<>();
         try {
@@ -87,7 +87,7 @@ public final class Select {
                 }
             }
             // select(2) may change the sets and the timeval even when it fails: keep the originals
-            MemorySegment wanted = scratch.fdSetsCopy;
+            MemorySegment wanted = scratch.fdSetsCopy();
             wanted.copyFrom(fdSets);
             long deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
             // close() wakes a call with shutdown(2), which makes a socket readable but not always
@@ -100,7 +100,7 @@ public final class Select {
                 long left = timeout == null ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
                 long wait = sliced ? Math.min(left, CLOSE_CHECK_NANOS) : left;
                 if (wait != Long.MAX_VALUE) {
-                    tv = scratch.timeval;
+                    tv = scratch.timeval();
                     Timeval.TV_SEC.set(tv, wait / 1_000_000_000L);
                     Timeval.TV_USEC.set(tv, (wait % 1_000_000_000L) / 1000);
                 }

@@ -69,11 +69,11 @@ public final class Socket implements AutoCloseable {
     public static final int WOULD_BLOCK = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final SocketAddress UNNAMED = java.net.UnixDomainSocketAddress.of("");
     private static final boolean LINUX = Platform.current().isLinux();
     private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
     private static final int MAX_IO = Integer.MAX_VALUE;
-    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofDays(36_500);
+    /** A century: longer connect timeouts are cut to it (Duration.toMillis() would overflow). */
+    private static final long MAX_CONNECT_SECONDS = 36_500L * 86_400;
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
@@ -216,7 +216,7 @@ public final class Socket implements AutoCloseable {
     }
 
     private static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
-        s.value.set(ValueLayout.JAVA_INT, 0, value);
+        s.putInt(s.value, value); // no segment VarHandle: Darwin calls this for every new socket
         return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
     }
 
@@ -435,8 +435,8 @@ public final class Socket implements AutoCloseable {
             setNonBlocking(s, fd, true);
             try {
                 // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
-                long millis = Math.max(1, timeout.compareTo(MAX_CONNECT_TIMEOUT) >= 0
-                        ? MAX_CONNECT_TIMEOUT.toMillis() : timeout.toMillis());
+                long millis = Math.max(1, timeout.getSeconds() >= MAX_CONNECT_SECONDS
+                        ? MAX_CONNECT_SECONDS * 1000 : timeout.toMillis());
                 long deadline = System.nanoTime() + millis * 1_000_000;
                 int errno;
                 for (;;) {
@@ -529,10 +529,11 @@ public final class Socket implements AutoCloseable {
 
     /** poll(2) on one descriptor; EINTR counts as "not ready yet". */
     private int pollOne(Scratch s, int fd, int events, int timeoutMillis) throws IOException {
-        Pollfd.FD.set(s.pollfd, fd);
-        Pollfd.EVENTS.set(s.pollfd, events);
-        Pollfd.REVENTS.set(s.pollfd, 0);
-        int r = LibC.poll(s.cs, s.pollfd, 1, timeoutMillis);
+        MemorySegment pollfd = s.pollfd();
+        Pollfd.FD.set(pollfd, fd);
+        Pollfd.EVENTS.set(pollfd, events);
+        Pollfd.REVENTS.set(pollfd, 0);
+        int r = LibC.poll(s.cs, pollfd, 1, timeoutMillis);
         if (r < 0) {
             if (s.errno() == Constants.EINTR) {
                 return 0;
@@ -544,9 +545,10 @@ public final class Socket implements AutoCloseable {
 
     /** Sleeps without a monitor or an interrupt: {@code poll(2)} on one ignored entry (fd -1). */
     private static void nap(Scratch s, int millis) {
-        Pollfd.FD.set(s.pollfd, -1);
-        Pollfd.EVENTS.set(s.pollfd, 0);
-        LibC.poll(s.cs, s.pollfd, 1, millis);
+        MemorySegment pollfd = s.pollfd();
+        Pollfd.FD.set(pollfd, -1);
+        Pollfd.EVENTS.set(pollfd, 0);
+        LibC.poll(s.cs, pollfd, 1, millis);
     }
 
     private int soError(Scratch s, int fd) throws IOException {
@@ -721,7 +723,7 @@ public final class Socket implements AutoCloseable {
                 source = Addresses.decode(s.addr, len, false);
             } else {
                 // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
-                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? UNNAMED : null;
+                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? Unnamed.ADDRESS : null;
             }
             return new Received((int) n, source);
         } finally {
@@ -1509,5 +1511,10 @@ public final class Socket implements AutoCloseable {
      */
     public int recvMmsg(MessageBatch batch, int from, int count, int flags, Duration timeout) throws IOException {
         return Messages.recvMmsg(this, batch, from, count, flags, timeout);
+    }
+
+    /** The unnamed Unix address, made on first use rather than when the class loads. */
+    private static final class Unnamed {
+        static final SocketAddress ADDRESS = java.net.UnixDomainSocketAddress.of("");
     }
 }

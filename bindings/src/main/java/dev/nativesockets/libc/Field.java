@@ -3,7 +3,9 @@ package dev.nativesockets.libc;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.UnionLayout;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * One integer member of a C struct: its offset and width, whatever the platform made of it.
@@ -20,18 +22,45 @@ public record Field(long offset, int width) {
     /** A member this platform lacks: reads give 0, writes do nothing. */
     public static final Field ABSENT = new Field(-1, 0);
 
+    private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
+
     /** The named member of {@code struct}, or {@link #ABSENT} if it has none (or no such struct). */
     public static Field of(GroupLayout struct, String name) {
+        long off = offsetOf(struct, name);
+        return off < 0 ? ABSENT : new Field(off, (int) memberOf(struct, name).byteSize());
+    }
+
+    /**
+     * The byte offset of the named member of {@code struct}, or -1 if it has none (or no such
+     * struct). What {@code struct.byteOffset(groupElement(name))} gives, by adding up the sizes of
+     * the members before it (a struct layout holds its padding as members; a union's members
+     * all start at 0): no layout path, whose classes and method handles cost several
+     * milliseconds of start-up.
+     */
+    public static long offsetOf(GroupLayout struct, String name) {
         if (struct == null) {
-            return ABSENT;
+            return -1;
         }
+        boolean union = struct instanceof UnionLayout;
+        long off = 0;
         for (MemoryLayout m : struct.memberLayouts()) {
-            if (m.name().filter(name::equals).isPresent()) {
-                long off = struct.byteOffset(MemoryLayout.PathElement.groupElement(name));
-                return new Field(off, (int) m.byteSize());
+            if (name.equals(m.name().orElse(null))) {
+                return off;
+            }
+            if (!union) {
+                off += m.byteSize();
             }
         }
-        return ABSENT;
+        return -1;
+    }
+
+    private static MemoryLayout memberOf(GroupLayout struct, String name) {
+        for (MemoryLayout m : struct.memberLayouts()) {
+            if (name.equals(m.name().orElse(null))) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     public boolean present() {
@@ -61,6 +90,28 @@ public record Field(long offset, int width) {
             case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
             default -> { }
         }
+    }
+
+    /**
+     * Writes the member into {@code image}, the struct's bytes in a Java array, in native byte
+     * order (what {@link #set(MemorySegment, long)} does to a segment). Plain array stores: unlike
+     * a segment access, this needs no {@code VarHandle}, whose first use costs milliseconds of
+     * start-up. Does nothing for an absent member.
+     */
+    public void set(byte[] image, long v) {
+        int o = (int) offset;
+        for (int i = 0; i < width; i++) {
+            image[o + i] = (byte) (v >>> (8 * (BIG_ENDIAN ? width - 1 - i : i)));
+        }
+    }
+
+    /** Writes a 16-bit member in network byte order (ports) into a struct image; see {@link #set(byte[], long)}. */
+    public void setNetworkShort(byte[] image, int v) {
+        if (width != 2) {
+            throw new IllegalStateException("not a 16-bit member: " + this);
+        }
+        image[(int) offset] = (byte) (v >>> 8);
+        image[(int) offset + 1] = (byte) v;
     }
 
     public MemorySegment getAddress(MemorySegment s) {

@@ -40,8 +40,10 @@ public final class LibC {
     private static final MemoryLayout NFDS_T = Platform.current().isLinux() ? JAVA_LONG : JAVA_INT;
 
     private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LOOKUP.find(name).orElseThrow(
-                () -> new UnsupportedOperationException(name + " is not available on " + Platform.current()));
+        MemorySegment symbol = LOOKUP.find(name).orElse(null); // no lambda: start-up
+        if (symbol == null) {
+            throw new UnsupportedOperationException(name + " is not available on " + Platform.current());
+        }
         return LINKER.downcallHandle(symbol, fd, options);
     }
 

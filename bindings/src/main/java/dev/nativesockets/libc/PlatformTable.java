@@ -27,7 +27,9 @@ public final class PlatformTable {
         this.errnos = Collections.unmodifiableMap(new LinkedHashMap<>(b.errnos));
         Map<Integer, String> names = new LinkedHashMap<>();
         // The first name given for a number is its primary one (EAGAIN before EWOULDBLOCK).
-        b.errnos.forEach((name, value) -> names.putIfAbsent(value, name));
+        for (Map.Entry<String, Integer> e : b.errnos.entrySet()) { // a loop, not a lambda: start-up
+            names.putIfAbsent(e.getValue(), e.getKey());
+        }
         this.errnoNames = Collections.unmodifiableMap(names);
         this.structs = Collections.unmodifiableMap(new LinkedHashMap<>(b.structs));
     }
