@@ -180,14 +180,9 @@ final class FdHandle implements Runnable {
         long s;
         do {
             s = state;
-            if ((s & CLOSED) != 0) {
-                throw new IllegalStateException("socket is closed");
-            }
+            requireOpenAndIdle(s, "detach");
             if ((s & CONFINED) != 0) {
                 checkOwner();
-            }
-            if ((s & USERS) != 0) {
-                throw new IllegalStateException("cannot detach while calls or sends carrying it are in flight");
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED | DETACHED));
         return fd;
@@ -202,17 +197,12 @@ final class FdHandle implements Runnable {
         long s;
         do {
             s = state;
-            if ((s & CLOSED) != 0) {
-                throw new IllegalStateException("socket is closed");
-            }
+            requireOpenAndIdle(s, "confine"); // a confined handle never counts users
             if ((s & CONFINED) != 0) {
                 if (owner == me) {
                     return;
                 }
                 throw wrongThread();
-            }
-            if ((s & USERS) != 0) {
-                throw new IllegalStateException("cannot confine while calls or sends carrying it are in flight");
             }
             owner = me; // published by the compare-and-set below
             ownerScratch = Scratch.get();
@@ -233,6 +223,16 @@ final class FdHandle implements Runnable {
 
     boolean isConfined() {
         return (state & CONFINED) != 0;
+    }
+
+    /** What detach and confine both need: an open handle that no call or carrying send is using. */
+    private static void requireOpenAndIdle(long s, String what) {
+        if ((s & CLOSED) != 0) {
+            throw new IllegalStateException("socket is closed");
+        }
+        if ((s & USERS) != 0) {
+            throw new IllegalStateException("cannot " + what + " while calls or sends carrying it are in flight");
+        }
     }
 
     private void checkOwner() {

@@ -1,7 +1,6 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.Field;
 import dev.nativesockets.libc.Iovec;
 import dev.nativesockets.libc.Mmsghdr;
 import dev.nativesockets.libc.Msghdr;
@@ -120,11 +119,11 @@ public final class MessageBatch {
                     : all.asSlice(vecBytes + iovBytes + nameBytes + i * controlStride, controlCapacity);
             long io = i * Iovec.SIZE;
             iov.set(ValueLayout.ADDRESS, io + Iovec.IOV_BASE.offset(), data[i]);
-            set(iov, io, Iovec.IOV_LEN, dataCapacity);
+            Iovec.IOV_LEN.set(iov, io, dataCapacity);
             long e = i * ENTRY + HDR;
             vec.set(ValueLayout.ADDRESS, e + Msghdr.MSG_NAME.offset(), names[i]);
             vec.set(ValueLayout.ADDRESS, e + Msghdr.MSG_IOV.offset(), iov.asSlice(io, Iovec.SIZE));
-            set(vec, e, Msghdr.MSG_IOVLEN, 1);
+            Msghdr.MSG_IOVLEN.set(vec, e, 1);
             vec.set(ValueLayout.ADDRESS, e + Msghdr.MSG_CONTROL.offset(), controls[i]);
         }
         tails[0] = vec;
@@ -364,12 +363,12 @@ public final class MessageBatch {
      * size even when larger than the buffer.
      */
     public int length(int i) {
-        return (int) get(vec, index(i) * ENTRY, Mmsghdr.MSG_LEN);
+        return (int) Mmsghdr.MSG_LEN.get(vec, index(i) * ENTRY);
     }
 
     /** {@code msg_flags} of message {@code i} after the last receive that covered it (0 after a send). */
     public int flags(int i) {
-        return (int) get(vec, index(i) * ENTRY + HDR, Msghdr.MSG_FLAGS) & FLAGS_OUT_MASK;
+        return (int) Msghdr.MSG_FLAGS.get(vec, index(i) * ENTRY + HDR) & FLAGS_OUT_MASK;
     }
 
     /** {@link MsgFlags#TRUNC} was reported for message {@code i}: the datagram was longer than its buffer. */
@@ -461,11 +460,11 @@ public final class MessageBatch {
         for (int i = from, end = from + count; i < end; i++) {
             long e = i * ENTRY;
             long h = e + HDR;
-            set(iov, i * Iovec.SIZE, Iovec.IOV_LEN, sendLength[i]);
+            Iovec.IOV_LEN.set(iov, i * Iovec.SIZE, sendLength[i]);
             v.set(ValueLayout.ADDRESS, e + NAME, names[i]);
-            set(v, h, Msghdr.MSG_NAMELEN, nameLength[i]); // 0: the kernel ignores msg_name
-            set(v, h, Msghdr.MSG_FLAGS, 0);
-            set(v, e, Mmsghdr.MSG_LEN, 0);
+            Msghdr.MSG_NAMELEN.set(v, h, nameLength[i]); // 0: the kernel ignores msg_name
+            Msghdr.MSG_FLAGS.set(v, h, 0);
+            Mmsghdr.MSG_LEN.set(v, e, 0);
         }
         if (controlCapacity > 0) {
             for (int i = from, end = from + count; i < end; i++) {
@@ -475,7 +474,7 @@ public final class MessageBatch {
                     len = ControlMessages.encode(c, controls[i]);
                     controlLength[i] = 0; // the received control data is gone (decoded copies stay)
                 }
-                set(v, i * ENTRY + HDR, Msghdr.MSG_CONTROLLEN, len);
+                Msghdr.MSG_CONTROLLEN.set(v, i * ENTRY + HDR, len);
             }
         }
     }
@@ -487,12 +486,12 @@ public final class MessageBatch {
         for (int i = from, end = from + count; i < end; i++) {
             long e = i * ENTRY;
             long h = e + HDR;
-            set(iov, i * Iovec.SIZE, Iovec.IOV_LEN, dataCapacity);
+            Iovec.IOV_LEN.set(iov, i * Iovec.SIZE, dataCapacity);
             v.set(ValueLayout.ADDRESS, e + NAME, withNames ? names[i] : MemorySegment.NULL);
-            set(v, h, Msghdr.MSG_NAMELEN, withNames ? ADDR : 0);
-            set(v, h, Msghdr.MSG_CONTROLLEN, controlCapacity);
-            set(v, h, Msghdr.MSG_FLAGS, 0);
-            set(v, e, Mmsghdr.MSG_LEN, 0);
+            Msghdr.MSG_NAMELEN.set(v, h, withNames ? ADDR : 0);
+            Msghdr.MSG_CONTROLLEN.set(v, h, controlCapacity);
+            Msghdr.MSG_FLAGS.set(v, h, 0);
+            Mmsghdr.MSG_LEN.set(v, e, 0);
         }
     }
 
@@ -504,7 +503,7 @@ public final class MessageBatch {
         MemorySegment v = vec;
         if (controlCapacity > 0) {
             for (int i = from, end = from + n; i < end; i++) {
-                long len = get(v, i * ENTRY + HDR, Msghdr.MSG_CONTROLLEN);
+                long len = Msghdr.MSG_CONTROLLEN.get(v, i * ENTRY + HDR);
                 int cLen = (int) Math.max(0, Math.min(len, controlCapacity));
                 controlLength[i] = cLen;
                 rights[i] = cLen == 0 ? List.of() : Messages.takeRights(controls[i], cLen);
@@ -518,7 +517,7 @@ public final class MessageBatch {
         }
         if (receiveAddresses) {
             for (int i = from, end = from + n; i < end; i++) {
-                long len = get(v, i * ENTRY + HDR, Msghdr.MSG_NAMELEN);
+                long len = Msghdr.MSG_NAMELEN.get(v, i * ENTRY + HDR);
                 nameLength[i] = (int) Math.max(0, Math.min(len, ADDR));
                 target[i] = null;
                 encodedFor[i] = 0; // raw: sent back as the kernel gave it
@@ -540,26 +539,5 @@ public final class MessageBatch {
         return (n + to - 1) & -to;
     }
 
-    /** {@code f} of the struct at {@code base} in {@code s} (Field semantics: 1 and 2 bytes unsigned). */
-    private static long get(MemorySegment s, long base, Field f) {
-        long at = base + f.offset();
-        return switch (f.width()) {
-            case 1 -> s.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
-            case 2 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED, at) & 0xFFFF;
-            case 4 -> Integer.toUnsignedLong(s.get(ValueLayout.JAVA_INT_UNALIGNED, at));
-            case 8 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-            default -> 0;
-        };
-    }
 
-    private static void set(MemorySegment s, long base, Field f, long v) {
-        long at = base + f.offset();
-        switch (f.width()) {
-            case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) v);
-            case 2 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) v);
-            case 4 -> s.set(ValueLayout.JAVA_INT_UNALIGNED, at, (int) v);
-            case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, at, v);
-            default -> { }
-        }
-    }
 }

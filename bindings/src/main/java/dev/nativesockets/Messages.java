@@ -1,7 +1,6 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.Field;
 import dev.nativesockets.libc.Iovec;
 import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Mmsghdr;
@@ -431,34 +430,16 @@ final class Messages {
                 long entry = i * Mmsghdr.SIZE;
                 header(vec, entry + Mmsghdr.MSG_HDR.offset(), nameLen == 0 ? MemorySegment.NULL : name, nameLen,
                         count == 0 ? MemorySegment.NULL : iov.asSlice(iovAt * Iovec.SIZE), count, c, cLen);
-                set(vec, entry, Mmsghdr.MSG_LEN, 0);
+                Mmsghdr.MSG_LEN.set(vec, entry, 0);
                 iovAt += count;
                 cAt += cLen;
             }
-            Scratch sc = Scratch.get();
-            int fd = s.acquire();
-            try {
-                int n;
-                do {
-                    n = LibC.sendmmsg(sc.cs, fd, vec, vlen, f);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
-                if (n < 0) {
-                    int e = sc.errno();
-                    if (Socket.isWouldBlock(e) && nonBlocking) {
-                        for (Message m : ms) {
-                            m.sent(Socket.WOULD_BLOCK);
-                        }
-                        return Socket.WOULD_BLOCK;
-                    }
-                    throw s.failIo("sendmmsg", e);
-                }
-                for (int i = 0; i < vlen; i++) {
-                    ms.get(i).sent(i < n ? Integer.toUnsignedLong((int) get(vec, i * Mmsghdr.SIZE, Mmsghdr.MSG_LEN)) : 0);
-                }
-                return n;
-            } finally {
-                s.release();
+            int n = sendmmsg(s, vec, vlen, f, nonBlocking);
+            for (int i = 0; i < vlen; i++) {
+                ms.get(i).sent(n == Socket.WOULD_BLOCK ? Socket.WOULD_BLOCK
+                        : i < n ? Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, i * Mmsghdr.SIZE)) : 0);
             }
+            return n;
         } finally {
             for (int i = 0; i < heldMessages; i++) {
                 unhold(ms.get(i).control(), held[i]);
@@ -469,6 +450,28 @@ final class Messages {
                     v.exit();
                 }
             }
+        }
+    }
+
+    /** One {@code sendmmsg(2)} of a laid-out vector on {@code s}: retried on EINTR; would-block is a result. */
+    private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int f, boolean nonBlocking) throws IOException {
+        Scratch sc = Scratch.get();
+        int fd = s.acquire();
+        try {
+            int n;
+            do {
+                n = LibC.sendmmsg(sc.cs, fd, vec, vlen, f);
+            } while (n < 0 && sc.errno() == Constants.EINTR);
+            if (n < 0) {
+                int e = sc.errno();
+                if (Socket.isWouldBlock(e) && nonBlocking) {
+                    return Socket.WOULD_BLOCK;
+                }
+                throw s.failIo("sendmmsg", e);
+            }
+            return n;
+        } finally {
+            s.release();
         }
     }
 
@@ -522,7 +525,7 @@ final class Messages {
                 header(vec, entry + Mmsghdr.MSG_HDR.offset(), names.asSlice((long) i * ADDR, ADDR), ADDR,
                         count == 0 ? MemorySegment.NULL : iov.asSlice(iovAt * Iovec.SIZE), count,
                         c == null ? MemorySegment.NULL : c, cCap);
-                set(vec, entry, Mmsghdr.MSG_LEN, 0);
+                Mmsghdr.MSG_LEN.set(vec, entry, 0);
                 iovAt += count;
             }
             Scratch sc = Scratch.get();
@@ -548,7 +551,7 @@ final class Messages {
                     long hdr = i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset();
                     MemorySegment c = ms.get(i).receiveControl();
                     int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
-                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(get(vec, hdr, Msghdr.MSG_CONTROLLEN), cCap));
+                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
                     rights.add(cLen == 0 ? List.of() : takeRights(c, cLen));
                 }
                 for (int i = 0; i < vlen; i++) {
@@ -562,11 +565,11 @@ final class Messages {
                     long hdr = entry + Mmsghdr.MSG_HDR.offset();
                     MemorySegment c = m.receiveControl();
                     int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
-                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(get(vec, hdr, Msghdr.MSG_CONTROLLEN), cCap));
-                    int nameLen = (int) Math.max(0, Math.min((int) get(vec, hdr, Msghdr.MSG_NAMELEN), ADDR));
+                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
+                    int nameLen = (int) Math.max(0, Math.min((int) Msghdr.MSG_NAMELEN.get(vec, hdr), ADDR));
                     MemorySegment.copy(names, ValueLayout.JAVA_BYTE, (long) i * ADDR, m.nameBytes(), 0, nameLen);
-                    long len = Integer.toUnsignedLong((int) get(vec, entry, Mmsghdr.MSG_LEN));
-                    m.receivedResult(len, (int) get(vec, hdr, Msghdr.MSG_FLAGS) & FLAGS_OUT_MASK, nameLen, cLen,
+                    long len = Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, entry));
+                    m.receivedResult(len, (int) Msghdr.MSG_FLAGS.get(vec, hdr) & FLAGS_OUT_MASK, nameLen, cLen,
                             rights == null ? List.of() : rights.get(i));
                 }
                 if (s.isClosed() && ms.get(0).length() == 0) {
@@ -604,25 +607,7 @@ final class Messages {
         }
         try {
             b.prepareSend(from, count);
-            Scratch sc = Scratch.get();
-            MemorySegment vec = b.tail(from);
-            int fd = s.acquire();
-            try {
-                int n;
-                do {
-                    n = LibC.sendmmsg(sc.cs, fd, vec, count, f);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
-                if (n < 0) {
-                    int e = sc.errno();
-                    if (Socket.isWouldBlock(e) && nonBlocking) {
-                        return Socket.WOULD_BLOCK;
-                    }
-                    throw s.failIo("sendmmsg", e);
-                }
-                return n;
-            } finally {
-                s.release();
-            }
+            return sendmmsg(s, b.tail(from), count, f, nonBlocking);
         } finally {
             if (control) {
                 b.unholdControl(from, count);
@@ -794,37 +779,16 @@ final class Messages {
      */
     private static void header(MemorySegment vec, long base, MemorySegment name, int nameLen, MemorySegment iov, int iovLen,
                                MemorySegment control, int controlLen) {
-        set(vec, base, Msghdr.MSG_FLAGS, 0);
+        Msghdr.MSG_FLAGS.set(vec, base, 0);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_NAME.offset(), name);
-        set(vec, base, Msghdr.MSG_NAMELEN, nameLen);
+        Msghdr.MSG_NAMELEN.set(vec, base, nameLen);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_IOV.offset(), iovLen == 0 ? MemorySegment.NULL : iov);
-        set(vec, base, Msghdr.MSG_IOVLEN, iovLen);
+        Msghdr.MSG_IOVLEN.set(vec, base, iovLen);
         vec.set(ValueLayout.ADDRESS_UNALIGNED, base + Msghdr.MSG_CONTROL.offset(), controlLen == 0 ? MemorySegment.NULL : control);
-        set(vec, base, Msghdr.MSG_CONTROLLEN, controlLen);
+        Msghdr.MSG_CONTROLLEN.set(vec, base, controlLen);
     }
 
-    /** {@code f} of the struct at {@code base} in {@code s} (Field semantics: 1 and 2 bytes unsigned). */
-    private static long get(MemorySegment s, long base, Field f) {
-        long at = base + f.offset();
-        return switch (f.width()) {
-            case 1 -> s.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
-            case 2 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED, at) & 0xFFFF;
-            case 4 -> s.get(ValueLayout.JAVA_INT_UNALIGNED, at);
-            case 8 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-            default -> 0;
-        };
-    }
 
-    private static void set(MemorySegment s, long base, Field f, long v) {
-        long at = base + f.offset();
-        switch (f.width()) {
-            case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) v);
-            case 2 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) v);
-            case 4 -> s.set(ValueLayout.JAVA_INT_UNALIGNED, at, (int) v);
-            case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, at, v);
-            default -> { }
-        }
-    }
 
     /** Encodes the message's destination into {@code dst}; 0 when it has none. */
     private static int encodeName(Socket s, Message m, MemorySegment dst) {

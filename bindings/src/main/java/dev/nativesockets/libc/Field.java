@@ -69,11 +69,20 @@ public record Field(long offset, int width) {
 
     /** Reads the member zero-extended for widths 1 and 2, sign-extended for 4 (C int) and 8. */
     public long get(MemorySegment s) {
+        return get(s, 0);
+    }
+
+    /**
+     * {@link #get(MemorySegment)} of the struct that starts at {@code base} in {@code s}: an entry
+     * of a vector such as {@code struct mmsghdr[]}, read without slicing.
+     */
+    public long get(MemorySegment s, long base) {
+        long at = base + offset;
         return switch (width) {
-            case 1 -> s.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
-            case 2 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xFFFF;
-            case 4 -> s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
-            case 8 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+            case 1 -> s.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+            case 2 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED, at) & 0xFFFF;
+            case 4 -> s.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+            case 8 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
             default -> 0;
         };
     }
@@ -83,11 +92,17 @@ public record Field(long offset, int width) {
     }
 
     public void set(MemorySegment s, long v) {
+        set(s, 0, v);
+    }
+
+    /** {@link #set(MemorySegment, long)} on the struct that starts at {@code base} in {@code s}. */
+    public void set(MemorySegment s, long base, long v) {
+        long at = base + offset;
         switch (width) {
-            case 1 -> s.set(ValueLayout.JAVA_BYTE, offset, (byte) v);
-            case 2 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, (short) v);
-            case 4 -> s.set(ValueLayout.JAVA_INT_UNALIGNED, offset, (int) v);
-            case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
+            case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) v);
+            case 2 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) v);
+            case 4 -> s.set(ValueLayout.JAVA_INT_UNALIGNED, at, (int) v);
+            case 8 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED, at, v);
             default -> { }
         }
     }
