@@ -475,6 +475,33 @@ final class Messages {
         }
     }
 
+    /**
+     * One {@code recvmmsg(2)} into a laid-out vector on {@code s}: retried on EINTR; would-block
+     * is a result. The caller takes the received descriptors at once: nothing between the call and
+     * its return can throw.
+     */
+    private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int f, MemorySegment ts, boolean nonBlocking)
+            throws IOException {
+        Scratch sc = Scratch.get();
+        int fd = s.acquire();
+        try {
+            int n;
+            do {
+                n = LibC.recvmmsg(sc.cs, fd, vec, vlen, f | RECV_FLAGS, ts);
+            } while (n < 0 && sc.errno() == Constants.EINTR);
+            if (n < 0) {
+                int e = sc.errno();
+                if (Socket.isWouldBlock(e) && nonBlocking) {
+                    return Socket.WOULD_BLOCK;
+                }
+                throw s.failIo("recvmmsg", e);
+            }
+            return n;
+        } finally {
+            s.release();
+        }
+    }
+
     static int recvMmsg(Socket s, List<Message> ms, int flags, Duration timeout) throws IOException {
         requireLinux("recvmmsg");
         checkBatch(ms);
@@ -528,57 +555,44 @@ final class Messages {
                 Mmsghdr.MSG_LEN.set(vec, entry, 0);
                 iovAt += count;
             }
-            Scratch sc = Scratch.get();
-            int fd = s.acquire();
-            try {
-                int n;
-                do {
-                    n = LibC.recvmmsg(sc.cs, fd, vec, vlen, f | RECV_FLAGS, ts);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
-                if (n < 0) {
-                    int e = sc.errno();
-                    if (Socket.isWouldBlock(e) && nonBlocking) {
-                        for (Message m : ms) {
-                            m.wouldBlock();
-                        }
-                        return Socket.WOULD_BLOCK;
-                    }
-                    throw s.failIo("recvmmsg", e);
+            int n = recvmmsg(s, vec, vlen, f, ts, nonBlocking);
+            if (n == Socket.WOULD_BLOCK) {
+                for (Message m : ms) {
+                    m.wouldBlock();
                 }
-                // descriptors of every message first; then the rest
-                List<List<ControlMessage.Rights>> rights = anyControl ? new ArrayList<>(n) : null;
-                for (int i = 0; anyControl && i < n; i++) {
-                    long hdr = i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset();
-                    MemorySegment c = ms.get(i).receiveControl();
-                    int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
-                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
-                    rights.add(cLen == 0 ? List.of() : takeRights(c, cLen));
-                }
-                for (int i = 0; i < vlen; i++) {
-                    Message m = ms.get(i);
-                    if (i >= n) {
-                        m.receivedResult(0, 0, 0, 0, List.of());
-                        continue;
-                    }
-                    // read at offsets in the vector: slices here were the batch's main garbage
-                    long entry = i * Mmsghdr.SIZE;
-                    long hdr = entry + Mmsghdr.MSG_HDR.offset();
-                    MemorySegment c = m.receiveControl();
-                    int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
-                    int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
-                    int nameLen = (int) Math.max(0, Math.min((int) Msghdr.MSG_NAMELEN.get(vec, hdr), ADDR));
-                    MemorySegment.copy(names, ValueLayout.JAVA_BYTE, (long) i * ADDR, m.nameBytes(), 0, nameLen);
-                    long len = Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, entry));
-                    m.receivedResult(len, (int) Msghdr.MSG_FLAGS.get(vec, hdr) & FLAGS_OUT_MASK, nameLen, cLen,
-                            rights == null ? List.of() : rights.get(i));
-                }
-                if (s.isClosed() && ms.get(0).length() == 0) {
-                    throw new SocketClosedException("recvmmsg");
-                }
-                return n;
-            } finally {
-                s.release();
+                return Socket.WOULD_BLOCK;
             }
+            // descriptors of every message first; then the rest
+            List<List<ControlMessage.Rights>> rights = anyControl ? new ArrayList<>(n) : null;
+            for (int i = 0; anyControl && i < n; i++) {
+                long hdr = i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset();
+                MemorySegment c = ms.get(i).receiveControl();
+                int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
+                int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
+                rights.add(cLen == 0 ? List.of() : takeRights(c, cLen));
+            }
+            for (int i = 0; i < vlen; i++) {
+                Message m = ms.get(i);
+                if (i >= n) {
+                    m.receivedResult(0, 0, 0, 0, List.of());
+                    continue;
+                }
+                // read at offsets in the vector: slices here were the batch's main garbage
+                long entry = i * Mmsghdr.SIZE;
+                long hdr = entry + Mmsghdr.MSG_HDR.offset();
+                MemorySegment c = m.receiveControl();
+                int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
+                int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
+                int nameLen = (int) Math.max(0, Math.min((int) Msghdr.MSG_NAMELEN.get(vec, hdr), ADDR));
+                MemorySegment.copy(names, ValueLayout.JAVA_BYTE, (long) i * ADDR, m.nameBytes(), 0, nameLen);
+                long len = Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, entry));
+                m.receivedResult(len, (int) Msghdr.MSG_FLAGS.get(vec, hdr) & FLAGS_OUT_MASK, nameLen, cLen,
+                        rights == null ? List.of() : rights.get(i));
+            }
+            if (s.isClosed() && ms.get(0).length() == 0) {
+                throw new SocketClosedException("recvmmsg");
+            }
+            return n;
         } finally {
             for (int i = 0; i < entered; i++) {
                 IoVector v = ms.get(i).vector();
@@ -635,31 +649,17 @@ final class Messages {
             Timespec.TV_NSEC.set(ts, timeout.getNano());
         }
         b.prepareReceive(from, count);
-        Scratch sc = Scratch.get();
-        MemorySegment vec = b.tail(from);
         try {
-            int fd = s.acquire();
-            try {
-                int n;
-                do {
-                    n = LibC.recvmmsg(sc.cs, fd, vec, count, f | RECV_FLAGS, ts);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
-                if (n < 0) {
-                    int e = sc.errno();
-                    if (Socket.isWouldBlock(e) && nonBlocking) {
-                        b.takeReceived(from, count, 0);
-                        return Socket.WOULD_BLOCK;
-                    }
-                    throw s.failIo("recvmmsg", e);
-                }
-                b.takeReceived(from, count, n); // descriptors are owned from here on
-                if (s.isClosed() && b.length(from) == 0) {
-                    throw new SocketClosedException("recvmmsg"); // woken by close(); any descriptors are in the batch
-                }
-                return n;
-            } finally {
-                s.release();
+            int n = recvmmsg(s, b.tail(from), count, f, ts, nonBlocking);
+            if (n == Socket.WOULD_BLOCK) {
+                b.takeReceived(from, count, 0);
+                return Socket.WOULD_BLOCK;
             }
+            b.takeReceived(from, count, n); // descriptors are owned from here on
+            if (s.isClosed() && b.length(from) == 0) {
+                throw new SocketClosedException("recvmmsg"); // woken by close(); any descriptors are in the batch
+            }
+            return n;
         } finally {
             Reference.reachabilityFence(b);
         }
