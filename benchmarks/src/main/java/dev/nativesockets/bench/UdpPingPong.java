@@ -37,17 +37,11 @@ public class UdpPingPong {
     @Param({"same"})
     public String placement;
 
-    private Pair pair;
-    private Peer echo;
-    private Endpoint client;
+    private RoundTrips run;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        Affinity.pinMain(placement);
-        pair = Pair.udp(impl);
-        client = pair.client();
-        client.confineToCurrentThread();
-        echo = Peer.echo(pair.server(), size, placement);
+        run = RoundTrips.start(Pair::udp, impl, size, placement);
     }
 
     @Setup(Level.Iteration)
@@ -57,12 +51,11 @@ public class UdpPingPong {
 
     @Benchmark
     public void roundTrip() throws IOException {
-        client.sendFully(size);
-        client.recvFully(size);
+        run.once();
     }
 
     @TearDown(Level.Trial)
     public void close() {
-        echo.shutdown(client);
+        run.stop();
     }
 }
