@@ -1,10 +1,8 @@
 package dev.nativesockets.demo.client;
 
-import dev.nativesockets.demo.Args;
-import dev.nativesockets.demo.Console;
+import dev.nativesockets.demo.Commands;
 
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,28 +29,10 @@ public final class ClientDemo {
     }
 
     static int run(String[] argv) {
-        List<String> args = Arrays.asList(argv);
-        String command = "seed";
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
-            command = args.get(0);
-            args = args.subList(1, args.size());
-        }
-        if (args.contains("--help") || args.contains("-h") || command.equals("help")) {
-            Console.OUT.println(USAGE);
-            return 0;
-        }
-        try {
-            return switch (command) {
-                case "seed" -> SeedClient.run(new Args(args, Set.of("host", "port", "message")));
-                case "echo-load" -> EchoLoad.run(new Args(args, Set.of("host", "port", "clients", "bytes")));
-                case "udp" -> UdpClient.run(new Args(args, Set.of("host", "port", "message", "count", "timeout-ms")));
-                case "fd-worker" -> FdWorker.run(new Args(args, Set.of("path")));
-                default -> throw new Args.UsageException("unknown command: " + command);
-            };
-        } catch (Args.UsageException e) {
-            Console.ERR.println("client-demo: " + e.getMessage());
-            Console.ERR.println(USAGE);
-            return 2;
-        }
+        return Commands.run("client-demo", USAGE, "seed", Map.of(
+                "seed", new Commands.Command(Set.of("host", "port", "message"), SeedClient::run),
+                "echo-load", new Commands.Command(Set.of("host", "port", "clients", "bytes"), EchoLoad::run),
+                "udp", new Commands.Command(Set.of("host", "port", "message", "count", "timeout-ms"), UdpClient::run),
+                "fd-worker", new Commands.Command(Set.of("path"), FdWorker::run)), argv);
     }
 }

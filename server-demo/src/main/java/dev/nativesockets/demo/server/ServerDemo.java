@@ -1,10 +1,8 @@
 package dev.nativesockets.demo.server;
 
-import dev.nativesockets.demo.Args;
-import dev.nativesockets.demo.Console;
+import dev.nativesockets.demo.Commands;
 
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,28 +29,10 @@ public final class ServerDemo {
     }
 
     static int run(String[] argv) {
-        List<String> args = Arrays.asList(argv);
-        String command = "seed";
-        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
-            command = args.get(0);
-            args = args.subList(1, args.size());
-        }
-        if (args.contains("--help") || args.contains("-h") || command.equals("help")) {
-            Console.OUT.println(USAGE);
-            return 0;
-        }
-        try {
-            return switch (command) {
-                case "seed" -> SeedServer.run(new Args(args, Set.of("host", "port", "count")));
-                case "echo" -> EchoServer.run(new Args(args, Set.of("host", "port")));
-                case "udp-echo" -> UdpEchoServer.run(new Args(args, Set.of("host", "port", "count")));
-                case "fd-pass" -> FdPassServer.run(new Args(args, Set.of("path", "host", "port", "count")));
-                default -> throw new Args.UsageException("unknown command: " + command);
-            };
-        } catch (Args.UsageException e) {
-            Console.ERR.println("server-demo: " + e.getMessage());
-            Console.ERR.println(USAGE);
-            return 2;
-        }
+        return Commands.run("server-demo", USAGE, "seed", Map.of(
+                "seed", new Commands.Command(Set.of("host", "port", "count"), SeedServer::run),
+                "echo", new Commands.Command(Set.of("host", "port"), EchoServer::run),
+                "udp-echo", new Commands.Command(Set.of("host", "port", "count"), UdpEchoServer::run),
+                "fd-pass", new Commands.Command(Set.of("path", "host", "port", "count"), FdPassServer::run)), argv);
     }
 }
