@@ -1,5 +1,6 @@
 package dev.nativesockets;
 
+import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
@@ -77,13 +78,25 @@ public final class Socket implements AutoCloseable {
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
+    private final int fd;
     private final int family;
     private final int type;
     private volatile boolean blocking = true;
     private volatile int lastError;
+    /*
+     * The confined fast path reads the socket alone: a round trip switches threads on every call
+     * and each switch leaves these lines cold, so the owner's call should not also walk to the
+     * handle and the handle's scratch before it reaches the downcall. Written only by the owner
+     * (confine sets them, close and detach clear owner); any other thread fails the
+     * owner == currentThread test, whatever it reads here, and takes the handle's checked path.
+     */
+    private Thread owner; // non-null while confined and open
+    private Scratch ownerScratch;
+    private MemorySegment ownerCallState; // ownerScratch.cs, one hop nearer for send and recv
 
     private Socket(int fd, int family, int type) {
         this.handle = new FdHandle(fd);
+        this.fd = fd;
         this.family = family;
         this.type = type;
         this.cleanable = CLEANER.register(this, handle);
@@ -284,9 +297,9 @@ public final class Socket implements AutoCloseable {
      */
     public void bind(SocketAddress address) throws IOException {
         checkFamily(address);
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         int len = Addresses.encode(address, s.addr, family);
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             if (LibC.bind(s.cs, fd, s.addr, len) < 0) {
                 throw fail("bind", s.errno());
@@ -306,8 +319,8 @@ public final class Socket implements AutoCloseable {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must not be negative: " + backlog);
         }
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             if (LibC.listen(s.cs, fd, backlog) < 0) {
                 throw fail("listen", s.errno());
@@ -340,8 +353,8 @@ public final class Socket implements AutoCloseable {
      * @return the connection, or {@code null} in non-blocking mode when none is pending
      */
     public Socket accept(boolean nonBlocking) throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             int c;
             do {
@@ -387,9 +400,9 @@ public final class Socket implements AutoCloseable {
      */
     public boolean connect(SocketAddress address) throws IOException {
         checkFamily(address);
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         int len = Addresses.encode(address, s.addr, family);
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
                 checkNotClosedDuring("connect");
@@ -427,9 +440,9 @@ public final class Socket implements AutoCloseable {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         checkFamily(address);
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         int len = Addresses.encode(address, s.addr, family);
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             boolean wasBlocking = blocking;
             setNonBlocking(s, fd, true);
@@ -481,8 +494,8 @@ public final class Socket implements AutoCloseable {
      *     failed with, e.g. {@code ECONNREFUSED})
      */
     public boolean finishConnect() throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             int ready = pollOne(s, fd, Constants.POLLOUT, 0);
             if (ready == 0) {
@@ -589,8 +602,8 @@ public final class Socket implements AutoCloseable {
     }
 
     private SocketAddress name(boolean peer, boolean raw) throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
             int r = peer ? LibC.getpeername(s.cs, fd, s.addr, s.addrLen) : LibC.getsockname(s.cs, fd, s.addr, s.addrLen);
@@ -622,25 +635,25 @@ public final class Socket implements AutoCloseable {
     public int recv(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
         int f = MsgFlags.check(flags);
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        MemorySegment cs = callState();
+        int fd = acquire();
         try {
             long n;
             if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
                 // cannot block: the critical downcall skips the thread-state transition
                 do {
-                    n = LibC.recvNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && s.errno() == Constants.EINTR);
-                if (n < 0 && isWouldBlock(s.errno())) {
-                    return wouldBlock(s.errno());
+                    n = LibC.recvNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
+                if (n < 0 && isWouldBlock(CallState.errno(cs))) {
+                    return wouldBlock(CallState.errno(cs));
                 }
             } else {
                 do {
-                    n = LibC.recv(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
-                } while (n < 0 && s.errno() == Constants.EINTR);
+                    n = LibC.recv(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
             }
             if (n < 0) {
-                throw failIo("recv", s.errno());
+                throw failIo("recv", CallState.errno(cs));
             }
             checkNotClosedDuring("recv");
             return (int) n;
@@ -652,7 +665,7 @@ public final class Socket implements AutoCloseable {
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         int n = recv(tmp, flags);
         if (n > 0) {
             MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(n, len));
@@ -702,8 +715,8 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             long n;
             do {
@@ -734,7 +747,7 @@ public final class Socket implements AutoCloseable {
     /** {@code recvfrom(2)} into {@code b[off, off+len)}. */
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         Received r = recvFrom(tmp, flags);
         if (r.length() > 0) {
             MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(r.length(), len));
@@ -793,8 +806,8 @@ public final class Socket implements AutoCloseable {
 
     /** {@code ioctl(FIONREAD)}: bytes that can be read without blocking. */
     public int available() throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             if (LibC.ioctl(s.cs, fd, Constants.FIONREAD, s.value) < 0) {
                 throw fail("ioctl(FIONREAD)", s.errno());
@@ -807,8 +820,8 @@ public final class Socket implements AutoCloseable {
 
     /** {@code sockatmark(3)}: PHP's {@code socket_atmark}; whether the read pointer is at the out-of-band mark. */
     public boolean atMark() throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             int r = LibC.sockatmark(s.cs, fd);
             if (r < 0) {
@@ -836,24 +849,24 @@ public final class Socket implements AutoCloseable {
     public int send(MemorySegment buf, int flags) throws IOException {
         checkFrom(buf);
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        MemorySegment cs = callState();
+        int fd = acquire();
         try {
             long n;
             if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
                 do {
-                    n = LibC.sendNonBlocking(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && s.errno() == Constants.EINTR);
-                if (n < 0 && isWouldBlock(s.errno())) {
-                    return wouldBlock(s.errno());
+                    n = LibC.sendNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
+                if (n < 0 && isWouldBlock(CallState.errno(cs))) {
+                    return wouldBlock(CallState.errno(cs));
                 }
             } else {
                 do {
-                    n = LibC.send(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
-                } while (n < 0 && s.errno() == Constants.EINTR);
+                    n = LibC.send(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
             }
             if (n < 0) {
-                throw failIo("send", s.errno());
+                throw failIo("send", CallState.errno(cs));
             }
             checkNotClosedDuring("send");
             return (int) n;
@@ -865,7 +878,7 @@ public final class Socket implements AutoCloseable {
     /** {@code send(2)} from {@code b[off, off+len)}. */
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
         return send(tmp, flags);
     }
@@ -946,9 +959,9 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         int len = Addresses.encode(to, s.addr, family);
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             long n;
             do {
@@ -970,7 +983,7 @@ public final class Socket implements AutoCloseable {
     /** {@code sendto(2)} from {@code b[off, off+len)}. */
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
-        MemorySegment tmp = handle.scratch().copyBuffer(len).asSlice(0, len);
+        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
         return sendTo(tmp, flags, to);
     }
@@ -980,8 +993,8 @@ public final class Socket implements AutoCloseable {
     /** {@code shutdown(2)}: PHP's {@code socket_shutdown}. */
     public void shutdown(How how) throws IOException {
         requireArg(how, "how");
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             if (LibC.shutdown(s.cs, fd, how.value) < 0) {
                 throw fail("shutdown", s.errno());
@@ -996,8 +1009,8 @@ public final class Socket implements AutoCloseable {
      * {@code socket_set_nonblock}.
      */
     public void setBlocking(boolean on) throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             setNonBlocking(s, fd, !on);
             blocking = on;
@@ -1028,6 +1041,7 @@ public final class Socket implements AutoCloseable {
     @Override
     public void close() {
         handle.close(); // first: a confined socket refuses other threads before anything is undone
+        leaveFastPath();
         cleanable.clean();
     }
 
@@ -1040,6 +1054,7 @@ public final class Socket implements AutoCloseable {
      */
     public int detach() {
         int fd = handle.detach();
+        leaveFastPath();
         cleanable.clean(); // the handle is detached: the cleaner's close is a no-op now
         return fd;
     }
@@ -1058,7 +1073,10 @@ public final class Socket implements AutoCloseable {
      * @throws WrongThreadException if already confined to another thread
      */
     public Socket confine() {
-        handle.confine();
+        handle.confine(); // throws unless this thread now owns the socket
+        ownerScratch = handle.scratch();
+        ownerCallState = ownerScratch.cs;
+        owner = Thread.currentThread();
         return this;
     }
 
@@ -1087,9 +1105,9 @@ public final class Socket implements AutoCloseable {
         if (!o.type().isInstance(value)) {
             throw new IllegalArgumentException(o.name() + " takes " + o.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
         }
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         int len = o.codec().encode(value, s.value);
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             if (LibC.setsockopt(s.cs, fd, o.level(), o.optname(), s.value, len) < 0) {
                 throw fail("setsockopt(" + o.name() + ")", s.errno());
@@ -1105,10 +1123,10 @@ public final class Socket implements AutoCloseable {
         if (!o.readable()) {
             throw new UnsupportedOperationException(o.name() + " is write-only");
         }
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         s.value.asSlice(0, o.codec().size()).fill((byte) 0);
         s.valueLen.set(ValueLayout.JAVA_INT, 0, o.codec().size());
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             if (LibC.getsockopt(s.cs, fd, o.level(), o.optname(), s.value, s.valueLen) < 0) {
                 throw fail("getsockopt(" + o.name() + ")", s.errno());
@@ -1135,9 +1153,9 @@ public final class Socket implements AutoCloseable {
 
     /** {@code getsockopt(fd, level, name, &int, 4)} for any integer option. */
     public int getIntOption(int level, int name) throws IOException {
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         s.intOption.set(ValueLayout.JAVA_LONG, 0, Scratch.INT_OPTION_EMPTY);
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             if (LibC.getsockopt(s.cs, fd, level, name, s.intOption, s.intOptionLen) < 0) {
                 throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
@@ -1150,8 +1168,8 @@ public final class Socket implements AutoCloseable {
 
     /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
     public void setIntOption(int level, int name, int value) throws IOException {
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             if (setIntRaw(s, fd, level, name, value) < 0) {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
@@ -1171,9 +1189,9 @@ public final class Socket implements AutoCloseable {
         if (value.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("option buffer too large");
         }
-        Scratch s = handle.scratch();
+        Scratch s = scratch();
         s.valueLen.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
-        int fd = handle.acquire();
+        int fd = acquire();
         try {
             if (LibC.getsockopt(s.cs, fd, level, name, value, s.valueLen) < 0) {
                 throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
@@ -1190,8 +1208,8 @@ public final class Socket implements AutoCloseable {
         if (value.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("option value too large");
         }
-        Scratch s = handle.scratch();
-        int fd = handle.acquire();
+        Scratch s = scratch();
+        int fd = acquire();
         try {
             if (LibC.setsockopt(s.cs, fd, level, name, value, (int) value.byteSize()) < 0) {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
@@ -1236,9 +1254,34 @@ public final class Socket implements AutoCloseable {
 
     // ---- helpers ---------------------------------------------------------------------------
 
+    /**
+     * Whether the calling thread owns this open confined socket: then a call may skip the handle
+     * (nothing can close the socket under its owner's call).
+     */
+    private boolean owned() {
+        return owner == Thread.currentThread();
+    }
+
+    /** After a close or detach by the owner: later calls take the handle's path, which refuses them. */
+    private void leaveFastPath() {
+        if (owned()) {
+            owner = null;
+        }
+    }
+
+    /** The calling thread's native temporaries. */
+    Scratch scratch() {
+        return owned() ? ownerScratch : handle.scratch();
+    }
+
+    /** The calling thread's errno capture segment: {@code scratch().cs}, without the scratch on the owner's path. */
+    private MemorySegment callState() {
+        return owned() ? ownerCallState : handle.scratch().cs;
+    }
+
     /** Runs a raw call on this socket's descriptor, holding it open for the call's duration. */
     int acquire() {
-        return handle.acquire();
+        return owned() ? fd : handle.acquire();
     }
 
     /**
@@ -1246,7 +1289,9 @@ public final class Socket implements AutoCloseable {
      * over, so that its Cleaner cannot close the descriptor under a call in flight.
      */
     void release() {
-        handle.release();
+        if (!owned()) {
+            handle.release();
+        }
         Reference.reachabilityFence(this);
     }
 
@@ -1283,7 +1328,7 @@ public final class Socket implements AutoCloseable {
      * {@code shutdown(2)} of the close, typically with 0 — reports the close, not its result.
      */
     private void checkNotClosedDuring(String operation) throws SocketClosedException {
-        if (handle.isClosed()) {
+        if (!owned() && handle.isClosed()) { // only the owner closes a confined socket
             throw new SocketClosedException(operation);
         }
     }
