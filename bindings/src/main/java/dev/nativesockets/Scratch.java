@@ -36,6 +36,8 @@ final class Scratch {
         return s;
     }
 
+    /** The thread these belong to: the one that called {@link #get()}. */
+    final Thread thread = Thread.currentThread();
     final Arena arena = Arena.ofAuto();
     final MemorySegment cs = CallState.allocate(arena);
     final MemorySegment addr = arena.allocate(ADDR_SIZE, 8);
