@@ -139,7 +139,9 @@ public final class Compare {
             md.append('\n').append(ratioTable(ratios, quick));
         }
         if (!paired.isEmpty()) {
-            md.append('\n').append(DowncallPaired.table(paired, quick ? 300 : 2000));
+            md.append('\n').append(DowncallPaired.table(paired, quick ? 300 : 2000))
+                    .append("\nTwo JVMs, one per mode: rows marked").append(CONFINED_JVM)
+                    .append(" and `confined` come from the second, whose JIT profile has no shared-socket calls in it.\n");
         }
         if (!cold.isEmpty()) {
             md.append('\n').append(coldTable(cold));
@@ -363,12 +365,29 @@ public final class Compare {
         return m;
     }
 
-    /** {@link DowncallPaired} in a fresh JVM (its own JIT profile, pinned like the forks). */
+    /**
+     * {@link DowncallPaired} in two fresh JVMs, pinned like the forks: one for the shared socket
+     * (with the bare-handle-plus-atomics paths that explain it), one for the confined socket. Both
+     * modes run through the same {@code Socket} methods, and a JVM that runs both compiles each
+     * method with the other mode's branch in it too: on the run-6 host that alone made a confined
+     * call +14 ns instead of +0–7 ns. A program normally drives a socket in one mode, as JMH's
+     * separate forks do. The second JVM's own {@code ffm} and {@code raw} rows are kept apart by a
+     * {@value #CONFINED_JVM} suffix.
+     */
     static Map<String, double[]> pairedDowncall(int rounds) throws IOException, InterruptedException {
+        Map<String, double[]> m = pairedDowncall(rounds, "ffm+2cas,ffm+tl+2cas,raw,nativesockets");
+        pairedDowncall(rounds, "raw,confined").forEach((path, v) ->
+                m.put(path.equals("confined") ? path : path + CONFINED_JVM, v));
+        return m;
+    }
+
+    static final String CONFINED_JVM = " (confined's JVM)";
+
+    static Map<String, double[]> pairedDowncall(int rounds, String paths) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(List.of(forkArgs()));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DowncallPaired.class.getName(), Integer.toString(rounds)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DowncallPaired.class.getName(), Integer.toString(rounds), paths));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

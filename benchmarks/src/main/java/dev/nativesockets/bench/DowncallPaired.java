@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -31,7 +32,7 @@ import java.util.Map;
  * ({@code LibC.getsockopt}), {@code nativesockets} ({@code Socket.getIntOption}) and
  * {@code confined} (the same on a socket {@linkplain Socket#confine() confined} to the thread).
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.DowncallPaired [ROUNDS]</pre>
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.DowncallPaired [ROUNDS [PATH,...]]</pre>
  */
 public final class DowncallPaired {
     static final int CALLS = 1000;
@@ -150,21 +151,31 @@ public final class DowncallPaired {
         };
     }
 
-    /** Per path: median ns/call, and median over rounds of (path − ffm) ns/call. */
+    /** Every path: median ns/call, and median over rounds of (path − ffm) ns/call. */
     static Map<String, double[]> measure(int rounds) throws IOException {
+        return measure(rounds, PATHS);
+    }
+
+    /**
+     * Some paths ({@code ffm}, the reference, is always measured): paths left out leave no trace in
+     * the JIT profile of the ones measured, e.g. {@code confined} alone compiles
+     * {@code Socket.getIntOption} without the shared path's branch.
+     */
+    static Map<String, double[]> measure(int rounds, String... names) throws IOException {
+        int[] paths = pathIndexes(names);
         Affinity.pin(Affinity.CPU_A);
         DowncallPaired d = new DowncallPaired();
-        int n = PATHS.length;
+        int n = paths.length;
         for (int w = 0; w < 300; w++) { // warm-up: every loop well past C2's thresholds
             for (int p = 0; p < n; p++) {
-                d.run(p);
+                d.run(paths[p]);
             }
         }
         double[][] perCall = new double[n][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < n; k++) {
                 int p = (r + k) % n; // rotate the order so no path always follows another
-                perCall[p][r] = (double) d.run(p) / CALLS;
+                perCall[p][r] = (double) d.run(paths[p]) / CALLS;
             }
         }
         Map<String, double[]> out = new LinkedHashMap<>();
@@ -176,7 +187,7 @@ public final class DowncallPaired {
             double[] abs = perCall[p].clone();
             Arrays.sort(abs);
             Arrays.sort(diff);
-            out.put(PATHS[p], new double[] {Compare.median(abs), Compare.median(diff),
+            out.put(PATHS[paths[p]], new double[] {Compare.median(abs), Compare.median(diff),
                     diff[rounds / 4], diff[rounds * 3 / 4]});
         }
         d.socket.close();
@@ -187,9 +198,29 @@ public final class DowncallPaired {
         return out;
     }
 
+    /** {@code ffm} first, then the named paths in {@link #PATHS} order. */
+    static int[] pathIndexes(String... names) {
+        List<String> wanted = Arrays.asList(names);
+        for (String name : names) {
+            if (!Arrays.asList(PATHS).contains(name)) {
+                throw new IllegalArgumentException("unknown path " + name + "; paths: " + String.join(",", PATHS));
+            }
+        }
+        int[] out = new int[PATHS.length];
+        int n = 0;
+        out[n++] = 0;
+        for (int p = 1; p < PATHS.length; p++) {
+            if (wanted.contains(PATHS[p])) {
+                out[n++] = p;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
     public static void main(String[] args) throws IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        System.out.println(table(measure(rounds), rounds));
+        String[] paths = args.length > 1 ? args[1].split(",") : PATHS;
+        System.out.println(table(measure(rounds, paths), rounds));
     }
 
     static String table(Map<String, double[]> m, int rounds) {
