@@ -8,7 +8,7 @@
 # --quick: fewer implementations and shorter iterations (≤ 3 minutes with the build).
 # Default (full): every implementation, same-core and split placement, 2 × 1 s warm-up and
 # 5 × 1 s measurement per fork, then paired rounds, allocation, downcall and cold-start checks
-# (≈ 14 minutes on 2 vCPUs).
+# (≈ 16–17 minutes on 2 vCPUs).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
