@@ -14,8 +14,10 @@ import java.lang.foreign.ValueLayout;
  * option values, a message buffer. Every call borrows these instead of allocating, so send/recv
  * on a {@link MemorySegment} allocate nothing per call.
  *
- * <p>Memory comes from an automatic arena: it is freed once the thread (and so its ThreadLocal)
- * is gone. A thread uses its scratch for one call at a time; nothing here outlives a call.
+ * <p>Memory comes from an automatic arena: it is freed once nothing references the scratch —
+ * the thread (and so its ThreadLocal) gone, and no shared {@link Socket} that this thread called
+ * first still reachable (such a socket keeps its first caller's scratch). A thread uses its
+ * scratch for one call at a time; nothing here outlives a call.
  */
 final class Scratch {
     static final int ADDR_SIZE = 128;

@@ -63,8 +63,9 @@ import java.time.Duration;
  * <h2>Memory</h2>
  * Receive and send on a native {@link MemorySegment} allocate nothing; the library's temporaries
  * are per-thread (a shared socket keeps a reference to those of the first thread that calls it, so
- * that thread's calls skip the per-thread lookup). {@code byte[]} and heap {@link ByteBuffer}s are
- * staged through a per-thread native buffer.
+ * that thread's calls skip the per-thread lookup; they then live as long as the socket does, even
+ * if that thread ends first). {@code byte[]} and heap {@link ByteBuffer}s are staged through a
+ * per-thread native buffer.
  */
 public final class Socket implements AutoCloseable {
     /** What a non-blocking receive or send returns when it would have blocked ({@code EAGAIN}). */
@@ -95,11 +96,14 @@ public final class Socket implements AutoCloseable {
     private Scratch ownerScratch;
     private MemorySegment ownerCallState; // ownerScratch.cs, one hop nearer for send and recv
     /*
-     * A shared socket keeps the scratch of the first thread that made a call on it, so that
-     * thread's calls skip the ThreadLocal lookup (~5 ns of a ~20 ns wrapper). Written once, never
-     * moved: a socket two threads use at once (a reader and a writer) would otherwise rewrite it on
-     * every call and bounce its cache line between CPUs. Another thread's scratch is only ever
-     * compared by its final thread field, never used.
+     * A shared socket keeps the scratch of the first thread that made a call on it (for a socket
+     * from listen() or connect(), the thread that set it up), so that thread's calls skip the
+     * ThreadLocal lookup (~5 ns of a ~20 ns wrapper). Written once, never moved: a socket two
+     * threads use at once (a reader and a writer) would otherwise rewrite it on every call and
+     * bounce its cache line between CPUs. Another thread's scratch is only ever compared by its
+     * final thread field, never used. The price: the socket keeps that thread's scratch (64 KiB
+     * and more of native memory) alive until the socket itself is unreachable, even after the
+     * thread has ended.
      */
     private Scratch firstUserScratch;
 
@@ -1083,6 +1087,7 @@ public final class Socket implements AutoCloseable {
      */
     public Socket confine() {
         handle.confine(); // throws unless this thread now owns the socket
+        firstUserScratch = null; // another first caller must meet the handle's refusal in scratch()
         ownerScratch = handle.scratch();
         ownerCallState = ownerScratch.cs;
         owner = Thread.currentThread();
@@ -1289,8 +1294,11 @@ public final class Socket implements AutoCloseable {
 
     private Scratch sharedScratch() {
         Scratch s = handle.scratch(); // refuses a thread other than a confined socket's owner
-        if (firstUserScratch == null) {
-            firstUserScratch = s; // a racing thread may win instead: either is a right answer
+        if (firstUserScratch == null && !handle.isConfined()) {
+            // a racing thread may win instead: either is a right answer. A confine() racing this
+            // store can leave the fast path to a non-owner; FdHandle.acquire() still refuses it
+            // before any system call
+            firstUserScratch = s;
         }
         return s;
     }

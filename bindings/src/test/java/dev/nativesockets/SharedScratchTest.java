@@ -1,8 +1,10 @@
 package dev.nativesockets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
@@ -48,6 +50,31 @@ class SharedScratchTest {
                 assertEquals(rcvbuf, s.getIntOption(Constants.SOL_SOCKET, Constants.SO_RCVBUF));
             }
             assertEquals(ROUNDS, other.get(50, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aFirstCallerIsRefusedOnceAnotherThreadConfinesTheSocket() throws Exception {
+        try (Socket s = Socket.open(Domain.INET, Type.STREAM)) {
+            CountDownLatch called = new CountDownLatch(1);
+            CountDownLatch confined = new CountDownLatch(1);
+            CompletableFuture<Throwable> first = Net.async("first", () -> {
+                s.getIntOption(Constants.SOL_SOCKET, Constants.SO_TYPE); // claims the socket's fast path
+                called.countDown();
+                confined.await();
+                try {
+                    s.recv(new byte[16]);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            assertTrue(called.await(10, TimeUnit.SECONDS));
+            s.confine();
+            confined.countDown();
+            Throwable t = first.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(WrongThreadException.class, t);
+            assertEquals(Constants.SOCK_STREAM, s.getIntOption(Constants.SOL_SOCKET, Constants.SO_TYPE));
         }
     }
 
