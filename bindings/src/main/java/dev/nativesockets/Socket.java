@@ -1285,14 +1285,16 @@ public final class Socket implements AutoCloseable {
 
     /** The calling thread's native temporaries. */
     Scratch scratch() {
-        if (owned()) {
-            return ownerScratch;
-        }
-        Scratch first = firstUserScratch;
-        return first != null && first.thread == Thread.currentThread() ? first : sharedScratch();
+        return owned() ? ownerScratch : sharedScratch();
     }
 
+    /** {@link #scratch()} for a thread that is not the owner: the kept first caller's, else the handle's. */
     private Scratch sharedScratch() {
+        Scratch first = firstUserScratch;
+        return first != null && first.thread == Thread.currentThread() ? first : claimScratch();
+    }
+
+    private Scratch claimScratch() {
         Scratch s = handle.scratch(); // refuses a thread other than a confined socket's owner
         if (firstUserScratch == null && !handle.isConfined()) {
             // a racing thread may win instead: either is a right answer. A confine() racing this
@@ -1305,7 +1307,7 @@ public final class Socket implements AutoCloseable {
 
     /** The calling thread's errno capture segment: {@code scratch().cs}, without the scratch on the owner's path. */
     private MemorySegment callState() {
-        return owned() ? ownerCallState : scratch().cs;
+        return owned() ? ownerCallState : sharedScratch().cs;
     }
 
     /** Runs a raw call on this socket's descriptor, holding it open for the call's duration. */
