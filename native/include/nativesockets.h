@@ -50,6 +50,17 @@
 
 #if defined(__linux__)
 #  include <sys/epoll.h>
+#  include <netinet/udp.h>       /* UDP_SEGMENT, UDP_GRO */
+#  include <netinet/ip_icmp.h>   /* struct icmphdr, ICMP_ECHO */
+#  include <netinet/icmp6.h>     /* struct icmp6_hdr, ICMP6_ECHO_REQUEST */
+#  include <net/if_arp.h>        /* ARPHRD_* */
+#  include <net/ethernet.h>      /* ETH_P_*, ETH_ALEN */
+#  include <netpacket/packet.h>  /* struct sockaddr_ll, struct packet_mreq, PACKET_* */
+#  include <linux/if.h>          /* IFF_LOWER_UP, IFF_DORMANT, IFF_ECHO (after net/if.h: libc-compat) */
+#  include <linux/netlink.h>     /* struct sockaddr_nl, struct nlmsghdr, NLM_F_*, NLMSG_* */
+#  include <linux/rtnetlink.h>   /* RTM_*, RTMGRP_*, struct ifinfomsg, struct ifaddrmsg, IFLA_*, IFA_* */
+#  include <linux/vm_sockets.h>  /* struct sockaddr_vm, VMADDR_* */
+#  include <linux/errqueue.h>    /* struct sock_extended_err, SO_EE_ORIGIN_* */
 #endif
 
 #if defined(__APPLE__)

@@ -143,6 +143,39 @@ static void os_constants(void) {
     C(EPOLLIN); C(EPOLLPRI); C(EPOLLOUT); C(EPOLLERR); C(EPOLLHUP); C(EPOLLRDHUP);
     C(EPOLLEXCLUSIVE); C(EPOLLONESHOT); C(EPOLLET);
     C(EPOLL_CTL_ADD); C(EPOLL_CTL_DEL); C(EPOLL_CTL_MOD); C(EPOLL_CLOEXEC);
+
+    /* netlink, packet and vsock families */
+    C(AF_NETLINK); C(AF_PACKET); C(AF_VSOCK);
+    C(NETLINK_ROUTE); C(SOL_NETLINK); C(NETLINK_ADD_MEMBERSHIP); C(NETLINK_DROP_MEMBERSHIP);
+    C(NLM_F_REQUEST); C(NLM_F_MULTI); C(NLM_F_ACK); C(NLM_F_ROOT); C(NLM_F_MATCH); C(NLM_F_DUMP);
+    C(NLMSG_NOOP); C(NLMSG_ERROR); C(NLMSG_DONE); C(NLMSG_OVERRUN);
+    C(NLMSG_ALIGNTO); C(NLMSG_HDRLEN); C(RTA_ALIGNTO);
+    C(RTM_NEWLINK); C(RTM_DELLINK); C(RTM_GETLINK); C(RTM_NEWADDR); C(RTM_DELADDR); C(RTM_GETADDR);
+    C(RTMGRP_LINK); C(RTMGRP_IPV4_IFADDR); C(RTMGRP_IPV6_IFADDR);
+    C(RTNLGRP_LINK); C(RTNLGRP_IPV4_IFADDR); C(RTNLGRP_IPV6_IFADDR);
+    C(IFLA_ADDRESS); C(IFLA_BROADCAST); C(IFLA_IFNAME); C(IFLA_MTU); C(IFLA_QDISC); C(IFLA_TXQLEN);
+    C(IFLA_OPERSTATE); C(IFLA_GROUP);
+    C(IFA_ADDRESS); C(IFA_LOCAL); C(IFA_LABEL); C(IFA_BROADCAST); C(IFA_FLAGS);
+    C(IFF_UP); C(IFF_BROADCAST); C(IFF_DEBUG); C(IFF_LOOPBACK); C(IFF_POINTOPOINT); C(IFF_NOTRAILERS);
+    C(IFF_RUNNING); C(IFF_NOARP); C(IFF_PROMISC); C(IFF_ALLMULTI); C(IFF_MASTER); C(IFF_SLAVE);
+    C(IFF_MULTICAST); C(IFF_PORTSEL); C(IFF_AUTOMEDIA); C(IFF_DYNAMIC); C(IFF_LOWER_UP); C(IFF_DORMANT);
+    C(IFF_ECHO);
+    C(ARPHRD_ETHER); C(ARPHRD_LOOPBACK); C(ARPHRD_NONE);
+    C(ETH_P_ALL); C(ETH_P_IP); C(ETH_P_ARP); C(ETH_P_IPV6); C(ETH_ALEN); C(ETH_HLEN);
+    C(SOL_PACKET); C(PACKET_ADD_MEMBERSHIP); C(PACKET_DROP_MEMBERSHIP);
+    C(PACKET_MR_MULTICAST); C(PACKET_MR_PROMISC); C(PACKET_MR_ALLMULTI);
+    C(PACKET_HOST); C(PACKET_BROADCAST); C(PACKET_MULTICAST); C(PACKET_OTHERHOST); C(PACKET_OUTGOING);
+    C(VMADDR_CID_ANY); C(VMADDR_PORT_ANY); C(VMADDR_CID_HYPERVISOR); C(VMADDR_CID_LOCAL); C(VMADDR_CID_HOST);
+
+    /* ICMP */
+    C(ICMP_ECHOREPLY); C(ICMP_DEST_UNREACH); C(ICMP_ECHO); C(ICMP_TIME_EXCEEDED);
+    C(ICMP6_DST_UNREACH); C(ICMP6_TIME_EXCEEDED); C(ICMP6_ECHO_REQUEST); C(ICMP6_ECHO_REPLY);
+
+    /* UDP offloads, error queue, zero-copy */
+    C(SOL_UDP); C(UDP_SEGMENT); C(UDP_GRO);
+    C(IPV6_RECVERR); C(SO_ZEROCOPY); C(MSG_ZEROCOPY);
+    C(SO_EE_ORIGIN_NONE); C(SO_EE_ORIGIN_LOCAL); C(SO_EE_ORIGIN_ICMP); C(SO_EE_ORIGIN_ICMP6);
+    C(SO_EE_ORIGIN_TXSTATUS); C(SO_EE_ORIGIN_ZEROCOPY); C(SO_EE_CODE_ZEROCOPY_COPIED);
 }
 
 static void os_errnos(void) {
@@ -186,6 +219,28 @@ static void os_structs(void) {
     O(tcp_info, tcpi_advmss); O(tcp_info, tcpi_reordering); O(tcp_info, tcpi_rcv_rtt);
     O(tcp_info, tcpi_rcv_space); O(tcp_info, tcpi_total_retrans);
     S(epoll_event); O(epoll_event, events); O(epoll_event, data);
+    S(sockaddr_nl); O(sockaddr_nl, nl_family); O(sockaddr_nl, nl_pad); O(sockaddr_nl, nl_pid);
+    O(sockaddr_nl, nl_groups);
+    S(sockaddr_ll); O(sockaddr_ll, sll_family); O(sockaddr_ll, sll_protocol); O(sockaddr_ll, sll_ifindex);
+    O(sockaddr_ll, sll_hatype); O(sockaddr_ll, sll_pkttype); O(sockaddr_ll, sll_halen); O(sockaddr_ll, sll_addr);
+    S(sockaddr_vm); O(sockaddr_vm, svm_family); O(sockaddr_vm, svm_reserved1); O(sockaddr_vm, svm_port);
+    O(sockaddr_vm, svm_cid); O(sockaddr_vm, svm_flags); O(sockaddr_vm, svm_zero);
+    S(packet_mreq); O(packet_mreq, mr_ifindex); O(packet_mreq, mr_type); O(packet_mreq, mr_alen);
+    O(packet_mreq, mr_address);
+    S(nlmsghdr); O(nlmsghdr, nlmsg_len); O(nlmsghdr, nlmsg_type); O(nlmsghdr, nlmsg_flags);
+    O(nlmsghdr, nlmsg_seq); O(nlmsghdr, nlmsg_pid);
+    S(nlmsgerr); O(nlmsgerr, error); O(nlmsgerr, msg);
+    S(rtattr); O(rtattr, rta_len); O(rtattr, rta_type);
+    S(ifinfomsg); O(ifinfomsg, ifi_family); O(ifinfomsg, __ifi_pad); O(ifinfomsg, ifi_type);
+    O(ifinfomsg, ifi_index); O(ifinfomsg, ifi_flags); O(ifinfomsg, ifi_change);
+    S(ifaddrmsg); O(ifaddrmsg, ifa_family); O(ifaddrmsg, ifa_prefixlen); O(ifaddrmsg, ifa_flags);
+    O(ifaddrmsg, ifa_scope); O(ifaddrmsg, ifa_index);
+    S(sock_extended_err); O(sock_extended_err, ee_errno); O(sock_extended_err, ee_origin);
+    O(sock_extended_err, ee_type); O(sock_extended_err, ee_code); O(sock_extended_err, ee_pad);
+    O(sock_extended_err, ee_info); O(sock_extended_err, ee_data);
+    S(icmphdr); O(icmphdr, type); O(icmphdr, code); O(icmphdr, checksum); O(icmphdr, un);
+    S(icmp6_hdr); O(icmp6_hdr, icmp6_type); O(icmp6_hdr, icmp6_code); O(icmp6_hdr, icmp6_cksum);
+    O(icmp6_hdr, icmp6_dataun);
 }
 
 #elif defined(__APPLE__)

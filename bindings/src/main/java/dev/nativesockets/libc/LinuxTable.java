@@ -28,8 +28,10 @@ final class LinuxTable {
     static PlatformTable create(Platform.Arch arch) {
         var b = PlatformTable.builder(arch == Platform.Arch.X86_64 ? Platform.LINUX_X86_64 : Platform.LINUX_AARCH64);
         constants(b);
+        familyConstants(b);
         errnos(b);
         structs(b, arch);
+        familyStructs(b);
         return b.build();
     }
 
@@ -113,6 +115,59 @@ final class LinuxTable {
         // what CMSG_LEN / CMSG_SPACE give: proves the control-message arithmetic
         b.constant("CMSG_LEN_0", 16).constant("CMSG_SPACE_1", 24).constant("CMSG_SPACE_4", 24)
                 .constant("CMSG_SPACE_12", 32).constant("CMSG_SPACE_16", 32);
+    }
+
+    /**
+     * Netlink, packet and vsock sockets, ICMP, UDP offloads and zero-copy: {@code <linux/netlink.h>},
+     * {@code <linux/rtnetlink.h>}, {@code <netpacket/packet.h>}, {@code <linux/vm_sockets.h>},
+     * {@code <linux/errqueue.h>}, {@code <netinet/udp.h>}, {@code <netinet/ip_icmp.h>},
+     * {@code <netinet/icmp6.h>}.
+     */
+    private static void familyConstants(PlatformTable.Builder b) {
+        b.constant("AF_NETLINK", 16).constant("AF_PACKET", 17).constant("AF_VSOCK", 40);
+        // netlink
+        b.constant("NETLINK_ROUTE", 0).constant("SOL_NETLINK", 270).constant("NETLINK_ADD_MEMBERSHIP", 1)
+                .constant("NETLINK_DROP_MEMBERSHIP", 2);
+        b.constant("NLM_F_REQUEST", 0x1).constant("NLM_F_MULTI", 0x2).constant("NLM_F_ACK", 0x4)
+                .constant("NLM_F_ROOT", 0x100).constant("NLM_F_MATCH", 0x200).constant("NLM_F_DUMP", 0x300);
+        b.constant("NLMSG_NOOP", 1).constant("NLMSG_ERROR", 2).constant("NLMSG_DONE", 3).constant("NLMSG_OVERRUN", 4);
+        b.constant("NLMSG_ALIGNTO", 4).constant("NLMSG_HDRLEN", 16).constant("RTA_ALIGNTO", 4);
+        b.constant("RTM_NEWLINK", 16).constant("RTM_DELLINK", 17).constant("RTM_GETLINK", 18)
+                .constant("RTM_NEWADDR", 20).constant("RTM_DELADDR", 21).constant("RTM_GETADDR", 22);
+        b.constant("RTMGRP_LINK", 0x1).constant("RTMGRP_IPV4_IFADDR", 0x10).constant("RTMGRP_IPV6_IFADDR", 0x100);
+        b.constant("RTNLGRP_LINK", 1).constant("RTNLGRP_IPV4_IFADDR", 5).constant("RTNLGRP_IPV6_IFADDR", 9);
+        b.constant("IFLA_ADDRESS", 1).constant("IFLA_BROADCAST", 2).constant("IFLA_IFNAME", 3).constant("IFLA_MTU", 4)
+                .constant("IFLA_QDISC", 6).constant("IFLA_TXQLEN", 13).constant("IFLA_OPERSTATE", 16)
+                .constant("IFLA_GROUP", 27);
+        b.constant("IFA_ADDRESS", 1).constant("IFA_LOCAL", 2).constant("IFA_LABEL", 3).constant("IFA_BROADCAST", 4)
+                .constant("IFA_FLAGS", 8);
+        b.constant("IFF_UP", 0x1).constant("IFF_BROADCAST", 0x2).constant("IFF_DEBUG", 0x4).constant("IFF_LOOPBACK", 0x8)
+                .constant("IFF_POINTOPOINT", 0x10).constant("IFF_NOTRAILERS", 0x20).constant("IFF_RUNNING", 0x40)
+                .constant("IFF_NOARP", 0x80).constant("IFF_PROMISC", 0x100).constant("IFF_ALLMULTI", 0x200)
+                .constant("IFF_MASTER", 0x400).constant("IFF_SLAVE", 0x800).constant("IFF_MULTICAST", 0x1000)
+                .constant("IFF_PORTSEL", 0x2000).constant("IFF_AUTOMEDIA", 0x4000).constant("IFF_DYNAMIC", 0x8000)
+                .constant("IFF_LOWER_UP", 0x10000).constant("IFF_DORMANT", 0x20000).constant("IFF_ECHO", 0x40000);
+        b.constant("ARPHRD_ETHER", 1).constant("ARPHRD_LOOPBACK", 772).constant("ARPHRD_NONE", 0xfffe);
+        // packet sockets
+        b.constant("ETH_P_ALL", 0x3).constant("ETH_P_IP", 0x800).constant("ETH_P_ARP", 0x806)
+                .constant("ETH_P_IPV6", 0x86dd).constant("ETH_ALEN", 6).constant("ETH_HLEN", 14);
+        b.constant("SOL_PACKET", 263).constant("PACKET_ADD_MEMBERSHIP", 1).constant("PACKET_DROP_MEMBERSHIP", 2)
+                .constant("PACKET_MR_MULTICAST", 0).constant("PACKET_MR_PROMISC", 1).constant("PACKET_MR_ALLMULTI", 2);
+        b.constant("PACKET_HOST", 0).constant("PACKET_BROADCAST", 1).constant("PACKET_MULTICAST", 2)
+                .constant("PACKET_OTHERHOST", 3).constant("PACKET_OUTGOING", 4);
+        // vsock
+        b.constant("VMADDR_CID_ANY", 0xffffffffL).constant("VMADDR_PORT_ANY", 0xffffffffL)
+                .constant("VMADDR_CID_HYPERVISOR", 0).constant("VMADDR_CID_LOCAL", 1).constant("VMADDR_CID_HOST", 2);
+        // ICMP
+        b.constant("ICMP_ECHOREPLY", 0).constant("ICMP_DEST_UNREACH", 3).constant("ICMP_ECHO", 8)
+                .constant("ICMP_TIME_EXCEEDED", 11).constant("ICMP6_DST_UNREACH", 1).constant("ICMP6_TIME_EXCEEDED", 3)
+                .constant("ICMP6_ECHO_REQUEST", 128).constant("ICMP6_ECHO_REPLY", 129);
+        // UDP offloads, error queue, zero-copy
+        b.constant("SOL_UDP", 17).constant("UDP_SEGMENT", 103).constant("UDP_GRO", 104);
+        b.constant("IPV6_RECVERR", 25).constant("SO_ZEROCOPY", 60).constant("MSG_ZEROCOPY", 0x4000000);
+        b.constant("SO_EE_ORIGIN_NONE", 0).constant("SO_EE_ORIGIN_LOCAL", 1).constant("SO_EE_ORIGIN_ICMP", 2)
+                .constant("SO_EE_ORIGIN_ICMP6", 3).constant("SO_EE_ORIGIN_TXSTATUS", 4)
+                .constant("SO_EE_ORIGIN_ZEROCOPY", 5).constant("SO_EE_CODE_ZEROCOPY_COPIED", 1);
     }
 
     private static void errnos(PlatformTable.Builder b) {
@@ -205,5 +260,38 @@ final class LinuxTable {
         } else {
             b.struct("epoll_event", JAVA_INT.withName("events"), paddingLayout(4), JAVA_LONG.withName("data"));
         }
+    }
+
+    /** Netlink, packet, vsock, error-queue and ICMP structs: one layout for x86_64 and aarch64. */
+    private static void familyStructs(PlatformTable.Builder b) {
+        b.struct("sockaddr_nl", JAVA_SHORT.withName("nl_family"), JAVA_SHORT.withName("nl_pad"),
+                JAVA_INT.withName("nl_pid"), JAVA_INT.withName("nl_groups"));
+        b.struct("sockaddr_ll", JAVA_SHORT.withName("sll_family"), NET_SHORT.withName("sll_protocol"),
+                JAVA_INT.withName("sll_ifindex"), JAVA_SHORT.withName("sll_hatype"), JAVA_BYTE.withName("sll_pkttype"),
+                JAVA_BYTE.withName("sll_halen"), sequenceLayout(8, JAVA_BYTE).withName("sll_addr"));
+        b.struct("sockaddr_vm", JAVA_SHORT.withName("svm_family"), JAVA_SHORT.withName("svm_reserved1"),
+                JAVA_INT.withName("svm_port"), JAVA_INT.withName("svm_cid"), JAVA_BYTE.withName("svm_flags"),
+                sequenceLayout(3, JAVA_BYTE).withName("svm_zero"));
+        b.struct("packet_mreq", JAVA_INT.withName("mr_ifindex"), JAVA_SHORT.withName("mr_type"),
+                JAVA_SHORT.withName("mr_alen"), sequenceLayout(8, JAVA_BYTE).withName("mr_address"));
+        GroupLayout nlmsghdr = MemoryLayout.structLayout(
+                JAVA_INT.withName("nlmsg_len"), JAVA_SHORT.withName("nlmsg_type"), JAVA_SHORT.withName("nlmsg_flags"),
+                JAVA_INT.withName("nlmsg_seq"), JAVA_INT.withName("nlmsg_pid")).withName("nlmsghdr");
+        b.struct(nlmsghdr);
+        b.struct("nlmsgerr", JAVA_INT.withName("error"), nlmsghdr.withName("msg"));
+        b.struct("rtattr", JAVA_SHORT.withName("rta_len"), JAVA_SHORT.withName("rta_type"));
+        b.struct("ifinfomsg", JAVA_BYTE.withName("ifi_family"), JAVA_BYTE.withName("__ifi_pad"),
+                JAVA_SHORT.withName("ifi_type"), JAVA_INT.withName("ifi_index"), JAVA_INT.withName("ifi_flags"),
+                JAVA_INT.withName("ifi_change"));
+        b.struct("ifaddrmsg", JAVA_BYTE.withName("ifa_family"), JAVA_BYTE.withName("ifa_prefixlen"),
+                JAVA_BYTE.withName("ifa_flags"), JAVA_BYTE.withName("ifa_scope"), JAVA_INT.withName("ifa_index"));
+        b.struct("sock_extended_err", JAVA_INT.withName("ee_errno"), JAVA_BYTE.withName("ee_origin"),
+                JAVA_BYTE.withName("ee_type"), JAVA_BYTE.withName("ee_code"), JAVA_BYTE.withName("ee_pad"),
+                JAVA_INT.withName("ee_info"), JAVA_INT.withName("ee_data"));
+        // the echo fields of the unions are wire format (RFC 792, RFC 4443): id and sequence after the checksum
+        b.struct("icmphdr", JAVA_BYTE.withName("type"), JAVA_BYTE.withName("code"), NET_SHORT.withName("checksum"),
+                JAVA_INT.withName("un"));
+        b.struct("icmp6_hdr", JAVA_BYTE.withName("icmp6_type"), JAVA_BYTE.withName("icmp6_code"),
+                NET_SHORT.withName("icmp6_cksum"), JAVA_INT.withName("icmp6_dataun"));
     }
 }
