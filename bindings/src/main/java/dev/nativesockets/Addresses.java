@@ -43,6 +43,15 @@ final class Addresses {
         if (a instanceof SockAddr s) {
             return s.family();
         }
+        if (a instanceof NetlinkAddress) {
+            return Constants.AF_NETLINK;
+        }
+        if (a instanceof PacketAddress) {
+            return Constants.AF_PACKET;
+        }
+        if (a instanceof VsockAddress) {
+            return Constants.AF_VSOCK;
+        }
         throw new IllegalArgumentException("unsupported address type " + (a == null ? "null" : a.getClass().getName()));
     }
 
@@ -98,6 +107,9 @@ final class Addresses {
             int len = path.length == 0 ? SUN_PATH : SUN_PATH + path.length + 1;
             SockaddrUn.SUN_LEN.set(image, len);
             return copy(image, dst, (int) SockaddrUn.SIZE, len);
+        }
+        if (a instanceof NetlinkAddress || a instanceof PacketAddress || a instanceof VsockAddress) {
+            return LinkAddresses.encode(a, dst);
         }
         throw new IllegalArgumentException("unsupported address type " + a.getClass().getName());
     }
@@ -194,6 +206,10 @@ final class Addresses {
             }
         } catch (UnknownHostException e) {
             throw new AssertionError("address of fixed length rejected", e);
+        }
+        SocketAddress link = LinkAddresses.decode(family, src, len);
+        if (link != null) {
+            return link;
         }
         if (family == Constants.AF_UNIX) {
             if (len <= SUN_PATH) {

@@ -9,7 +9,13 @@ public enum Domain {
     /** {@code AF_INET6}: IPv6 (and IPv4-mapped addresses unless {@code IPV6_V6ONLY}). */
     INET6(Constants.AF_INET6),
     /** {@code AF_UNIX}: local sockets, by path or (Linux) abstract name. */
-    UNIX(Constants.AF_UNIX);
+    UNIX(Constants.AF_UNIX),
+    /** {@code AF_NETLINK} (Linux): kernel interfaces such as routing ({@link Netlink}); addresses are {@link NetlinkAddress}. */
+    NETLINK(Constants.AF_NETLINK),
+    /** {@code AF_PACKET} (Linux): link-layer frames; addresses are {@link PacketAddress}. Needs CAP_NET_RAW. */
+    PACKET(Constants.AF_PACKET),
+    /** {@code AF_VSOCK} (Linux): VM host/guest channels; addresses are {@link VsockAddress}. */
+    VSOCK(Constants.AF_VSOCK);
 
     private final int value;
 
@@ -17,7 +23,7 @@ public enum Domain {
         this.value = value;
     }
 
-    /** The platform's {@code AF_*} value. */
+    /** The platform's {@code AF_*} value; {@link Constants#UNSUPPORTED} where the platform lacks the family. */
     public int value() {
         return value;
     }

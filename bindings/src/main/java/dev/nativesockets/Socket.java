@@ -137,6 +137,37 @@ public final class Socket implements AutoCloseable {
         return adopted(fd, domain.value(), type.value(), !LINUX);
     }
 
+    /**
+     * {@code socket(family, type, protocol)} for any family, type and protocol the kernel knows,
+     * as numbers: {@code AF_NETLINK} with {@code NETLINK_ROUTE}, {@code AF_PACKET} with an
+     * EtherType in network order, and families this library has no {@link Domain} for.
+     * Close-on-exec always; the {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC} bits are not taken
+     * here (use {@link #setBlocking}).
+     *
+     * @throws IllegalArgumentException for a negative family or protocol, a type below 1, type
+     *     flag bits, or {@link Constants#UNSUPPORTED}
+     * @throws IOException {@code EAFNOSUPPORT}, {@code EPROTONOSUPPORT}, {@code EPERM}/{@code EACCES}
+     *     (privilege) as the kernel says
+     */
+    public static Socket open(int family, int type, int protocol) throws IOException {
+        if (family < 0 || family == Constants.UNSUPPORTED) {
+            throw new IllegalArgumentException("family must be an AF_* value: " + family);
+        }
+        int typeFlags = (LINUX ? Constants.SOCK_NONBLOCK | Constants.SOCK_CLOEXEC : 0);
+        if (type < 1 || (type & typeFlags) != 0) {
+            throw new IllegalArgumentException("type must be a SOCK_* value without flag bits: " + type);
+        }
+        if (protocol < 0) {
+            throw new IllegalArgumentException("protocol must not be negative: " + protocol);
+        }
+        Scratch s = Scratch.get();
+        int fd = LibC.socket(s.cs, family, type | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
+        if (fd < 0) {
+            throw Errno.exception("socket", s.errno());
+        }
+        return adopted(fd, family, type, !LINUX);
+    }
+
     /** {@code socketpair(domain, type, 0)}: PHP's {@code socket_create_pair}. */
     public static SocketPair pair(Domain domain, Type type) throws IOException {
         requireArg(domain, "domain");

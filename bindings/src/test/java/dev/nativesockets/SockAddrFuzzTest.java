@@ -24,7 +24,8 @@ import java.util.Arrays;
  * rejects the rest with {@link IllegalArgumentException}; {@link SockAddr#toSocketAddress} never
  * throws, and what it returns says the same thing as the bytes: an {@link InetSocketAddress} has
  * their port, address and scope, a {@link UnixDomainSocketAddress} encodes back to the same path
- * bytes, anything else is the {@link SockAddr} itself.
+ * bytes, a {@link NetlinkAddress}, {@link PacketAddress} or {@link VsockAddress} encodes back to
+ * bytes that decode to itself, anything else is the {@link SockAddr} itself.
  *
  * <p>In the normal test run this replays the inputs under {@code src/test/resources}; the
  * {@code fuzz-sockaddr} execution of {@code verify} fuzzes it (docs/RELIABILITY.md).
@@ -56,6 +57,9 @@ class SockAddrFuzzTest {
             case InetSocketAddress i -> checkInet(raw, family, i);
             case UnixDomainSocketAddress u -> checkUnix(raw, family, u);
             case SockAddr same -> assertEquals(a, same);
+            case NetlinkAddress n -> checkLink(raw, family, Constants.AF_NETLINK, n);
+            case PacketAddress p -> checkLink(raw, family, Constants.AF_PACKET, p);
+            case VsockAddress v -> checkLink(raw, family, Constants.AF_VSOCK, v);
             default -> throw new AssertionError("unexpected type " + s.getClass());
         }
     }
@@ -87,6 +91,17 @@ class SockAddrFuzzTest {
         assertEquals(Constants.AF_INET6, again.family());
         assertEquals(SockaddrIn6.SIN6_PORT.get(seg), SockaddrIn6.SIN6_PORT.get(b));
         assertEquals(SockaddrIn6.SIN6_SCOPE_ID.getInt(seg), SockaddrIn6.SIN6_SCOPE_ID.getInt(b));
+    }
+
+    /**
+     * A typed link-family address (netlink, packet, vsock) came from bytes of its family, and
+     * encodes back to bytes that decode to the same address (the fields the type keeps).
+     */
+    private static void checkLink(byte[] raw, int family, int expected, SocketAddress typed) {
+        assertEquals(expected, family);
+        SockAddr again = SockAddr.of(typed);
+        assertEquals(expected, again.family());
+        assertEquals(typed, again.toSocketAddress());
     }
 
     private static int port(long networkOrder) {

@@ -1,0 +1,47 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/** Skips, with the reason printed, where the machine lacks a privilege, a family or a kernel feature. */
+final class Privilege {
+    private Privilege() {}
+
+    static void require(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED: " + reason);
+            Assumptions.abort(reason);
+        }
+    }
+
+    static void requireLinux(String what) {
+        require(Platform.current().isLinux(), what + " is Linux-only");
+    }
+
+    /** Skips unless this process may open raw/packet sockets (CAP_NET_RAW). */
+    static void requireNetRaw(String what) throws IOException {
+        requireLinux(what);
+        try (Socket s = Socket.open(Constants.AF_PACKET, Constants.SOCK_RAW, 0)) {
+            // opened: CAP_NET_RAW is there
+        } catch (IOException e) {
+            int errno = ((ErrnoException) e).errno();
+            require(errno != Constants.EPERM && errno != Constants.EACCES,
+                    what + " needs CAP_NET_RAW: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The {@code net.ipv4.ping_group_range} bounds, or null where it cannot be read. */
+    static long[] pingGroupRange() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().split("\\s+");
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
