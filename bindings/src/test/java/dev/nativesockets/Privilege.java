@@ -37,8 +37,9 @@ final class Privilege {
 
     /** The {@code net.ipv4.ping_group_range} bounds, or null where it cannot be read. */
     static long[] pingGroupRange() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().split("\\s+");
+        // not Files.readString: a /proc file reports size 0 and the JDK's one read then stops after a byte
+        try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ping_group_range"))) {
+            String[] parts = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
             return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
         } catch (IOException | RuntimeException e) {
             return null;

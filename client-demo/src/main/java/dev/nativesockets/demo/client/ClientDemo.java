@@ -22,17 +22,33 @@ public final class ClientDemo {
                      UDP client of an echo server: send, wait for the echo, check it, print the round trip
                    java -jar client-demo.jar fd-worker [--path <tmp>/nativesockets-fd-pass.sock]
                      receive TCP connections as open descriptors (SCM_RIGHTS) from `server-demo.jar fd-pass`
-                     and serve each as the seed server does""";
+                     and serve each as the seed server does
+                   java -jar client-demo.jar ping HOST [--count 3] [--interval-ms 1000] [--timeout-ms 2000]
+                     ICMP echo like ping(8): a ping socket (SOCK_DGRAM) if allowed, else a raw socket (CAP_NET_RAW)""";
 
     public static void main(String[] argv) {
         System.exit(run(argv));
     }
 
     static int run(String[] argv) {
+        argv = positionalHost(argv);
         return Commands.run("client-demo", USAGE, "seed", Map.of(
                 "seed", new Commands.Command(Set.of("host", "port", "message"), SeedClient::run),
                 "echo-load", new Commands.Command(Set.of("host", "port", "clients", "bytes"), EchoLoad::run),
                 "udp", new Commands.Command(Set.of("host", "port", "message", "count", "timeout-ms"), UdpClient::run),
-                "fd-worker", new Commands.Command(Set.of("path"), FdWorker::run)), argv);
+                "fd-worker", new Commands.Command(Set.of("path"), FdWorker::run),
+                "ping", new Commands.Command(Set.of("host", "count", "interval-ms", "timeout-ms"), Ping::run)), argv);
+    }
+
+    /** {@code ping HOST} as ping(8) takes it: the word after the command is {@code --host HOST}. */
+    static String[] positionalHost(String[] argv) {
+        if (argv.length >= 2 && argv[0].equals("ping") && !argv[1].startsWith("-")) {
+            String[] out = new String[argv.length + 1];
+            out[0] = argv[0];
+            out[1] = "--host";
+            System.arraycopy(argv, 1, out, 2, argv.length - 1);
+            return out;
+        }
+        return argv;
     }
 }
