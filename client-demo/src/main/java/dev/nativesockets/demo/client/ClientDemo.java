@@ -24,7 +24,9 @@ public final class ClientDemo {
                      receive TCP connections as open descriptors (SCM_RIGHTS) from `server-demo.jar fd-pass`
                      and serve each as the seed server does
                    java -jar client-demo.jar ping HOST [--count 3] [--interval-ms 1000] [--timeout-ms 2000]
-                     ICMP echo like ping(8): a ping socket (SOCK_DGRAM) if allowed, else a raw socket (CAP_NET_RAW)""";
+                     ICMP echo like ping(8): a ping socket (SOCK_DGRAM) if allowed, else a raw socket (CAP_NET_RAW)
+                   java -jar client-demo.jar links [--addresses yes]
+                     the interfaces like `ip -o link` (and addresses like `ip -o addr`), from a netlink dump (Linux)""";
 
     public static void main(String[] argv) {
         System.exit(run(argv));
@@ -37,7 +39,8 @@ public final class ClientDemo {
                 "echo-load", new Commands.Command(Set.of("host", "port", "clients", "bytes"), EchoLoad::run),
                 "udp", new Commands.Command(Set.of("host", "port", "message", "count", "timeout-ms"), UdpClient::run),
                 "fd-worker", new Commands.Command(Set.of("path"), FdWorker::run),
-                "ping", new Commands.Command(Set.of("host", "count", "interval-ms", "timeout-ms"), Ping::run)), argv);
+                "ping", new Commands.Command(Set.of("host", "count", "interval-ms", "timeout-ms"), Ping::run),
+                "links", new Commands.Command(Set.of("addresses"), Links::run)), argv);
     }
 
     /** {@code ping HOST} as ping(8) takes it: the word after the command is {@code --host HOST}. */
