@@ -158,4 +158,31 @@ public final class NativeOptions {
     public static final NativeOption<Boolean> IPV6_RECVHOPLIMIT = rw("IPV6_RECVHOPLIMIT", Boolean.class, "IPPROTO_IPV6", "IPV6_RECVHOPLIMIT", OptionCodec.BOOL);
     /** {@code IPV6_RECVTCLASS}: receive the traffic class of each datagram. */
     public static final NativeOption<Boolean> IPV6_RECVTCLASS = rw("IPV6_RECVTCLASS", Boolean.class, "IPPROTO_IPV6", "IPV6_RECVTCLASS", OptionCodec.BOOL);
+
+    // ---- SOL_PACKET (Linux) ----
+    /** {@code PACKET_ADD_MEMBERSHIP} (write-only): promiscuous, all-multicast or a multicast address on a packet socket. */
+    public static final NativeOption<PacketMembership> PACKET_ADD_MEMBERSHIP = wo("PACKET_ADD_MEMBERSHIP", PacketMembership.class, "SOL_PACKET", "PACKET_ADD_MEMBERSHIP", OptionCodec.PACKET_MEMBERSHIP);
+    /** {@code PACKET_DROP_MEMBERSHIP} (write-only). */
+    public static final NativeOption<PacketMembership> PACKET_DROP_MEMBERSHIP = wo("PACKET_DROP_MEMBERSHIP", PacketMembership.class, "SOL_PACKET", "PACKET_DROP_MEMBERSHIP", OptionCodec.PACKET_MEMBERSHIP);
+
+    // ---- SOL_UDP (Linux offloads) ----
+    /**
+     * {@code UDP_SEGMENT} (Linux 4.18+): generic segmentation offload. A send of up to 64 KiB is
+     * cut by the kernel (or the NIC) into datagrams of this many bytes (the last may be shorter);
+     * 0 turns it off. Per message, {@link SegmentSize} does the same.
+     */
+    public static final NativeOption<Integer> UDP_SEGMENT = rw("UDP_SEGMENT", Integer.class, "SOL_UDP", "UDP_SEGMENT", OptionCodec.NON_NEGATIVE_INT);
+    /**
+     * {@code UDP_GRO} (Linux 5.0+): receive coalesced datagrams of one flow as one buffer with a
+     * {@link SegmentSize} control message giving the size of each; see {@link Socket#recvMsg}.
+     */
+    public static final NativeOption<Boolean> UDP_GRO = rw("UDP_GRO", Boolean.class, "SOL_UDP", "UDP_GRO", OptionCodec.BOOL);
+
+    // ---- error queue and zero-copy (Linux) ----
+    /** {@code SO_ZEROCOPY} (Linux 4.14+): allow {@code MSG_ZEROCOPY} sends; see {@link ZeroCopy}. */
+    public static final NativeOption<Boolean> SO_ZEROCOPY = rw("SO_ZEROCOPY", Boolean.class, "SOL_SOCKET", "SO_ZEROCOPY", OptionCodec.BOOL);
+    /** {@code IP_RECVERR} (Linux): queue extended errors (ICMP errors, zero-copy completions) on the error queue. */
+    public static final NativeOption<Boolean> IP_RECVERR = rw("IP_RECVERR", Boolean.class, "IPPROTO_IP", "IP_RECVERR", OptionCodec.BOOL);
+    /** {@code IPV6_RECVERR} (Linux): the same for IPv6. */
+    public static final NativeOption<Boolean> IPV6_RECVERR = rw("IPV6_RECVERR", Boolean.class, "IPPROTO_IPV6", "IPV6_RECVERR", OptionCodec.BOOL);
 }

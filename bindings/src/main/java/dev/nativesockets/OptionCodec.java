@@ -257,6 +257,26 @@ interface OptionCodec<T> {
         }
     };
 
+    /** {@code struct packet_mreq}. */
+    OptionCodec<PacketMembership> PACKET_MEMBERSHIP = new OptionCodec<>() {
+        public int encode(PacketMembership m, MemorySegment dst) {
+            if (dev.nativesockets.libc.PacketMreq.SIZE == 0) {
+                throw new UnsupportedOperationException("packet memberships are Linux-only");
+            }
+            dst.asSlice(0, dev.nativesockets.libc.PacketMreq.SIZE).fill((byte) 0);
+            dev.nativesockets.libc.PacketMreq.MR_IFINDEX.set(dst, m.interfaceIndex());
+            dev.nativesockets.libc.PacketMreq.MR_TYPE.set(dst, m.type());
+            dev.nativesockets.libc.PacketMreq.MR_ALEN.set(dst, m.rawAddress().length);
+            MemorySegment.copy(m.rawAddress(), 0, dst, ValueLayout.JAVA_BYTE,
+                    dev.nativesockets.libc.PacketMreq.MR_ADDRESS.offset(), m.rawAddress().length);
+            return (int) dev.nativesockets.libc.PacketMreq.SIZE;
+        }
+
+        public PacketMembership decode(MemorySegment src, int len) {
+            throw new UnsupportedOperationException("packet memberships are write-only");
+        }
+    };
+
     /** The domain-independent default error for an option this platform lacks. */
     static UnsupportedOperationException unsupported(NativeOption<?> o) {
         return new UnsupportedOperationException(o.name() + " is not supported on " + Platform.current()
