@@ -22,6 +22,8 @@ public final class ServerDemo {
                    java -jar server-demo.jar fd-pass [--path <tmp>/nativesockets-fd-pass.sock] [--host 127.0.0.1] [--port 1935] [--count 1]
                      accept TCP connections and pass each, as an open descriptor (SCM_RIGHTS over the
                      Unix socket --path), to the worker process `java -jar client-demo.jar fd-worker`
+                   java -jar server-demo.jar sniff [--iface lo] [--count 10] [--port P] [--promisc yes]
+                     print captured frames (AF_PACKET, needs CAP_NET_RAW); --port counts only TCP/UDP with that port
             --port 0 picks a free port; every server prints the address it listens on to stderr.""";
 
     public static void main(String[] argv) {
@@ -33,6 +35,7 @@ public final class ServerDemo {
                 "seed", new Commands.Command(Set.of("host", "port", "count"), SeedServer::run),
                 "echo", new Commands.Command(Set.of("host", "port"), EchoServer::run),
                 "udp-echo", new Commands.Command(Set.of("host", "port", "count"), UdpEchoServer::run),
-                "fd-pass", new Commands.Command(Set.of("path", "host", "port", "count"), FdPassServer::run)), argv);
+                "fd-pass", new Commands.Command(Set.of("path", "host", "port", "count"), FdPassServer::run),
+                "sniff", new Commands.Command(Set.of("iface", "count", "port", "promisc"), Sniff::run)), argv);
     }
 }
