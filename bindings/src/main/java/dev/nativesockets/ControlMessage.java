@@ -31,6 +31,8 @@ import java.util.List;
  *   <tr><td>{@link Ttl}, {@link HopLimit}</td><td>IP_TTL, IPV6_HOPLIMIT</td><td>{@link NativeOptions#IP_RECVTTL}, {@link NativeOptions#IPV6_RECVHOPLIMIT}</td><td>sets it for one datagram</td></tr>
  *   <tr><td>{@link Tos}, {@link TrafficClass}</td><td>IP_TOS, IPV6_TCLASS</td><td>{@link NativeOptions#IP_RECVTOS}, {@link NativeOptions#IPV6_RECVTCLASS}</td><td>sets it for one datagram</td></tr>
  *   <tr><td>{@link Timestamp}</td><td>SOL_SOCKET / SCM_TIMESTAMP, SCM_TIMESTAMPNS (Linux)</td><td>{@link NativeOptions#SO_TIMESTAMP}, {@link NativeOptions#SO_TIMESTAMPNS}</td><td>—</td></tr>
+ *   <tr><td>{@link SegmentSize}</td><td>SOL_UDP / UDP_SEGMENT, UDP_GRO (Linux)</td><td>{@link NativeOptions#UDP_GRO}</td><td>GSO for one message</td></tr>
+ *   <tr><td>{@link ExtendedError}</td><td>IP_RECVERR, IPV6_RECVERR (Linux)</td><td>{@code MSG_ERRQUEUE}</td><td>—</td></tr>
  *   <tr><td>{@link Raw}</td><td>any</td><td>anything else</td><td>bytes as given</td></tr>
  * </table>
  *
@@ -44,7 +46,7 @@ import java.util.List;
 public sealed interface ControlMessage
         permits ControlMessage.Rights, ControlMessage.Creds, ControlMessage.PacketInfo, ControlMessage.Ttl,
                 ControlMessage.HopLimit, ControlMessage.Tos, ControlMessage.TrafficClass,
-                ControlMessage.Timestamp, ControlMessage.Raw {
+                ControlMessage.Timestamp, ControlMessage.Raw, SegmentSize, ExtendedError {
 
     /** {@code cmsg_level} on this platform. */
     int level();
