@@ -26,21 +26,35 @@ public final class ClientDemo {
                    java -jar client-demo.jar ping HOST [--count 3] [--interval-ms 1000] [--timeout-ms 2000]
                      ICMP echo like ping(8): a ping socket (SOCK_DGRAM) if allowed, else a raw socket (CAP_NET_RAW)
                    java -jar client-demo.jar links [--addresses yes]
-                     the interfaces like `ip -o link` (and addresses like `ip -o addr`), from a netlink dump (Linux)""";
+                     the interfaces like `ip -o link` (and addresses like `ip -o addr`), from a netlink dump (Linux)
+                   java -jar client-demo.jar udp-blast [--host 127.0.0.1] [--port 1935] [--count 100000] [--size 1200] [--gso]
+                     send datagrams with sendmmsg(2) as fast as it goes, with UDP GSO if asked; prints datagrams/s""";
 
     public static void main(String[] argv) {
         System.exit(run(argv));
     }
 
     static int run(String[] argv) {
-        argv = positionalHost(argv);
+        argv = flags(positionalHost(argv));
         return Commands.run("client-demo", USAGE, "seed", Map.of(
                 "seed", new Commands.Command(Set.of("host", "port", "message"), SeedClient::run),
                 "echo-load", new Commands.Command(Set.of("host", "port", "clients", "bytes"), EchoLoad::run),
                 "udp", new Commands.Command(Set.of("host", "port", "message", "count", "timeout-ms"), UdpClient::run),
                 "fd-worker", new Commands.Command(Set.of("path"), FdWorker::run),
                 "ping", new Commands.Command(Set.of("host", "count", "interval-ms", "timeout-ms"), Ping::run),
-                "links", new Commands.Command(Set.of("addresses"), Links::run)), argv);
+                "links", new Commands.Command(Set.of("addresses"), Links::run),
+                "udp-blast", new Commands.Command(Set.of("host", "port", "count", "size", "gso"), UdpBlast::run)), argv);
+    }
+
+    /** A bare {@code --gso} is {@code --gso yes}. */
+    static String[] flags(String[] argv) {
+        String[] out = argv.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].equals("--gso") && (i + 1 == out.length || out[i + 1].startsWith("--"))) {
+                out[i] = "--gso=yes";
+            }
+        }
+        return out;
     }
 
     /** {@code ping HOST} as ping(8) takes it: the word after the command is {@code --host HOST}. */
