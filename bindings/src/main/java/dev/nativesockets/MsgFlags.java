@@ -39,13 +39,19 @@ public final class MsgFlags {
     public static final int ERRQUEUE = Constants.MSG_ERRQUEUE;
     /** {@code MSG_WAITFORONE} (Linux, recvmmsg). */
     public static final int WAITFORONE = Constants.MSG_WAITFORONE;
+    /**
+     * {@code MSG_ZEROCOPY} (Linux 4.14+, with {@link NativeOptions#SO_ZEROCOPY}): send without
+     * copying; the memory must stay untouched and alive until its completion arrives on the error
+     * queue. Use {@link ZeroCopy}, which keeps that promise for you.
+     */
+    public static final int ZEROCOPY = Constants.MSG_ZEROCOPY;
 
     private static final int KNOWN = known();
 
     private static int known() {
         int k = 0;
         for (int f : new int[] {OOB, PEEK, DONTROUTE, WAITALL, DONTWAIT, TRUNC, CTRUNC, EOR, NOSIGNAL, MORE,
-                CONFIRM, ERRQUEUE, WAITFORONE}) {
+                CONFIRM, ERRQUEUE, WAITFORONE, ZEROCOPY}) {
             if (f != UNSUPPORTED) {
                 k |= f;
             }
