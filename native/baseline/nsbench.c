@@ -6,7 +6,10 @@
  *
  * WORKLOAD: tcp_pingpong, unix_pingpong, udp_pingpong (µs per round trip), tcp_throughput (64 KiB
  * writes/s), connect_accept (cycles/s), udp_batch, udp_batch_mmsg (datagrams/s), downcall (ns per
- * getsockopt). Prints one line per measured round: "round I VALUE UNIT".
+ * getsockopt), udp_gso [--gso 0|1] [--gro 0|1] (datagrams/s: 48 datagrams of --size bytes per
+ * operation, by sendmmsg or one UDP_SEGMENT sendmsg; received by recvmmsg or, with GRO, one
+ * recvmsg), tcp_zerocopy [--zerocopy 0|1] (1 MiB sends/s to a sink thread, with MSG_ZEROCOPY and
+ * the completions drained from the error queue). Prints one line per measured round: "round I VALUE UNIT".
  *
  * Placement: "same" pins both threads of a two-thread workload to one CPU (NS_CPU_A, default the
  * first CPU this process may use), "split" puts the peer on another (NS_CPU_B, default the second);
@@ -17,6 +20,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <linux/errqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -34,6 +39,7 @@ static int size = 64;
 static const char *placement = "same";
 static int warmup = 3, rounds = 5, round_ms = 1000;
 static int cpu_a = 0, cpu_b = 1;
+static int opt_gso = 0, opt_gro = 0, opt_zerocopy = 0;
 
 static void die(const char *what) {
     perror(what);
@@ -327,6 +333,156 @@ static void udp_batch(int mmsg) {
     close(fds[1]);
 }
 
+/* ---- UDP GSO / GRO ------------------------------------------------------------------------ */
+
+#define GSO_SEGMENTS 48
+
+struct gso {
+    int from, to;
+    char *data;                              /* GSO_SEGMENTS * size bytes */
+    struct mmsghdr send_vec[GSO_SEGMENTS], recv_vec[GSO_SEGMENTS];
+    struct iovec send_iov[GSO_SEGMENTS], recv_iov[GSO_SEGMENTS];
+    char *recv_data;                         /* GSO_SEGMENTS * size bytes, or 64 KiB for GRO */
+    char control[CMSG_SPACE(sizeof(uint16_t))];
+    char recv_control[CMSG_SPACE(sizeof(int))];
+};
+
+static void gso_op(void *ctx) {
+    struct gso *g = ctx;
+    if (opt_gso) {
+        struct iovec iov = {g->data, (size_t) size * GSO_SEGMENTS};
+        struct msghdr m = {0};
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = g->control;
+        m.msg_controllen = sizeof g->control;
+        if (sendmsg(g->from, &m, 0) < 0) die("sendmsg(UDP_SEGMENT)");
+    } else {
+        int sent = 0;
+        while (sent < GSO_SEGMENTS) {
+            int n = sendmmsg(g->from, g->send_vec + sent, (unsigned) (GSO_SEGMENTS - sent), 0);
+            if (n < 0) die("sendmmsg");
+            sent += n;
+        }
+    }
+    if (opt_gro) {
+        long got = 0;
+        while (got < (long) size * GSO_SEGMENTS) {
+            struct iovec iov = {g->recv_data, CHUNK};
+            struct msghdr m = {0};
+            m.msg_iov = &iov;
+            m.msg_iovlen = 1;
+            m.msg_control = g->recv_control;
+            m.msg_controllen = sizeof g->recv_control;
+            ssize_t n = recvmsg(g->to, &m, 0);
+            if (n < 0) die("recvmsg");
+            got += n;
+        }
+    } else {
+        int got = 0;
+        while (got < GSO_SEGMENTS) {
+            int n = recvmmsg(g->to, g->recv_vec + got, (unsigned) (GSO_SEGMENTS - got), MSG_WAITFORONE, NULL);
+            if (n < 0) die("recvmmsg");
+            got += n;
+        }
+    }
+}
+
+static void udp_gso(void) {
+    static struct gso g;
+    int fds[2];
+    if ((long) size * GSO_SEGMENTS > 65507) die("size too large for udp_gso (48 segments must fit 65507 bytes)");
+    pin(cpu_a);
+    udp_pair(fds);
+    g.from = fds[0];
+    g.to = fds[1];
+    g.data = calloc(GSO_SEGMENTS, (size_t) size);
+    g.recv_data = calloc(1, CHUNK > size * GSO_SEGMENTS ? CHUNK : (size_t) size * GSO_SEGMENTS);
+    if (!g.data || !g.recv_data) die("calloc");
+    for (int i = 0; i < GSO_SEGMENTS; i++) {
+        g.send_iov[i] = (struct iovec) {g.data + (size_t) i * size, (size_t) size};
+        g.recv_iov[i] = (struct iovec) {g.recv_data + (size_t) i * size, (size_t) size};
+        g.send_vec[i].msg_hdr.msg_iov = &g.send_iov[i];
+        g.send_vec[i].msg_hdr.msg_iovlen = 1;
+        g.recv_vec[i].msg_hdr.msg_iov = &g.recv_iov[i];
+        g.recv_vec[i].msg_hdr.msg_iovlen = 1;
+    }
+    struct cmsghdr *c = (struct cmsghdr *) g.control;
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    *(uint16_t *) CMSG_DATA(c) = (uint16_t) size;
+    if (opt_gro) {
+        int on = 1;
+        if (setsockopt(g.to, SOL_UDP, UDP_GRO, &on, sizeof on) < 0) die("setsockopt(UDP_GRO)");
+    }
+    measure(gso_op, &g, 4, 0, 0, GSO_SEGMENTS, "ops/s");
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* ---- TCP MSG_ZEROCOPY --------------------------------------------------------------------- */
+
+#define ZC_SIZE (1024 * 1024)
+
+struct zc {
+    int fd;
+    char *buf;
+    long completed;
+};
+
+static void zc_drain(struct zc *z) {
+    for (;;) {
+        char control[128];
+        struct msghdr m = {0};
+        m.msg_control = control;
+        m.msg_controllen = sizeof control;
+        if (recvmsg(z->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+            if (errno == EAGAIN || errno == EINTR) return;
+            die("recvmsg(MSG_ERRQUEUE)");
+        }
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+            struct sock_extended_err *e = (struct sock_extended_err *) CMSG_DATA(c);
+            if (e->ee_origin == SO_EE_ORIGIN_ZEROCOPY) z->completed += (long) (e->ee_data - e->ee_info) + 1;
+        }
+    }
+}
+
+static void zc_op(void *ctx) {
+    struct zc *z = ctx;
+    size_t off = 0;
+    while (off < ZC_SIZE) {
+        ssize_t r = send(z->fd, z->buf + off, ZC_SIZE - off, MSG_NOSIGNAL | (opt_zerocopy ? MSG_ZEROCOPY : 0));
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            if (errno == ENOBUFS && opt_zerocopy) { zc_drain(z); continue; } /* optmem full: completions pending */
+            die("send");
+        }
+        off += (size_t) r;
+    }
+    if (opt_zerocopy) zc_drain(z);
+}
+
+static void tcp_zerocopy(void) {
+    static struct zc z;
+    int fds[2];
+    pin_main();
+    tcp_pair(fds);
+    z.fd = fds[0];
+    z.buf = aligned_alloc(4096, ZC_SIZE);
+    if (!z.buf) die("aligned_alloc");
+    memset(z.buf, 'x', ZC_SIZE);
+    if (opt_zerocopy) {
+        int on = 1;
+        if (setsockopt(z.fd, SOL_SOCKET, SO_ZEROCOPY, &on, sizeof on) < 0) die("setsockopt(SO_ZEROCOPY)");
+    }
+    struct peer *p = peer_start(fds[1], CHUNK, 0);
+    measure(zc_op, &z, 1, 0, 0, 1, "ops/s");
+    shutdown(fds[0], SHUT_RDWR);
+    peer_stop(p);
+    close(fds[0]);
+}
+
 static int sink_value;
 
 static void downcall(void *ctx) {
@@ -344,7 +500,8 @@ static void *idle_thread(void *arg) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]\n");
+        fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]"
+                " [--gso 0|1] [--gro 0|1] [--zerocopy 0|1]\n");
         return 2;
     }
     const char *w = argv[1];
@@ -354,6 +511,9 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--warmup")) warmup = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--rounds")) rounds = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--ms")) round_ms = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--gso")) opt_gso = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--gro")) opt_gro = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--zerocopy")) opt_zerocopy = atoi(argv[i + 1]);
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
@@ -413,6 +573,10 @@ int main(int argc, char **argv) {
         udp_batch(0);
     } else if (!strcmp(w, "udp_batch_mmsg")) {
         udp_batch(1);
+    } else if (!strcmp(w, "udp_gso")) {
+        udp_gso();
+    } else if (!strcmp(w, "tcp_zerocopy")) {
+        tcp_zerocopy();
     } else if (!strcmp(w, "downcall")) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) die("socket");

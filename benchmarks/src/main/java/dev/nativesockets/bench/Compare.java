@@ -211,6 +211,20 @@ public final class Compare {
         s.add(new Spec("udp_mmsg", "UdpBatch 64 B, sendmmsg/recvmmsg 32 per call", "UdpBatch.sendReceive32", Map.of("size", "64"),
                 mmsgImpls(), List.of(mmsgImpls().get(0), "raw_mmsg"),
                 "udp_batch_mmsg", List.of("--size", "64"), "c_mmsg", 1e-3, "k dgram/s", false, "1 thread"));
+        // issue 18: UDP segmentation/receive offload and MSG_ZEROCOPY (Linux)
+        s.add(new Spec("udp_gso_plain", "UdpGso 1200 B, sendmmsg/recvmmsg 48 per call (no offload)", "UdpGso.sendReceive48",
+                Map.of("size", "1200"), List.of("mmsg"), List.of("mmsg"),
+                "udp_gso", List.of("--size", "1200", "--gso", "0", "--gro", "0"), "c_mmsg", 1e-3, "k dgram/s", false, "1 thread"));
+        s.add(new Spec("udp_gso", "UdpGso 1200 B, one UDP_SEGMENT sendmsg of 48, recvmmsg", "UdpGso.sendReceive48",
+                Map.of("size", "1200"), List.of("gso"), List.of("gso"),
+                "udp_gso", List.of("--size", "1200", "--gso", "1", "--gro", "0"), "c_gso", 1e-3, "k dgram/s", false, "1 thread"));
+        s.add(new Spec("udp_gso_gro", "UdpGso 1200 B, one UDP_SEGMENT sendmsg, one UDP_GRO recvmsg", "UdpGso.sendReceive48",
+                Map.of("size", "1200"), List.of("gso_gro"), List.of("gso_gro"),
+                "udp_gso", List.of("--size", "1200", "--gso", "1", "--gro", "1"), "c_gso_gro", 1e-3, "k dgram/s", false, "1 thread"));
+        s.add(new Spec("tcp_zc_plain", "TcpZeroCopy 1 MiB sends, plain", "TcpZeroCopy.send1m", Map.of(),
+                List.of("plain"), List.of("plain"), "tcp_zerocopy", List.of("--zerocopy", "0"), "c", 1, "MiB/s", false, "same"));
+        s.add(new Spec("tcp_zc", "TcpZeroCopy 1 MiB sends, MSG_ZEROCOPY + completions", "TcpZeroCopy.send1m", Map.of(),
+                List.of("zerocopy"), List.of("zerocopy"), "tcp_zerocopy", List.of("--zerocopy", "1"), "c_zc", 1, "MiB/s", false, "same"));
         s.add(new Spec("downcall", "Downcall getsockopt(SO_RCVBUF)", "Downcall.getsockopt", Map.of(),
                 List.of("ffm", "ffm_plain", "raw", "nativesockets", "confined", "nativesockets_typed", "channel", "socket"),
                 List.of("ffm", "nativesockets", "confined", "channel"), "downcall", List.of(), "c", 1, "ns/call", true, "1 thread"));
@@ -258,7 +272,7 @@ public final class Compare {
                 .verbosity(VerboseMode.SILENT);
         spec.params().forEach(o::param);
         // the message batch path (Socket.sendMmsg/recvMmsg) needs ~3 s of C2 on 2 loaded vCPUs
-        boolean slowWarmup = impls.contains("nativesockets_mmsg");
+        boolean slowWarmup = impls.contains("nativesockets_mmsg") || impls.contains("mmsg") || impls.contains("gso");
         if (quick) {
             o.warmupIterations(slowWarmup ? 6 : 1).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
