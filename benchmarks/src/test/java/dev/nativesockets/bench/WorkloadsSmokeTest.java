@@ -111,6 +111,32 @@ class WorkloadsSmokeTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"mmsg", "gso", "gso_gro"})
+    void udpGso(String impl) throws Exception {
+        UdpGso b = new UdpGso();
+        b.impl = impl;
+        b.size = 1200;
+        b.open();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(impl.equals("gso_gro") ? UdpGso.SEGMENTS * 1200 : UdpGso.SEGMENTS, b.sendReceive48());
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "zerocopy"})
+    void tcpZeroCopy(String impl) throws Exception {
+        TcpZeroCopy b = new TcpZeroCopy();
+        b.impl = impl;
+        b.placement = "same";
+        b.open();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(TcpZeroCopy.SIZE, b.send1m());
+        }
+        b.close();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"ffm", "ffm_plain", "raw", "nativesockets", "confined", "nativesockets_typed", "channel", "socket"})
     void downcall(String impl) throws Exception {
         Downcall b = new Downcall();
@@ -148,8 +174,13 @@ class WorkloadsSmokeTest {
             String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, cc.waitFor(), ccOut);
             for (String w : List.of("tcp_pingpong", "unix_pingpong", "udp_pingpong", "tcp_throughput",
-                    "connect_accept", "udp_batch", "udp_batch_mmsg", "downcall")) {
-                Process p = new ProcessBuilder(bin.toString(), w, "--warmup", "0", "--rounds", "1", "--ms", "50")
+                    "connect_accept", "udp_batch", "udp_batch_mmsg", "downcall",
+                    "udp_gso --size 1200 --gso 0 --gro 0", "udp_gso --size 1200 --gso 1 --gro 0",
+                    "udp_gso --size 1200 --gso 1 --gro 1", "tcp_zerocopy --zerocopy 0", "tcp_zerocopy --zerocopy 1")) {
+                List<String> cmd = new java.util.ArrayList<>(List.of(bin.toString()));
+                cmd.addAll(List.of(w.split(" ")));
+                cmd.addAll(List.of("--warmup", "0", "--rounds", "1", "--ms", "50"));
+                Process p = new ProcessBuilder(cmd)
                         .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), w);
