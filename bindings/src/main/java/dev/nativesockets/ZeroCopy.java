@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,15 +48,18 @@ import java.util.List;
  */
 public final class ZeroCopy {
     private final Socket socket;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /*
+     * The buffers of the sends not yet completed, oldest first, in a ring: the kernel numbers sends
+     * consecutively, so send nextId - count + i is slot (head + i); no record per send.
+     */
+    private Buffer[] ring = new Buffer[64];
+    private int head;
+    private int count;
     private final Message errors = new Message().controlCapacity(256);
     private final List<Completion> completed = new ArrayList<>();
     private long nextId; // the kernel's 32-bit counter, unwrapped
     private long sends;
     private long copiedSends;
-
-    /** A send not yet completed: its number and the buffer whose memory it uses. */
-    private record Pending(long id, Buffer buffer) {}
 
     /**
      * A completion: sends {@code first}..{@code last} (inclusive, as the kernel numbers them) are
@@ -142,6 +144,8 @@ public final class ZeroCopy {
      * would block ({@link Socket#WOULD_BLOCK}) or failed moved nothing and is not counted.
      *
      * @return bytes sent (may be fewer than {@code length} on a stream), or {@link Socket#WOULD_BLOCK}
+     * @throws IOException {@code ENOBUFS} when the socket's option memory is full of unread
+     *     completions: {@link #readCompletions()} and send again
      */
     public long send(Buffer buffer, long offset, long length) throws IOException {
         Socket.requireArg(buffer, "buffer");
@@ -151,7 +155,8 @@ public final class ZeroCopy {
         int n = socket.send(buffer.memory.asSlice(offset, length), MsgFlags.ZEROCOPY);
         if (n > 0) {
             buffer.inFlight++;
-            pending.addLast(new Pending(nextId++, buffer));
+            push(buffer);
+            nextId++;
             sends++;
         }
         return n;
@@ -159,7 +164,20 @@ public final class ZeroCopy {
 
     /** Sends made and not yet completed. */
     public int pending() {
-        return pending.size();
+        return count;
+    }
+
+    private void push(Buffer b) {
+        if (count == ring.length) {
+            Buffer[] bigger = new Buffer[ring.length * 2];
+            for (int i = 0; i < count; i++) {
+                bigger[i] = ring[(head + i) % ring.length];
+            }
+            ring = bigger;
+            head = 0;
+        }
+        ring[(head + count) % ring.length] = b;
+        count++;
     }
 
     /** Sends made through this object so far. */
@@ -210,7 +228,7 @@ public final class ZeroCopy {
         poller.add(socket, Poller.ERR);
         while (true) {
             readCompletions();
-            if (pending.isEmpty()) {
+            if (count == 0) {
                 return true;
             }
             long left = deadline - System.nanoTime();
@@ -225,20 +243,23 @@ public final class ZeroCopy {
     private void complete(ExtendedError e) {
         long lo = Integer.toUnsignedLong(e.info());
         long hi = Integer.toUnsignedLong(e.data());
-        long count = ((hi - lo) & 0xffff_ffffL) + 1;
+        long n = ((hi - lo) & 0xffff_ffffL) + 1;
         long first = -1;
         long last = -1;
-        for (long i = 0; i < count && !pending.isEmpty(); i++) {
-            Pending p = pending.peekFirst();
-            if ((p.id() & 0xffff_ffffL) != ((lo + i) & 0xffff_ffffL)) {
+        for (long i = 0; i < n && count > 0; i++) {
+            long id = nextId - count; // the oldest send not yet completed
+            if ((id & 0xffff_ffffL) != ((lo + i) & 0xffff_ffffL)) {
                 break; // not ours (a send outside this object): stop rather than release the wrong buffer
             }
-            pending.removeFirst();
-            p.buffer().inFlight--;
+            Buffer b = ring[head];
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            count--;
+            b.inFlight--;
             if (first < 0) {
-                first = p.id();
+                first = id;
             }
-            last = p.id();
+            last = id;
         }
         if (first >= 0) {
             boolean copied = e.copied();

@@ -114,6 +114,26 @@ class ZeroCopyTest {
     }
 
     @Test
+    void manySendsBeforeAnyCompletionIsRead() throws Exception {
+        try (Net.Conn c = Net.tcp(Domain.INET)) {
+            ZeroCopy zc = enable(c.client());
+            ZeroCopy.Buffer b = zc.allocate(1000);
+            int sends = 300; // more than the first ring of pending sends holds
+            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> readAll(c.server(), 1000L * sends));
+            long sent = 0;
+            while (sent < 1000L * sends) {
+                long off = sent % 1000;
+                sent += zc.send(b, off, 1000 - off);
+            }
+            assertEquals(zc.sends(), b.inFlight());
+            assertEquals(1000L * sends, reader.get(30, TimeUnit.SECONDS));
+            assertTrue(zc.awaitCompletions(Duration.ofSeconds(10)));
+            assertEquals(0, b.inFlight());
+            assertEquals(0, zc.pending());
+        }
+    }
+
+    @Test
     void argumentsAreCheckedFirst() throws Exception {
         try (Net.Conn c = Net.tcp(Domain.INET)) {
             ZeroCopy zc = enable(c.client());
