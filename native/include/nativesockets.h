@@ -50,6 +50,7 @@
 
 #if defined(__linux__)
 #  include <sys/epoll.h>
+#  include <sys/syscall.h> /* SYS_* numbers: calls whose caller memory is pinned (Pins.java) */
 #endif
 
 #if defined(__APPLE__)

@@ -143,6 +143,8 @@ static void os_constants(void) {
     C(EPOLLIN); C(EPOLLPRI); C(EPOLLOUT); C(EPOLLERR); C(EPOLLHUP); C(EPOLLRDHUP);
     C(EPOLLEXCLUSIVE); C(EPOLLONESHOT); C(EPOLLET);
     C(EPOLL_CTL_ADD); C(EPOLL_CTL_DEL); C(EPOLL_CTL_MOD); C(EPOLL_CLOEXEC);
+    /* per architecture: the message calls issued through syscall(2) to pin caller memory */
+    C(SYS_readv); C(SYS_writev); C(SYS_sendmsg); C(SYS_recvmsg); C(SYS_sendmmsg); C(SYS_recvmmsg);
 }
 
 static void os_errnos(void) {

@@ -1420,6 +1420,9 @@ public final class Socket implements AutoCloseable {
         if (!seg.scope().isAlive()) {
             throw new IllegalStateException("segment's arena is closed");
         }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("segment's arena is confined to another thread");
+        }
     }
 
     @Override

@@ -175,6 +175,14 @@ public final class Constants {
     public static final int EPOLL_CTL_DEL = c("EPOLL_CTL_DEL");
     public static final int EPOLL_CTL_MOD = c("EPOLL_CTL_MOD");
     public static final int EPOLL_CLOEXEC = c("EPOLL_CLOEXEC");
+
+    // syscall(2) numbers (Linux, per architecture) of the calls LibC.syscallPinned issues
+    public static final int SYS_readv = c("SYS_readv");
+    public static final int SYS_writev = c("SYS_writev");
+    public static final int SYS_sendmsg = c("SYS_sendmsg");
+    public static final int SYS_recvmsg = c("SYS_recvmsg");
+    public static final int SYS_sendmmsg = c("SYS_sendmmsg");
+    public static final int SYS_recvmmsg = c("SYS_recvmmsg");
     public static final int AI_PASSIVE = c("AI_PASSIVE");
     public static final int AI_CANONNAME = c("AI_CANONNAME");
     public static final int AI_NUMERICHOST = c("AI_NUMERICHOST");

@@ -55,8 +55,18 @@ public final class LibC {
         return link(name, fd, ERRNO, CRITICAL);
     }
 
-    private static AssertionError unexpected(Throwable t) {
-        return new AssertionError("downcall failed unexpectedly", t);
+    /**
+     * What a handle's {@code invokeExact} threw. The linker's own checks on segment arguments
+     * (closed arena: {@link IllegalStateException}; another thread's confined arena:
+     * {@link WrongThreadException}; heap memory for a critical call: {@link IllegalArgumentException})
+     * are programming errors of the caller and pass through as they are; anything else is a bug
+     * here and becomes an {@link AssertionError}.
+     */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("downcall failed unexpectedly", t);
     }
 
     private static FunctionDescriptor ints(int argc) {
@@ -215,6 +225,32 @@ public final class LibC {
     /** {@code int recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags, struct timespec *timeout)} — Linux only. */
     public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags, MemorySegment timeout) {
         try { return (int) recvmmsg.H.invokeExact(cs, fd, vec, vlen, flags, timeout); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    /** How many arenas {@link #syscallPinned} can hold open besides its own arguments. */
+    public static final int MAX_PINS = 4;
+
+    private static final class syscallPinned {
+        // syscall(2) is variadic: the pins travel after the six syscall arguments, where the
+        // kernel never looks, and C's variadic rules make extra arguments harmless
+        static final MethodHandle H = link("syscall", FunctionDescriptor.of(JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * {@code long syscall(long number, a1, a2, a3, a4, a5, a6, p1, p2, p3, p4)} — Linux only. The
+     * message calls through this door when caller memory their structures point to belongs to an
+     * arena another thread could close: the linker keeps the arena of every segment argument open
+     * for the call, so passing one segment of each such arena as {@code p1..p4} (extra variadic
+     * arguments the kernel never reads) makes closing it fail until the call returns. Unused pins
+     * are {@link MemorySegment#NULL}.
+     */
+    public static long syscallPinned(MemorySegment cs, long number, long a1, long a2, long a3, long a4, long a5,
+                                     MemorySegment p1, MemorySegment p2, MemorySegment p3, MemorySegment p4) {
+        try {
+            return (long) syscallPinned.H.invokeExact(cs, number, a1, a2, a3, a4, a5, 0L, p1, p2, p3, p4);
+        } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final class sendmmsg {

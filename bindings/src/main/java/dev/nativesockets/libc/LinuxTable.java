@@ -28,9 +28,24 @@ final class LinuxTable {
     static PlatformTable create(Platform.Arch arch) {
         var b = PlatformTable.builder(arch == Platform.Arch.X86_64 ? Platform.LINUX_X86_64 : Platform.LINUX_AARCH64);
         constants(b);
+        syscalls(b, arch);
         errnos(b);
         structs(b, arch);
         return b.build();
+    }
+
+    /**
+     * The numbers of the message calls that {@code LibC.syscallPinned} issues. x86_64 kept its own
+     * table; aarch64 uses the generic one ({@code asm-generic/unistd.h}).
+     */
+    private static void syscalls(PlatformTable.Builder b, Platform.Arch arch) {
+        if (arch == Platform.Arch.X86_64) {
+            b.constant("SYS_readv", 19).constant("SYS_writev", 20).constant("SYS_sendmsg", 46)
+                    .constant("SYS_recvmsg", 47).constant("SYS_recvmmsg", 299).constant("SYS_sendmmsg", 307);
+        } else {
+            b.constant("SYS_readv", 65).constant("SYS_writev", 66).constant("SYS_sendmsg", 211)
+                    .constant("SYS_recvmsg", 212).constant("SYS_recvmmsg", 243).constant("SYS_sendmmsg", 269);
+        }
     }
 
     private static void constants(PlatformTable.Builder b) {
