@@ -45,10 +45,13 @@ import java.util.List;
  * <p>Thread safety: none. One thread at a time uses a batch, and a batch is in at most one call at
  * a time; reading results while another thread runs a call on the batch gives torn values. Misuse
  * can garble a batch's contents but not reach memory outside it: every pointer in the vector is
- * fixed at allocation and every length is bounded by its slot. The memory belongs to the arena
- * given to {@link #allocate(Arena, int, int, int)} (the kernel call holds that arena open for its
- * duration, so a shared arena cannot be closed under it) or, for {@link #allocate(int, int, int)},
- * is freed once the batch and every {@link #data(int)} segment are unreachable.
+ * fixed at allocation and every length is bounded by its slot, and the descriptors a send carries
+ * are held and released exactly as that send read them, whatever another thread changes meanwhile.
+ * The memory belongs to the arena given to {@link #allocate(Arena, int, int, int)} (the kernel call
+ * holds that arena open for its duration, so a shared arena cannot be closed under it; received
+ * control data is staged through the calling thread's memory, so descriptors are adopted even if
+ * the arena is closed the moment the call returns) or, for {@link #allocate(int, int, int)}, is
+ * freed once the batch and every {@link #data(int)} segment are unreachable.
  *
  * <p>Linux only: {@code sendmmsg}/{@code recvmmsg} and {@code struct mmsghdr} do not exist on
  * Darwin, where {@code allocate} throws {@link UnsupportedOperationException}; loop over

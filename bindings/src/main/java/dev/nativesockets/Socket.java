@@ -66,6 +66,37 @@ import java.time.Duration;
  * that thread's calls skip the per-thread lookup; they then live as long as the socket does, even
  * if that thread ends first). {@code byte[]} and heap {@link ByteBuffer}s are staged through a
  * per-thread native buffer.
+ *
+ * <p>Every segment is checked before the call: heap memory where the kernel needs native memory
+ * raises {@link IllegalArgumentException}, a closed arena {@link IllegalStateException}, an arena
+ * confined to another thread {@link WrongThreadException}. No {@link Error} leaves a public method.
+ *
+ * <h2 id="indirect">Memory the kernel reaches through a structure</h2>
+ * {@code readv}/{@code writev}, {@code sendMsg}/{@code recvMsg} and {@code sendMmsg}/{@code recvMmsg}
+ * with {@link Message}s pass the caller's segments to the kernel by address inside an {@code iovec}
+ * or {@code msghdr}, where the JDK's own guard — an arena stays open while its segment is an
+ * argument of a native call — does not reach. The library closes that gap, so no arena can be
+ * freed while the kernel reads or writes it:
+ * <ul>
+ *   <li>Segments of {@link java.lang.foreign.Arena#global()}, {@link java.lang.foreign.Arena#ofAuto()},
+ *       direct {@link ByteBuffer}s, or a confined arena of the calling thread: no other thread can
+ *       free them during the call. Zero-copy, no extra cost.</li>
+ *   <li>Segments of a shared arena (or one the library does not know): on Linux the call holds the
+ *       arena open until it returns (it is issued through {@code syscall(2)} with a segment of each
+ *       such arena as an extra argument, so the JDK's guard applies); another thread's
+ *       {@code Arena.close()} meanwhile fails with {@link IllegalStateException}. At most
+ *       {@value dev.nativesockets.libc.LibC#MAX_PINS} distinct shared arenas per call
+ *       ({@link IllegalArgumentException} beyond). On Darwin such segments are refused with
+ *       {@link IllegalArgumentException}.</li>
+ *   <li>Received control data ({@link Message#controlBuffer(MemorySegment)}, a
+ *       {@link MessageBatch}'s control space) first lands in library memory: the descriptors in it
+ *       are adopted from there, then the bytes are copied to the caller's buffer — so closing that
+ *       buffer's arena cannot leak them (the copy then fails with {@link IllegalStateException};
+ *       the descriptors are the message's already).</li>
+ * </ul>
+ * Descriptors that a send carries as {@code SCM_RIGHTS} — from {@link Socket}s, {@link Fd}s or
+ * received {@link ControlMessage.Rights} — are held open for the call and released exactly as
+ * held; a closed one fails the send with {@link IllegalStateException} before the call.
  */
 public final class Socket implements AutoCloseable {
     /** What a non-blocking receive or send returns when it would have blocked ({@code EAGAIN}). */
@@ -1441,7 +1472,10 @@ public final class Socket implements AutoCloseable {
         return Messages.readv(this, vector);
     }
 
-    /** {@code readv(2)} into native segments, in order; see {@link #readv(IoVector)}. */
+    /**
+     * {@code readv(2)} into native segments, in order; see {@link #readv(IoVector)}. The segments
+     * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
+     */
     public long readv(MemorySegment... buffers) throws IOException {
         return Messages.readv(this, buffers);
     }
@@ -1466,7 +1500,10 @@ public final class Socket implements AutoCloseable {
         return Messages.writev(this, vector);
     }
 
-    /** {@code writev(2)} from native segments, in order; see {@link #writev(IoVector)}. */
+    /**
+     * {@code writev(2)} from native segments, in order; see {@link #writev(IoVector)}. The segments
+     * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
+     */
     public long writev(MemorySegment... buffers) throws IOException {
         return Messages.writev(this, buffers);
     }
@@ -1481,8 +1518,10 @@ public final class Socket implements AutoCloseable {
 
     /**
      * {@code sendmsg(2)}: PHP's {@code socket_sendmsg}. Sends the message's data to its address
-     * (if any) with its control messages; descriptors passed by {@link Socket} or {@link Fd} are
-     * held open for the call. Everything is checked before the call.
+     * (if any) with its control messages; descriptors passed by {@link Socket}, {@link Fd} or
+     * received rights are held open for the call. Everything is checked before the call; the
+     * message's segments follow the rule of <a href="#indirect">memory the kernel reaches through
+     * a structure</a>.
      *
      * @return bytes sent (also {@link Message#length()}), or {@link #WOULD_BLOCK}
      */
@@ -1500,6 +1539,8 @@ public final class Socket implements AutoCloseable {
      * address, flags and control buffer. Received descriptors become owned {@link Fd}s at once
      * (close-on-exec: {@code MSG_CMSG_CLOEXEC} on Linux, {@code FD_CLOEXEC} right after on Darwin),
      * all of them even when the control buffer was too small ({@link Message#isControlTruncated()}).
+     * The message's segments follow the rule of <a href="#indirect">memory the kernel reaches
+     * through a structure</a>; control data is staged through library memory.
      *
      * @return bytes received (also {@link Message#length()}), 0 at end of stream, or {@link #WOULD_BLOCK}
      */
@@ -1528,7 +1569,8 @@ public final class Socket implements AutoCloseable {
      * each filled message reports its length, sender, flags and control data. With
      * {@link MsgFlags#WAITFORONE} it returns once one has arrived and no more are queued. The
      * kernel checks {@code timeout} only after each datagram (see recvmmsg(2), BUGS); {@code null}
-     * for none.
+     * for none. Segments follow the rule of <a href="#indirect">memory the kernel reaches through
+     * a structure</a>.
      *
      * @return how many messages were filled (from the first), or {@link #WOULD_BLOCK}
      * @throws UnsupportedOperationException on Darwin
