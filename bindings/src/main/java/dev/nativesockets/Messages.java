@@ -237,7 +237,7 @@ final class Messages {
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
-                    return Socket.WOULD_BLOCK;
+                    return s.wouldBlock(e);
                 }
                 throw s.failIo(read ? "readv" : "writev", e);
             }
@@ -289,7 +289,7 @@ final class Messages {
                     int e = sc.errno();
                     if (Socket.isWouldBlock(e) && nonBlocking) {
                         m.sent(Socket.WOULD_BLOCK);
-                        return Socket.WOULD_BLOCK;
+                        return s.wouldBlock(e);
                     }
                     throw s.failIo("sendmsg", e);
                 }
@@ -343,7 +343,7 @@ final class Messages {
                     int e = sc.errno();
                     if (Socket.isWouldBlock(e) && nonBlocking) {
                         m.wouldBlock();
-                        return Socket.WOULD_BLOCK;
+                        return s.wouldBlock(e);
                     }
                     throw s.failIo("recvmsg", e);
                 }
@@ -502,7 +502,7 @@ final class Messages {
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
-                    return Socket.WOULD_BLOCK;
+                    return s.wouldBlock(e);
                 }
                 throw s.failIo("sendmmsg", e);
             }
@@ -531,7 +531,7 @@ final class Messages {
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
-                    return Socket.WOULD_BLOCK;
+                    return s.wouldBlock(e);
                 }
                 throw s.failIo("recvmmsg", e);
             }

@@ -36,6 +36,15 @@ import java.time.Duration;
  * {@link #connect(SocketAddress)} returns {@code false}. In blocking mode {@code EAGAIN} means an
  * {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ran out and raises {@link java.net.SocketTimeoutException}.
  *
+ * <p>One rule for every call that would block: a call that returns a count returns
+ * {@link #WOULD_BLOCK} ({@code -1}, the same value whether the count is an {@code int} or a
+ * {@code long}: readv/writev, sendMsg/recvMsg, sendMmsg/recvMmsg alike); {@link #recvFrom} returns
+ * a {@link Received} whose {@link Received#length() length} is {@link #WOULD_BLOCK}; a call that
+ * returns an object with nothing to give returns {@code null} ({@link #accept()}, {@link #read(int)},
+ * PHP's {@code false}); {@link #connect(SocketAddress)} returns {@code false}. Each of them records
+ * the errno ({@code EAGAIN}, {@code EINPROGRESS}) in {@link #lastError()} and
+ * {@link Errno#lastError()}, as PHP's {@code socket_last_error} reports it.
+ *
  * <h2>Closing</h2>
  * {@link #close()} is idempotent and, for a shared socket, thread-safe (a {@linkplain #confine()
  * confined} one is closed by its thread only). A call blocked in another thread is woken at once
@@ -722,6 +731,11 @@ public final class Socket implements AutoCloseable {
         return recv(b, 0, requireArg(b, "array").length, 0);
     }
 
+    /** {@code recv(2)} into all of {@code b} with {@code flags}; see {@link #recv(MemorySegment, int)}. */
+    public int recv(byte[] b, int flags) throws IOException {
+        return recv(b, 0, requireArg(b, "array").length, flags);
+    }
+
     /** {@code recv(2)} into the buffer's remaining space; advances its position. */
     public int recv(ByteBuffer dst, int flags) throws IOException {
         requireArg(dst, "buffer");
@@ -788,7 +802,22 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** {@code recvfrom(2)} into {@code b[off, off+len)}. */
+    /** {@code recvfrom(2)} into all of {@code b}, no flags: PHP's {@code socket_recvfrom($s, $buf, $len, 0, ...)}. */
+    public Received recvFrom(byte[] b) throws IOException {
+        return recvFrom(b, 0, requireArg(b, "array").length, 0);
+    }
+
+    /** {@code recvfrom(2)} into all of {@code b} with {@code flags}; see {@link #recvFrom(MemorySegment, int)}. */
+    public Received recvFrom(byte[] b, int flags) throws IOException {
+        return recvFrom(b, 0, requireArg(b, "array").length, flags);
+    }
+
+    /** {@code recvfrom(2)} into a native segment with no flags; see {@link #recvFrom(MemorySegment, int)}. */
+    public Received recvFrom(MemorySegment buf) throws IOException {
+        return recvFrom(buf, 0);
+    }
+
+    /** {@code recvfrom(2)} into {@code b[off, off+len)}; see {@link #recvFrom(MemorySegment, int)}. */
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
@@ -932,6 +961,11 @@ public final class Socket implements AutoCloseable {
         return send(b, 0, requireArg(b, "array").length, 0);
     }
 
+    /** {@code send(2)} of all of {@code b} with {@code flags}; see {@link #send(MemorySegment, int)}. */
+    public int send(byte[] b, int flags) throws IOException {
+        return send(b, 0, requireArg(b, "array").length, flags);
+    }
+
     /** {@code send(2)} from the buffer's remaining bytes; advances its position. */
     public int send(ByteBuffer src, int flags) throws IOException {
         requireArg(src, "buffer");
@@ -1024,7 +1058,22 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** {@code sendto(2)} from {@code b[off, off+len)}. */
+    /** {@code sendto(2)} of all of {@code b}, no flags: PHP's {@code socket_sendto($s, $buf, $len, 0, ...)}. */
+    public int sendTo(byte[] b, SocketAddress to) throws IOException {
+        return sendTo(b, 0, requireArg(b, "array").length, 0, to);
+    }
+
+    /** {@code sendto(2)} of all of {@code b} with {@code flags}; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
+    public int sendTo(byte[] b, int flags, SocketAddress to) throws IOException {
+        return sendTo(b, 0, requireArg(b, "array").length, flags, to);
+    }
+
+    /** {@code sendto(2)} from a native segment with no flags; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
+    public int sendTo(MemorySegment buf, SocketAddress to) throws IOException {
+        return sendTo(buf, 0, to);
+    }
+
+    /** {@code sendto(2)} from {@code b[off, off+len)}; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
@@ -1379,7 +1428,7 @@ public final class Socket implements AutoCloseable {
      * Records a would-block errno as PHP does ({@code socket_last_error} reports {@code EAGAIN}
      * after a non-blocking read found nothing) and returns {@link #WOULD_BLOCK}. Allocation-free.
      */
-    private int wouldBlock(int errno) {
+    int wouldBlock(int errno) {
         lastError = errno;
         Errno.recordLast(errno);
         return WOULD_BLOCK;
