@@ -82,7 +82,14 @@ final class EpollBackend implements ReadyBackend {
 
     @Override
     public int waitEvents(long nanos) throws IOException {
-        return epoll.waitNanos(nanos);
+        // the eventfd is held for the wait: closed under a waiter, it would leave the epoll set
+        // before the waiter saw its wake-up, and the waiter would sleep on
+        wake.acquire();
+        try {
+            return epoll.waitNanos(nanos);
+        } finally {
+            wake.release();
+        }
     }
 
     @Override

@@ -375,6 +375,13 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
+    /** Whether a wake-up is signalled and not yet consumed by a wait (for tests). */
+    boolean wakeupPending() {
+        synchronized (wakeLock) {
+            return wakePending;
+        }
+    }
+
     private void consumeWakeup() {
         synchronized (wakeLock) {
             backend.clearWakeup();
