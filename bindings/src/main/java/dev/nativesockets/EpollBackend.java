@@ -33,6 +33,11 @@ final class EpollBackend implements ReadyBackend {
         }
     }
 
+    /** The epoll set, for tests that read the kernel's entries from {@code /proc/self/fdinfo}. */
+    Epoll epoll() {
+        return epoll;
+    }
+
     @Override
     public String name() {
         return "epoll";
