@@ -218,22 +218,31 @@ final class Messages {
 
     private static long transfer(Socket s, MemorySegment iov, int count, boolean read, Pins pins) throws IOException {
         Scratch sc = Scratch.get();
-        MemorySegment hdr = read ? null : Buffers.get().msghdr;
         boolean nonBlocking = !s.blockingMode();
-        int f = SEND_FLAGS | (nonBlocking ? Constants.MSG_DONTWAIT : 0);
+        // on a virtual thread readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
+        boolean parks = s.parks(0);
+        MemorySegment hdr = read && !parks ? null : Buffers.get().msghdr;
+        int f = (read ? 0 : SEND_FLAGS) | (nonBlocking || parks ? Constants.MSG_DONTWAIT : 0);
         int fd = s.acquire();
         try {
             long n;
-            do {
-                if (read) {
+            long deadline = 0;
+            for (;;) {
+                if (read && !parks) {
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
                             : LibC.readv(sc.cs, fd, iov, count);
                 } else {
                     header(hdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, hdr.address(), f, 0, 0)
-                            : LibC.sendmsg(sc.cs, fd, hdr, f);
+                    int sys = read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg;
+                    n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
+                            : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
                 }
-            } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    break;
+                }
+                deadline = read ? s.awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno())
+                        : s.awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+            }
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
@@ -259,6 +268,7 @@ final class Messages {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = s.parks(f);
         Buffers b = Buffers.get();
         // read once: what is held is what is encoded and what is released
         List<ControlMessage> control = m.control();
@@ -280,11 +290,17 @@ final class Messages {
             int fd = s.acquire();
             try {
                 long n;
-                do {
+                long deadline = 0;
+                for (;;) {
                     header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), f, 0, 0)
-                            : LibC.sendmsg(sc.cs, fd, b.msghdr, f);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
+                    int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
+                            : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
+                    if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                        break;
+                    }
+                    deadline = s.awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+                }
                 if (n < 0) {
                     int e = sc.errno();
                     if (Socket.isWouldBlock(e) && nonBlocking) {
@@ -314,6 +330,7 @@ final class Messages {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = s.parks(f);
         Buffers b = Buffers.get();
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
@@ -334,11 +351,17 @@ final class Messages {
             int fd = s.acquire();
             try {
                 long n;
-                do {
+                long deadline = 0;
+                for (;;) {
                     header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), f | RECV_FLAGS, 0, 0)
-                            : LibC.recvmsg(sc.cs, fd, b.msghdr, f | RECV_FLAGS);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
+                    int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
+                            : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
+                    if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                        break;
+                    }
+                    deadline = s.awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
+                }
                 if (n < 0) {
                     int e = sc.errno();
                     if (Socket.isWouldBlock(e) && nonBlocking) {
@@ -492,13 +515,20 @@ final class Messages {
     private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int f, boolean nonBlocking, Pins pins)
             throws IOException {
         Scratch sc = Scratch.get();
+        boolean parks = s.parks(f);
         int fd = s.acquire();
         try {
             int n;
-            do {
-                n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, f, 0)
-                        : LibC.sendmmsg(sc.cs, fd, vec, vlen, f);
-            } while (n < 0 && sc.errno() == Constants.EINTR);
+            long deadline = 0;
+            for (;;) {
+                int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, g, 0)
+                        : LibC.sendmmsg(sc.cs, fd, vec, vlen, g);
+                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    break;
+                }
+                deadline = s.awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+            }
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
@@ -520,14 +550,23 @@ final class Messages {
     private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int f, MemorySegment ts, boolean nonBlocking,
                                 Pins pins) throws IOException {
         Scratch sc = Scratch.get();
+        // on a virtual thread: MSG_DONTWAIT and a park until readable, so a blocking call returns
+        // once datagrams have arrived and no more are queued, as with MSG_WAITFORONE
+        boolean parks = s.parks(f);
         int fd = s.acquire();
         try {
             int n;
-            do {
+            long deadline = 0;
+            for (;;) {
+                int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
                 n = pins != null && pins.any()
-                        ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, f | RECV_FLAGS, ts.address())
-                        : LibC.recvmmsg(sc.cs, fd, vec, vlen, f | RECV_FLAGS, ts);
-            } while (n < 0 && sc.errno() == Constants.EINTR);
+                        ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, g, ts.address())
+                        : LibC.recvmmsg(sc.cs, fd, vec, vlen, g, ts);
+                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    break;
+                }
+                deadline = s.awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
+            }
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
@@ -737,6 +776,11 @@ final class Messages {
         } finally {
             Reference.reachabilityFence(b);
         }
+    }
+
+    /** After a failed attempt: retry on EINTR, park on would-block when the call parks. */
+    private static boolean parksOrRetries(boolean parks, int errno) {
+        return errno == Constants.EINTR || parks && Socket.isWouldBlock(errno);
     }
 
     private static void requireLinux(String call) {

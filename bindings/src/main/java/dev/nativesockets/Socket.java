@@ -125,6 +125,8 @@ public final class Socket implements AutoCloseable {
     private final int type;
     private volatile boolean blocking = true;
     private volatile int lastError;
+    /** Where virtual threads park on this socket; made when one first has to wait. */
+    private volatile VirtualWait virtualWait;
     /*
      * The confined fast path reads the socket alone: a round trip switches threads on every call
      * and each switch leaves these lines cold, so the owner's call should not also walk to the
@@ -410,12 +412,37 @@ public final class Socket implements AutoCloseable {
         int fd = acquire();
         try {
             int c;
-            do {
-                c = LINUX
-                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
-                                Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
-                        : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
-            } while (c < 0 && s.errno() == Constants.EINTR);
+            if (blocking && Thread.currentThread().isVirtual()) {
+                // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
+                // virtual thread's accept is in, and as the user set it otherwise
+                enterNonBlocking(s, fd);
+                try {
+                    long deadline = 0;
+                    for (;;) {
+                        c = acceptOnce(s, fd, nonBlocking);
+                        if (c >= 0 || !retryOrPark(s.errno())) {
+                            break;
+                        }
+                        deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
+                    }
+                } finally {
+                    leaveNonBlocking(s, fd);
+                }
+            } else {
+                for (;;) {
+                    c = acceptOnce(s, fd, nonBlocking);
+                    if (c >= 0 || s.errno() != Constants.EINTR && !(isWouldBlock(s.errno()) && blocking && nonBlockingUsers > 0)) {
+                        break;
+                    }
+                    if (s.errno() != Constants.EINTR) {
+                        // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
+                        pollOne(s, fd, Constants.POLLIN, -1);
+                        if (handle.isClosed()) {
+                            throw new SocketClosedException("accept");
+                        }
+                    }
+                }
+            }
             if (c < 0) {
                 int errno = s.errno();
                 if (isWouldBlock(errno) && !blocking) {
@@ -440,6 +467,29 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    private static int acceptOnce(Scratch s, int fd, boolean nonBlocking) {
+        return LINUX
+                ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
+                        Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
+                : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
+    }
+
+    /** Virtual threads whose accept or connect has the descriptor O_NONBLOCK; guarded by {@code this}. */
+    private int nonBlockingUsers;
+
+    private synchronized void enterNonBlocking(Scratch s, int fd) throws IOException {
+        if (nonBlockingUsers == 0) {
+            setNonBlocking(s, fd, true);
+        }
+        nonBlockingUsers++;
+    }
+
+    private synchronized void leaveNonBlocking(Scratch s, int fd) throws IOException {
+        if (--nonBlockingUsers == 0 && blocking) {
+            setNonBlocking(s, fd, false);
+        }
+    }
+
     /**
      * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
      * destination and the only source datagrams are accepted from.
@@ -457,6 +507,10 @@ public final class Socket implements AutoCloseable {
         int len = Addresses.encode(address, s.addr, family);
         int fd = acquire();
         try {
+            if (blocking && Thread.currentThread().isVirtual()) {
+                connectParked(s, fd, len, Long.MAX_VALUE);
+                return true;
+            }
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
                 checkNotClosedDuring("connect");
                 return true;
@@ -497,12 +551,16 @@ public final class Socket implements AutoCloseable {
         int len = Addresses.encode(address, s.addr, family);
         int fd = acquire();
         try {
+            // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
+            long millis = Math.max(1, timeout.getSeconds() >= MAX_CONNECT_SECONDS
+                    ? MAX_CONNECT_SECONDS * 1000 : timeout.toMillis());
+            if (Thread.currentThread().isVirtual()) {
+                connectParked(s, fd, len, System.nanoTime() + millis * 1_000_000);
+                return;
+            }
             boolean wasBlocking = blocking;
             setNonBlocking(s, fd, true);
             try {
-                // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
-                long millis = Math.max(1, timeout.getSeconds() >= MAX_CONNECT_SECONDS
-                        ? MAX_CONNECT_SECONDS * 1000 : timeout.toMillis());
                 long deadline = System.nanoTime() + millis * 1_000_000;
                 int errno;
                 for (;;) {
@@ -568,6 +626,61 @@ public final class Socket implements AutoCloseable {
             return true;
         } finally {
             release();
+        }
+    }
+
+    /**
+     * A connect on a virtual thread: non-blocking {@code connect(2)} (the descriptor is
+     * {@code O_NONBLOCK} for its span), the thread parked until the socket is writable or the
+     * deadline passes, then {@code SO_ERROR}. A Unix listener with a full backlog is retried every
+     * 10 ms (a sleep: it parks too), as the timed connect does.
+     */
+    private void connectParked(Scratch s, int fd, int len, long deadline) throws IOException {
+        enterNonBlocking(s, fd);
+        try {
+            int errno;
+            for (;;) {
+                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                    checkNotClosedDuring("connect");
+                    return;
+                }
+                errno = s.errno();
+                if (errno == Constants.EINTR) {
+                    continue;
+                }
+                if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
+                    break;
+                }
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                    lastError = Constants.ETIMEDOUT;
+                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw closedByInterrupt("connect");
+                }
+                if (handle.isClosed()) {
+                    throw new SocketClosedException("connect");
+                }
+            }
+            if (errno != Constants.EINPROGRESS && errno != Constants.EALREADY) {
+                throw fail("connect", errno);
+            }
+            while (pollOne(s, fd, Constants.POLLOUT, 0) == 0) {
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                    lastError = Constants.ETIMEDOUT;
+                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
+                }
+                park("connect", Readiness.WRITE, deadline);
+            }
+            int err = soError(s, fd);
+            if (err != 0) {
+                throw fail("connect", err);
+            }
+        } finally {
+            leaveNonBlocking(s, fd);
         }
     }
 
@@ -700,6 +813,15 @@ public final class Socket implements AutoCloseable {
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
                 }
+            } else if (Thread.currentThread().isVirtual()) {
+                long deadline = 0;
+                for (;;) {
+                    n = LibC.recvNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    if (n >= 0 || !retryOrPark(CallState.errno(cs))) {
+                        break;
+                    }
+                    deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs));
+                }
             } else {
                 do {
                     n = LibC.recv(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
@@ -773,14 +895,23 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = parks(f);
         Scratch s = scratch();
         int fd = acquire();
         try {
             long n;
-            do {
+            long deadline = 0;
+            for (;;) {
                 s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f, s.addr, s.addrLen);
-            } while (n < 0 && s.errno() == Constants.EINTR);
+                n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f,
+                        s.addr, s.addrLen);
+                if (n >= 0 || s.errno() != Constants.EINTR && !(parks && isWouldBlock(s.errno()))) {
+                    break;
+                }
+                if (s.errno() != Constants.EINTR) {
+                    deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
+                }
+            }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
                     return new Received(wouldBlock(s.errno()), null);
@@ -933,6 +1064,15 @@ public final class Socket implements AutoCloseable {
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
                 }
+            } else if (Thread.currentThread().isVirtual()) {
+                long deadline = 0;
+                for (;;) {
+                    n = LibC.sendNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    if (n >= 0 || !retryOrPark(CallState.errno(cs))) {
+                        break;
+                    }
+                    deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs));
+                }
             } else {
                 do {
                     n = LibC.send(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
@@ -1037,14 +1177,22 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = parks(f);
         Scratch s = scratch();
         int len = Addresses.encode(to, s.addr, family);
         int fd = acquire();
         try {
             long n;
-            do {
-                n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f, s.addr, len);
-            } while (n < 0 && s.errno() == Constants.EINTR);
+            long deadline = 0;
+            for (;;) {
+                n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f, s.addr, len);
+                if (n >= 0 || s.errno() != Constants.EINTR && !(parks && isWouldBlock(s.errno()))) {
+                    break;
+                }
+                if (s.errno() != Constants.EINTR) {
+                    deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno());
+                }
+            }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
                     return wouldBlock(s.errno());
@@ -1105,8 +1253,12 @@ public final class Socket implements AutoCloseable {
         Scratch s = scratch();
         int fd = acquire();
         try {
-            setNonBlocking(s, fd, !on);
-            blocking = on;
+            synchronized (this) {
+                if (!on || nonBlockingUsers == 0) { // else the last virtual thread's accept restores it
+                    setNonBlocking(s, fd, !on);
+                }
+                blocking = on;
+            }
         } finally {
             release();
         }
@@ -1134,6 +1286,10 @@ public final class Socket implements AutoCloseable {
     @Override
     public void close() {
         handle.close(); // first: a confined socket refuses other threads before anything is undone
+        VirtualWait w = virtualWait;
+        if (w != null) {
+            w.wakeAll(); // parked virtual threads retry, see the close and throw
+        }
         leaveFastPath();
         cleanable.clean();
     }
@@ -1437,6 +1593,84 @@ public final class Socket implements AutoCloseable {
         lastError = errno;
         Errno.recordLast(errno);
         return WOULD_BLOCK;
+    }
+
+    // ---- virtual threads -------------------------------------------------------------------------
+
+    /**
+     * Whether a call with these flags must park rather than block: blocking mode, no
+     * {@code MSG_DONTWAIT}, on a virtual thread (see {@link VirtualWait}).
+     */
+    boolean parks(int flags) {
+        return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
+    }
+
+    /** After a failed non-blocking attempt on a virtual thread: whether to retry (EINTR) or park (would block). */
+    static boolean retryOrPark(int errno) {
+        return errno == Constants.EINTR || isWouldBlock(errno);
+    }
+
+    /**
+     * Parks the calling virtual thread until the socket is ready for {@code ops}, and returns the
+     * deadline for the next round. {@code deadline} 0 means "not known yet": the timeout option
+     * ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}, 0 for none) is read then, so a timeout keeps its
+     * meaning on a virtual thread. Past the deadline it throws the timeout the kernel would have
+     * reported. {@code errno} of {@code EINTR} returns at once: the caller retries.
+     *
+     * @throws SocketClosedException if the socket was closed meanwhile, or — the rule for virtual
+     *     threads, as the JDK's sockets have it — the thread was interrupted while parked, which
+     *     closes the socket (the interrupt status stays set)
+     */
+    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno) throws IOException {
+        if (errno == Constants.EINTR) {
+            return deadline;
+        }
+        if (deadline == 0) {
+            deadline = timeoutDeadline(timeoutName);
+        } else if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            lastError = Constants.EAGAIN;
+            throw Errno.timeout(op, Constants.EAGAIN);
+        }
+        park(op, ops, deadline);
+        return deadline;
+    }
+
+    /** Parks until ready for {@code ops} or the deadline; then a close or an interrupt throws (see {@link #awaitReady}). */
+    void park(String op, int ops, long deadline) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw closedByInterrupt(op);
+        }
+        VirtualWait w = virtualWait;
+        if (w == null) {
+            synchronized (this) {
+                w = virtualWait;
+                if (w == null) {
+                    virtualWait = w = new VirtualWait(this);
+                }
+            }
+        }
+        w.await(ops, deadline);
+        if (handle.isClosed()) {
+            throw new SocketClosedException(op);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw closedByInterrupt(op);
+        }
+    }
+
+    private SocketClosedException closedByInterrupt(String op) {
+        close();
+        return new SocketClosedException(op, true);
+    }
+
+    /** {@link System#nanoTime()} when a call waiting under {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} times out; {@link Long#MAX_VALUE} for none. */
+    private long timeoutDeadline(int timeoutName) throws IOException {
+        Duration t = getOption(timeoutName == Constants.SO_RCVTIMEO ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
+        if (t.isZero()) {
+            return Long.MAX_VALUE;
+        }
+        long d = System.nanoTime() + Math.min(t.toNanos(), Long.MAX_VALUE / 4);
+        return d == 0 || d == Long.MAX_VALUE ? d + 1 : d;
     }
 
     /**

@@ -14,4 +14,9 @@ public final class SocketClosedException extends SocketException {
     SocketClosedException(String operation) {
         super(operation + ": socket closed by another thread");
     }
+
+    /** For a virtual thread interrupted while parked in a call: the interrupt closed the socket. */
+    SocketClosedException(String operation, boolean byInterrupt) {
+        super(operation + (byInterrupt ? ": socket closed by interrupt" : ": socket closed by another thread"));
+    }
 }
