@@ -227,15 +227,20 @@ class ReliabilityMemorySafetyTest {
 
     // ---- received rights --------------------------------------------------------------------
 
+    /** Sends {@code carried} over {@code in} and returns the rights as received on the other end. */
+    private static ControlMessage.Rights receivedRights(SocketPair in, Socket carried) throws IOException {
+        in.first().sendMsg(Message.of(Arena.ofAuto().allocate(1)).control(ControlMessage.rights(carried)));
+        Message m = Message.allocate(1, ControlMessage.space(4));
+        in.second().recvMsg(m);
+        return m.received(ControlMessage.Rights.class);
+    }
+
     @Test
     void forwardingClosedReceivedRightsFailsBeforeTheCall() throws Exception {
         try (SocketPair in = Socket.pair(Domain.UNIX, Type.STREAM);
              SocketPair out = Socket.pair(Domain.UNIX, Type.STREAM);
              Socket carried = Socket.open(Domain.INET, Type.DGRAM)) {
-            in.first().sendMsg(Message.of(Arena.ofAuto().allocate(1)).control(ControlMessage.rights(carried)));
-            Message m = Message.allocate(1, ControlMessage.space(4));
-            in.second().recvMsg(m);
-            ControlMessage.Rights rights = m.received(ControlMessage.Rights.class);
+            ControlMessage.Rights rights = receivedRights(in, carried);
             int number = rights.numbers()[0];
             rights.close();
             // whatever opens next takes the number: a secret file here
@@ -256,10 +261,7 @@ class ReliabilityMemorySafetyTest {
         try (SocketPair in = Socket.pair(Domain.UNIX, Type.STREAM);
              SocketPair out = Socket.pair(Domain.UNIX, Type.STREAM);
              Socket carried = Socket.open(Domain.INET, Type.DGRAM)) {
-            in.first().sendMsg(Message.of(Arena.ofAuto().allocate(1)).control(ControlMessage.rights(carried)));
-            Message m = Message.allocate(1, ControlMessage.space(4));
-            in.second().recvMsg(m);
-            ControlMessage.Rights rights = m.received(ControlMessage.Rights.class);
+            ControlMessage.Rights rights = receivedRights(in, carried);
             out.first().sendMsg(Message.of(Arena.ofAuto().allocate(1)).control(rights));
             Message back = Message.allocate(1, ControlMessage.space(4));
             out.second().recvMsg(back);

@@ -33,17 +33,25 @@ import org.junit.jupiter.api.Timeout;
 class VirtualThreadTest {
     private static final int MORE_THAN_CARRIERS = Runtime.getRuntime().availableProcessors() * 8 + 8;
 
-    /** Runs {@code body} on a new virtual thread; the future completes with its result. */
-    private static <T> CompletableFuture<T> virtual(Net.Body<T> body) {
+    /** A virtual thread running a body, and the body's result. */
+    record Started<T>(Thread thread, CompletableFuture<T> result) {}
+
+    /** Runs {@code body} on a new virtual thread. */
+    private static <T> Started<T> start(Net.Body<T> body) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        Thread t = Thread.ofVirtual().start(() -> {
             try {
                 f.complete(body.run());
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
         });
-        return f;
+        return new Started<>(t, f);
+    }
+
+    /** Runs {@code body} on a new virtual thread; the future completes with its result. */
+    private static <T> CompletableFuture<T> virtual(Net.Body<T> body) {
+        return start(body).result();
     }
 
     /** Waits until every thread is parked in the library (WAITING in VirtualWait.await). */
@@ -73,15 +81,9 @@ class VirtualThreadTest {
             for (int i = 0; i < MORE_THAN_CARRIERS; i++) {
                 SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
                 pairs.add(p);
-                CompletableFuture<byte[]> f = new CompletableFuture<>();
-                got.add(f);
-                readers.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(p.second().read(16));
-                    } catch (Throwable e) {
-                        f.completeExceptionally(e);
-                    }
-                }));
+                Started<byte[]> r = start(() -> p.second().read(16));
+                got.add(r.result());
+                readers.add(r.thread());
             }
             awaitParked(readers);
             // every carrier would be held by now if the receives blocked in the kernel
@@ -111,15 +113,9 @@ class VirtualThreadTest {
             List<Thread> acceptors = new ArrayList<>();
             List<CompletableFuture<Socket>> accepted = new ArrayList<>();
             for (int i = 0; i < MORE_THAN_CARRIERS; i++) {
-                CompletableFuture<Socket> f = new CompletableFuture<>();
-                accepted.add(f);
-                acceptors.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(l.accept());
-                    } catch (Throwable e) {
-                        f.completeExceptionally(e);
-                    }
-                }));
+                Started<Socket> a = start(l::accept);
+                accepted.add(a.result());
+                acceptors.add(a.thread());
             }
             awaitParked(acceptors);
             List<Socket> clients = new ArrayList<>();
@@ -169,14 +165,9 @@ class VirtualThreadTest {
                 calls.add(() -> p.second().recvMmsg(MessageBatch.allocate(1, 8, 0), 1, 0, null));
             }
             for (Net.Body<Object> call : calls) {
-                CompletableFuture<Object> f = new CompletableFuture<>();
-                Thread t = Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(call.run());
-                    } catch (Throwable e) {
-                        f.completeExceptionally(e);
-                    }
-                });
+                Started<Object> started = start(call);
+                CompletableFuture<Object> f = started.result();
+                Thread t = started.thread();
                 awaitParked(List.of(t));
                 p.first().send("x".getBytes());
                 assertEquals(1L, ((Number) f.get(20, TimeUnit.SECONDS)).longValue());
@@ -199,14 +190,9 @@ class VirtualThreadTest {
                     () -> w.writev(arena.allocate(8192)),
                     () -> w.sendMsg(Message.of(arena.allocate(8192))));
             for (Net.Body<Object> call : calls) {
-                CompletableFuture<Object> f = new CompletableFuture<>();
-                Thread t = Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(call.run());
-                    } catch (Throwable e) {
-                        f.completeExceptionally(e);
-                    }
-                });
+                Started<Object> started = start(call);
+                CompletableFuture<Object> f = started.result();
+                Thread t = started.thread();
                 awaitParked(List.of(t));
                 byte[] sink = new byte[1 << 16];
                 while (!f.isDone()) {
@@ -266,14 +252,9 @@ class VirtualThreadTest {
     @Test
     void closeWakesAParkedThreadAtOnce() throws Exception {
         try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
-            CompletableFuture<Object> f = new CompletableFuture<>();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    f.complete(p.second().read(4));
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            });
+            Started<Object> started = start(() -> p.second().read(4));
+            CompletableFuture<Object> f = started.result();
+            Thread t = started.thread();
             awaitParked(List.of(t));
             p.second().close();
             assertInstanceOf(SocketClosedException.class, Net.failure(f, 5));
