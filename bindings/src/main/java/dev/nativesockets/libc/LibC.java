@@ -44,7 +44,13 @@ public final class LibC {
         if (symbol == null) {
             throw new UnsupportedOperationException(name + " is not available on " + Platform.current());
         }
-        return LINKER.downcallHandle(symbol, fd, options);
+        try {
+            return LINKER.downcallHandle(symbol, fd, options);
+        } catch (IllegalCallerException denied) {
+            // native access denied: a handle that throws a clear exception on every call, rather
+            // than failing this holder's initialisation (an Error, then NoClassDefFoundError)
+            return NativeAccess.refusing(name, fd, java.util.List.of(options).contains(ERRNO), denied);
+        }
     }
 
     private static MethodHandle blocking(String name, FunctionDescriptor fd) {
@@ -56,6 +62,9 @@ public final class LibC {
     }
 
     private static AssertionError unexpected(Throwable t) {
+        if (t instanceof IllegalCallerException denied) {
+            throw denied; // from NativeAccess: names the flag that grants native access
+        }
         return new AssertionError("downcall failed unexpectedly", t);
     }
 
