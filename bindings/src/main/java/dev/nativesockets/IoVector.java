@@ -22,6 +22,21 @@ import java.util.List;
  *
  * <p>Not thread-safe. Changing or closing a vector while a call uses it fails with
  * {@link IllegalStateException} rather than freeing memory the kernel is writing to.
+ *
+ * <p><b>Out of range.</b> Every check happens before anything changes, and the vector stays as it
+ * was:
+ * <ul>
+ *   <li>an {@code index} outside {@code [0, count())} in {@link #set(int, byte[])},
+ *       {@link #set(int, MemorySegment)}, {@link #fetch}, {@link #get} or {@link #delete} throws
+ *       {@link IndexOutOfBoundsException};
+ *   <li>more than {@link #IOV_MAX} buffers ({@link #allocate}, {@link #of}, {@link #add(long)},
+ *       {@link #add(MemorySegment)}), a length below 0 or above {@link Integer#MAX_VALUE}, a
+ *       {@link #gather} of fewer than 0 or more than {@link #totalLength()} bytes, a {@code null}
+ *       argument, or a heap segment throws {@link IllegalArgumentException};
+ *   <li>a segment whose arena is closed, and any use of a closed vector but {@link #close()} and
+ *       {@link #isClosed()}, throw {@link IllegalStateException}.
+ * </ul>
+ * (docs/RELIABILITY.md lists these cases among the bad input the tests try.)
  */
 public final class IoVector implements AutoCloseable {
     /** {@code IOV_MAX}: the most buffers one call takes, on Linux and Darwin alike. */
