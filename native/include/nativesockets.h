@@ -50,6 +50,8 @@
 
 #if defined(__linux__)
 #  include <sys/epoll.h>
+#  include <sys/syscall.h> /* SYS_* numbers: calls whose caller memory is pinned (Pins.java) */
+#  include <sys/eventfd.h> /* eventfd, EFD_* (the readiness loop's wake-up) */
 #endif
 
 #if defined(__APPLE__)

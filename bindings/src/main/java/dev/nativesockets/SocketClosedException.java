@@ -11,7 +11,7 @@ import java.net.SocketException;
  * <p>As an {@link ErrnoException} it reports {@code EBADF}, what C reports for a call on a
  * descriptor that is no longer open: the library never lets the call get that far, but the socket
  * it was made on is closed all the same. The message stays {@code "<operation>: socket closed by
- * another thread"}.
+ * another thread"} (or {@code "by interrupt"} for a virtual thread whose interrupt closed it).
  *
  * <p>A call <em>started</em> on a socket that is already closed raises
  * {@link IllegalStateException} instead, before any native call.
@@ -22,6 +22,12 @@ public final class SocketClosedException extends SocketException implements Errn
 
     SocketClosedException(String operation) {
         super(operation + ": socket closed by another thread");
+        this.operation = operation;
+    }
+
+    /** For a virtual thread interrupted while parked in a call: the interrupt closed the socket. */
+    SocketClosedException(String operation, boolean byInterrupt) {
+        super(operation + (byInterrupt ? ": socket closed by interrupt" : ": socket closed by another thread"));
         this.operation = operation;
     }
 

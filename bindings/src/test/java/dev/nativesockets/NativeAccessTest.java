@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class NativeAccessTest {
     private static final String CHILD = NativeAccessChild.class.getName();
-    private static final List<String> CALLS = List.of("open", "open again", "pair", "listen", "lookup", "strerror");
+    private static final List<String> CALLS = List.of("open", "open again", "pair", "listen", "lookup", "strerror",
+            "readiness", "lookup on a virtual thread");
 
     /** Turns native access from a warning into a refusal (JDK 24+), or restricts it to java.base (22, 23). */
     private static final String DENY = Runtime.version().feature() >= 24

@@ -3,6 +3,7 @@ package dev.nativesockets.nativeaccess;
 import dev.nativesockets.AddressInfo;
 import dev.nativesockets.Domain;
 import dev.nativesockets.Errno;
+import dev.nativesockets.Readiness;
 import dev.nativesockets.Socket;
 import dev.nativesockets.Type;
 import java.net.InetAddress;
@@ -19,7 +20,7 @@ public final class NativeAccessChild {
     private NativeAccessChild() {}
 
     interface Call {
-        void run() throws Exception;
+        void run() throws Throwable;
     }
 
     public static void main(String[] args) {
@@ -30,6 +31,20 @@ public final class NativeAccessChild {
         call("listen", () -> Socket.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1).close());
         call("lookup", () -> AddressInfo.lookup("127.0.0.1", "80"));
         call("strerror", () -> Errno.strerror(1));
+        call("readiness", () -> Readiness.open().close());
+        call("lookup on a virtual thread", () -> {
+            Throwable[] thrown = new Throwable[1];
+            Thread.ofVirtual().start(() -> {
+                try {
+                    AddressInfo.lookup("127.0.0.1", "80");
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            }).join();
+            if (thrown[0] != null) {
+                throw thrown[0];
+            }
+        });
     }
 
     private static void call(String name, Call c) {
