@@ -25,10 +25,19 @@ import java.util.List;
  * whichever thread — so an owned buffer is never freed while the kernel reads or writes it. The
  * caller's segments in a vector follow the rule of {@link Socket#readv(MemorySegment...)}.
  *
- * <p>Out of range: an index outside {@code 0..count()-1} raises {@link IndexOutOfBoundsException};
- * a length outside {@code 0..Integer.MAX_VALUE}, more than {@value #IOV_MAX} buffers, or
- * {@link #gather} of more bytes than the vector holds raise {@link IllegalArgumentException} —
- * each before anything changes or any native call.
+ * <p><b>Out of range.</b> Each check happens before anything changes or any native call, and the
+ * vector stays as it was:
+ * <ul>
+ *   <li>an {@code index} outside {@code 0..count()-1} in {@link #set(int, byte[])},
+ *       {@link #set(int, MemorySegment)}, {@link #fetch}, {@link #get} or {@link #delete} raises
+ *       {@link IndexOutOfBoundsException};
+ *   <li>a length outside {@code 0..Integer.MAX_VALUE}, more than {@value #IOV_MAX} buffers
+ *       ({@link #allocate}, {@link #of}, {@link #add(long)}, {@link #add(MemorySegment)}),
+ *       {@link #gather} of fewer than 0 or more bytes than the vector holds, a {@code null}
+ *       argument, or a heap segment raise {@link IllegalArgumentException};
+ *   <li>a segment whose arena is closed, and any use of a closed vector but {@link #close()} and
+ *       {@link #isClosed()}, raise {@link IllegalStateException}.
+ * </ul>
  */
 public final class IoVector implements AutoCloseable {
     /** {@code IOV_MAX}: the most buffers one call takes, on Linux and Darwin alike. */

@@ -44,7 +44,13 @@ public final class LibC {
         if (symbol == null) {
             throw new UnsupportedOperationException(name + " is not available on " + Platform.current());
         }
-        return LINKER.downcallHandle(symbol, fd, options);
+        try {
+            return LINKER.downcallHandle(symbol, fd, options);
+        } catch (IllegalCallerException denied) {
+            // native access denied: a handle that throws a clear exception on every call, rather
+            // than failing this holder's initialisation (an Error, then NoClassDefFoundError)
+            return NativeAccess.refusing(name, fd, java.util.List.of(options).contains(ERRNO), denied);
+        }
     }
 
     private static MethodHandle blocking(String name, FunctionDescriptor fd) {
