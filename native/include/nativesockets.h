@@ -50,6 +50,8 @@
 
 #if defined(__linux__)
 #  include <sys/epoll.h>
+#  include <sys/syscall.h> /* SYS_* numbers: calls whose caller memory is pinned (Pins.java) */
+#  include <sys/eventfd.h> /* eventfd, EFD_* (the readiness loop's wake-up) */
 #  include <netinet/udp.h>       /* UDP_SEGMENT, UDP_GRO */
 #  include <netinet/ip_icmp.h>   /* struct icmphdr, ICMP_ECHO */
 #  include <netinet/icmp6.h>     /* struct icmp6_hdr, ICMP6_ECHO_REQUEST */

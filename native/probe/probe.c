@@ -143,6 +143,10 @@ static void os_constants(void) {
     C(EPOLLIN); C(EPOLLPRI); C(EPOLLOUT); C(EPOLLERR); C(EPOLLHUP); C(EPOLLRDHUP);
     C(EPOLLEXCLUSIVE); C(EPOLLONESHOT); C(EPOLLET);
     C(EPOLL_CTL_ADD); C(EPOLL_CTL_DEL); C(EPOLL_CTL_MOD); C(EPOLL_CLOEXEC);
+    /* per architecture: the message calls issued through syscall(2) to pin caller memory */
+    C(SYS_readv); C(SYS_writev); C(SYS_sendmsg); C(SYS_recvmsg); C(SYS_sendmmsg); C(SYS_recvmmsg);
+    C(EPOLLWAKEUP);
+    C(EFD_SEMAPHORE); C(EFD_CLOEXEC); C(EFD_NONBLOCK);
 
     /* netlink, packet and vsock families */
     C(AF_NETLINK); C(AF_PACKET); C(AF_VSOCK);
@@ -276,6 +280,7 @@ static void os_constants(void) {
     C(EV_ADD); C(EV_DELETE); C(EV_ENABLE); C(EV_DISABLE); C(EV_ONESHOT); C(EV_CLEAR);
     C(EV_RECEIPT); C(EV_DISPATCH); C(EV_ERROR); C(EV_EOF);
     C(NOTE_LOWAT); C(NOTE_TRIGGER);
+    C(NOTE_FFNOP); C(NOTE_FFAND); C(NOTE_FFOR); C(NOTE_FFCOPY); C(NOTE_FFCTRLMASK); C(NOTE_FFLAGSMASK);
 
     /* netdb (Libinfo) */
     C(AI_V4MAPPED_CFG);

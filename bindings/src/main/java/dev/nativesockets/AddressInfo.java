@@ -181,6 +181,13 @@ public final class AddressInfo {
         if (host == null && service == null) {
             throw new IllegalArgumentException("host and service are both null");
         }
+        if (Offload.applies()) {
+            return Offload.call(() -> resolve(host, service, hints)); // DNS can take seconds: keep the carrier free
+        }
+        return resolve(host, service, hints);
+    }
+
+    private static List<AddressInfo> resolve(String host, String service, Hints hints) throws AddressInfoException {
         int hintFlags = hints == null ? 0 : hints.flagBits();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment node = host == null ? MemorySegment.NULL : arena.allocateFrom(host);
@@ -291,6 +298,14 @@ public final class AddressInfo {
         for (NameFlag f : Socket.requireArg(flags, "flags")) {
             fl |= Socket.requireArg(f, "flag").value;
         }
+        int nameFlags = fl;
+        if (Offload.applies()) {
+            return Offload.call(() -> reverse(address, nameFlags)); // a reverse lookup can take seconds
+        }
+        return reverse(address, nameFlags);
+    }
+
+    private static NameInfo reverse(SocketAddress address, int fl) throws AddressInfoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = arena.allocate(ADDR_MAX, 8);
             int len = Addresses.encode(address, sa, -1);

@@ -20,8 +20,24 @@ import java.util.List;
  * {@code iovec} array is built per call from per-thread memory, so a vector may be used with any
  * socket and any thread, one call at a time. At most {@value #IOV_MAX} buffers ({@code IOV_MAX}).
  *
- * <p>Not thread-safe. Changing or closing a vector while a call uses it fails with
- * {@link IllegalStateException} rather than freeing memory the kernel is writing to.
+ * <p>Calls from several threads may use one vector at once. Changing or closing it is for one
+ * thread at a time, and fails with {@link IllegalStateException} while any call uses it, from
+ * whichever thread — so an owned buffer is never freed while the kernel reads or writes it. The
+ * caller's segments in a vector follow the rule of {@link Socket#readv(MemorySegment...)}.
+ *
+ * <p><b>Out of range.</b> Each check happens before anything changes or any native call, and the
+ * vector stays as it was:
+ * <ul>
+ *   <li>an {@code index} outside {@code 0..count()-1} in {@link #set(int, byte[])},
+ *       {@link #set(int, MemorySegment)}, {@link #fetch}, {@link #get} or {@link #delete} raises
+ *       {@link IndexOutOfBoundsException};
+ *   <li>a length outside {@code 0..Integer.MAX_VALUE}, more than {@value #IOV_MAX} buffers
+ *       ({@link #allocate}, {@link #of}, {@link #add(long)}, {@link #add(MemorySegment)}),
+ *       {@link #gather} of fewer than 0 or more bytes than the vector holds, a {@code null}
+ *       argument, or a heap segment raise {@link IllegalArgumentException};
+ *   <li>a segment whose arena is closed, and any use of a closed vector but {@link #close()} and
+ *       {@link #isClosed()}, raise {@link IllegalStateException}.
+ * </ul>
  */
 public final class IoVector implements AutoCloseable {
     /** {@code IOV_MAX}: the most buffers one call takes, on Linux and Darwin alike. */
@@ -32,8 +48,20 @@ public final class IoVector implements AutoCloseable {
     private final List<Arena> arenas = new ArrayList<>();
     /** The whole allocation behind each owned buffer (its capacity), {@code null} for views. */
     private final List<MemorySegment> allocations = new ArrayList<>();
-    private boolean closed;
-    private int inUse;
+    /** Calls in flight (bits 0–28), a change under way ({@link #CHANGING}), closed ({@link #CLOSED}). */
+    private volatile int state;
+    private static final int CHANGING = 1 << 29;
+    private static final int CLOSED = 1 << 30;
+    private static final int CALLS = CHANGING - 1;
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(IoVector.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private IoVector() {}
 
@@ -70,28 +98,36 @@ public final class IoVector implements AutoCloseable {
 
     /** PHP's {@code socket_iovec_add}: appends a zeroed, owned buffer of {@code length} bytes; returns its index. */
     public int add(long length) {
-        checkMutable();
-        checkRoom();
-        if (length < 0 || length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("buffer length out of range: " + length);
+        beginChange();
+        try {
+            checkRoom();
+            if (length < 0 || length > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("buffer length out of range: " + length);
+            }
+            Arena a = Arena.ofShared();
+            MemorySegment all = a.allocate(Math.max(length, 1), 8);
+            buffers.add(all.asSlice(0, length));
+            arenas.add(a);
+            allocations.add(all);
+            return buffers.size() - 1;
+        } finally {
+            endChange();
         }
-        Arena a = Arena.ofShared();
-        MemorySegment all = a.allocate(Math.max(length, 1), 8);
-        buffers.add(all.asSlice(0, length));
-        arenas.add(a);
-        allocations.add(all);
-        return buffers.size() - 1;
     }
 
     /** Appends a view of the caller's native segment; returns its index. */
     public int add(MemorySegment segment) {
-        checkMutable();
-        checkRoom();
-        Socket.checkFrom(segment);
-        buffers.add(segment);
-        arenas.add(null);
-        allocations.add(null);
-        return buffers.size() - 1;
+        beginChange();
+        try {
+            checkRoom();
+            Socket.checkFrom(segment);
+            buffers.add(segment);
+            arenas.add(null);
+            allocations.add(null);
+            return buffers.size() - 1;
+        } finally {
+            endChange();
+        }
     }
 
     /**
@@ -100,40 +136,48 @@ public final class IoVector implements AutoCloseable {
      * one is freed (or, for a view, forgotten) and a new one allocated.
      */
     public void set(int index, byte[] data) {
-        checkMutable();
-        checkIndex(index);
-        Socket.requireArg(data, "data");
-        Arena own = arenas.get(index);
-        MemorySegment all = allocations.get(index);
-        MemorySegment target;
-        if (own != null && all.byteSize() >= data.length) {
-            target = all.asSlice(0, data.length);
-        } else {
-            Arena a = Arena.ofShared();
-            all = a.allocate(Math.max(data.length, 1), 8);
-            target = all.asSlice(0, data.length);
-            if (own != null) {
-                own.close();
+        beginChange();
+        try {
+            checkIndex(index);
+            Socket.requireArg(data, "data");
+            Arena own = arenas.get(index);
+            MemorySegment all = allocations.get(index);
+            MemorySegment target;
+            if (own != null && all.byteSize() >= data.length) {
+                target = all.asSlice(0, data.length);
+            } else {
+                Arena a = Arena.ofShared();
+                all = a.allocate(Math.max(data.length, 1), 8);
+                target = all.asSlice(0, data.length);
+                if (own != null) {
+                    own.close();
+                }
+                arenas.set(index, a);
+                allocations.set(index, all);
             }
-            arenas.set(index, a);
-            allocations.set(index, all);
+            MemorySegment.copy(data, 0, target, ValueLayout.JAVA_BYTE, 0, data.length);
+            buffers.set(index, target);
+        } finally {
+            endChange();
         }
-        MemorySegment.copy(data, 0, target, ValueLayout.JAVA_BYTE, 0, data.length);
-        buffers.set(index, target);
     }
 
     /** Replaces buffer {@code index} with a view of the caller's segment (an owned one is freed). */
     public void set(int index, MemorySegment segment) {
-        checkMutable();
-        checkIndex(index);
-        Socket.checkFrom(segment);
-        Arena own = arenas.get(index);
-        if (own != null) {
-            own.close();
+        beginChange();
+        try {
+            checkIndex(index);
+            Socket.checkFrom(segment);
+            Arena own = arenas.get(index);
+            if (own != null) {
+                own.close();
+            }
+            arenas.set(index, null);
+            allocations.set(index, null);
+            buffers.set(index, segment);
+        } finally {
+            endChange();
         }
-        arenas.set(index, null);
-        allocations.set(index, null);
-        buffers.set(index, segment);
     }
 
     /** PHP's {@code socket_iovec_fetch}: a copy of buffer {@code index}, all its bytes. */
@@ -145,13 +189,17 @@ public final class IoVector implements AutoCloseable {
 
     /** PHP's {@code socket_iovec_delete}: removes buffer {@code index} (freeing it if owned); later ones move down. */
     public void delete(int index) {
-        checkMutable();
-        checkIndex(index);
-        Arena own = arenas.remove(index);
-        buffers.remove(index);
-        allocations.remove(index);
-        if (own != null) {
-            own.close();
+        beginChange();
+        try {
+            checkIndex(index);
+            Arena own = arenas.remove(index);
+            buffers.remove(index);
+            allocations.remove(index);
+            if (own != null) {
+                own.close();
+            }
+        } finally {
+            endChange();
         }
     }
 
@@ -201,51 +249,84 @@ public final class IoVector implements AutoCloseable {
     /** PHP's {@code socket_iovec_free}: frees the owned buffers; idempotent. Views are left alone. */
     @Override
     public void close() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
-        if (inUse > 0) {
-            throw new IllegalStateException("vector is in use by a call");
-        }
-        closed = true;
-        for (Arena a : arenas) {
-            if (a != null) {
-                a.close();
+        beginChange();
+        try {
+            for (Arena a : arenas) {
+                if (a != null) {
+                    a.close();
+                }
             }
+            arenas.clear();
+            buffers.clear();
+            allocations.clear();
+        } finally {
+            state = CLOSED; // no call could enter while the change was under way
         }
-        arenas.clear();
-        buffers.clear();
-        allocations.clear();
     }
 
     public boolean isClosed() {
-        return closed;
+        return (state & CLOSED) != 0;
     }
 
     // ---- for Messages ----------------------------------------------------------------------------
 
-    /** Marks the vector in use by a call and returns its buffers (checked: alive, native). */
+    /** Counts a call in and returns the buffers, which cannot change until {@link #exit}. */
     List<MemorySegment> enter() {
-        checkOpen();
-        inUse++;
-        return buffers;
+        for (;;) {
+            int s = state;
+            if ((s & CLOSED) != 0) {
+                throw new IllegalStateException("vector is closed");
+            }
+            if ((s & CHANGING) != 0) {
+                throw new IllegalStateException("vector is being changed by another thread");
+            }
+            if ((s & CALLS) == CALLS) {
+                throw new IllegalStateException("too many calls in flight on the vector");
+            }
+            if (STATE.compareAndSet(this, s, s + 1)) {
+                return buffers;
+            }
+        }
     }
 
     void exit() {
-        inUse--;
+        STATE.getAndAdd(this, -1);
+    }
+
+    /** Whether buffer {@code i} is the vector's own (guarded by it) rather than a view of the caller's segment. */
+    boolean isOwned(int i) {
+        return arenas.get(i) != null;
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException("vector is closed");
         }
     }
 
-    private void checkMutable() {
-        checkOpen();
-        if (inUse > 0) {
-            throw new IllegalStateException("vector is in use by a call");
+    private void beginChange() {
+        for (;;) {
+            int s = state;
+            if ((s & CLOSED) != 0) {
+                throw new IllegalStateException("vector is closed");
+            }
+            if ((s & CALLS) != 0) {
+                throw new IllegalStateException("vector is in use by a call");
+            }
+            if ((s & CHANGING) != 0) {
+                throw new IllegalStateException("vector is being changed by another thread");
+            }
+            if (STATE.compareAndSet(this, s, s | CHANGING)) {
+                return;
+            }
         }
+    }
+
+    private void endChange() {
+        STATE.getAndAdd(this, -CHANGING);
     }
 
     private void checkRoom() {
@@ -262,7 +343,7 @@ public final class IoVector implements AutoCloseable {
 
     @Override
     public String toString() {
-        if (closed) {
+        if (isClosed()) {
             return "IoVector[closed]";
         }
         StringBuilder b = new StringBuilder("IoVector[");

@@ -31,8 +31,10 @@ import java.util.List;
  * {@code MSG_CTRUNC}, every one that arrived — and the other kinds are decoded on the first call
  * to {@link #received()}. Buffers are checked (native, alive, writable for receiving) at each call.
  *
- * <p>Not thread-safe: one call at a time per {@code Message}. The caller must not close the arena
- * of a buffer while a call using it runs.
+ * <p>Not thread-safe: one call at a time per {@code Message}. Misuse from several threads can give
+ * wrong data, never a leaked or double-released descriptor: a send holds the descriptors of the
+ * control messages it read, and releases exactly those. Closing the arena of a buffer while a call
+ * uses it fails (see {@link Socket}, "Memory the kernel reaches through a structure").
  */
 public final class Message {
     private static final MemorySegment[] NONE = new MemorySegment[0];

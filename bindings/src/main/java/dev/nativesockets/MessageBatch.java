@@ -45,10 +45,13 @@ import java.util.List;
  * <p>Thread safety: none. One thread at a time uses a batch, and a batch is in at most one call at
  * a time; reading results while another thread runs a call on the batch gives torn values. Misuse
  * can garble a batch's contents but not reach memory outside it: every pointer in the vector is
- * fixed at allocation and every length is bounded by its slot. The memory belongs to the arena
- * given to {@link #allocate(Arena, int, int, int)} (the kernel call holds that arena open for its
- * duration, so a shared arena cannot be closed under it) or, for {@link #allocate(int, int, int)},
- * is freed once the batch and every {@link #data(int)} segment are unreachable.
+ * fixed at allocation and every length is bounded by its slot, and the descriptors a send carries
+ * are held and released exactly as that send read them, whatever another thread changes meanwhile.
+ * The memory belongs to the arena given to {@link #allocate(Arena, int, int, int)} (the kernel call
+ * holds that arena open for its duration, so a shared arena cannot be closed under it; received
+ * control data is staged through the calling thread's memory, so descriptors are adopted even if
+ * the arena is closed the moment the call returns) or, for {@link #allocate(int, int, int)}, is
+ * freed once the batch and every {@link #data(int)} segment are unreachable.
  *
  * <p>Linux only: {@code sendmmsg}/{@code recvmmsg} and {@code struct mmsghdr} do not exist on
  * Darwin, where {@code allocate} throws {@link UnsupportedOperationException}; loop over
@@ -92,6 +95,8 @@ public final class MessageBatch {
     private final List<ControlMessage.Rights>[] rights;
     private final List<ControlMessage>[] received;
     private boolean receiveAddresses = true;
+    /** The calling thread's control staging between {@link #prepareReceive} and {@link #takeReceived}. */
+    private MemorySegment staged;
 
     @SuppressWarnings("unchecked")
     private MessageBatch(Arena arena, int size, int dataCapacity, int controlCapacity) {
@@ -434,28 +439,13 @@ public final class MessageBatch {
         }
     }
 
-    /** Holds the descriptors of every outgoing SCM_RIGHTS entry in the range: all or, on failure, none. */
-    void holdControl(int from, int count) {
-        int i = from;
-        try {
-            for (int end = from + count; i < end; i++) {
-                Messages.hold(control[i]); // all of the message's, or none of them and throws
-            }
-        } catch (RuntimeException e) {
-            unholdControl(from, i - from);
-            throw e;
-        }
-    }
-
-    void unholdControl(int from, int count) {
-        for (int i = from, end = from + count; i < end; i++) {
-            List<ControlMessage> c = control[i];
-            Messages.unhold(c, c.size());
-        }
-    }
-
-    /** Writes the send lengths, names and (held) control data of the range into the vector. Cannot fail. */
-    void prepareSend(int from, int count) {
+    /**
+     * Writes the send lengths, names and control data of the range into the vector. Each
+     * message's control list is read once, and the descriptors it carries are held in
+     * {@code holds} before it is encoded: what is held is what is sent and what is released,
+     * whatever another thread does to the batch meanwhile. Fails only on a closed carried descriptor.
+     */
+    void prepareSend(int from, int count, Holds holds) {
         MemorySegment v = vec;
         for (int i = from, end = from + count; i < end; i++) {
             long e = i * ENTRY;
@@ -471,16 +461,25 @@ public final class MessageBatch {
                 int len = 0;
                 List<ControlMessage> c = control[i];
                 if (!c.isEmpty()) {
+                    holds.hold(c);
                     len = ControlMessages.encode(c, controls[i]);
                     controlLength[i] = 0; // the received control data is gone (decoded copies stay)
                 }
+                v.set(ValueLayout.ADDRESS, i * ENTRY + CONTROL, controls[i]); // a receive points it elsewhere
                 Msghdr.MSG_CONTROLLEN.set(v, i * ENTRY + HDR, len);
             }
         }
     }
 
-    /** Sets the range up to receive: full buffers, name and control space, results cleared. */
-    void prepareReceive(int from, int count) {
+    /**
+     * Sets the range up to receive: full buffers, name space, results cleared. Control data is
+     * received into the calling thread's memory ({@code buffers}), not the batch's: the
+     * descriptors in it are taken from there even if the batch's arena is closed the moment the
+     * call returns (the linker holds it open only during the call), and then copied into the
+     * batch's control space. Each staged slot starts with an empty header, so data another call
+     * left there is never read as descriptors.
+     */
+    void prepareReceive(int from, int count, Messages.Buffers buffers) {
         MemorySegment v = vec;
         boolean withNames = receiveAddresses;
         for (int i = from, end = from + count; i < end; i++) {
@@ -493,6 +492,15 @@ public final class MessageBatch {
             Msghdr.MSG_FLAGS.set(v, h, 0);
             Mmsghdr.MSG_LEN.set(v, e, 0);
         }
+        if (controlCapacity > 0) {
+            long stride = align(controlCapacity, 8);
+            MemorySegment stage = buffers.control(count * stride);
+            staged = stage;
+            for (int k = 0; k < count; k++) {
+                stage.set(ValueLayout.JAVA_LONG, k * stride, 0L); // cmsg_len 0: no entry (stride >= 8)
+                v.set(ValueLayout.JAVA_LONG, (from + k) * ENTRY + CONTROL, stage.address() + k * stride);
+            }
+        }
     }
 
     /**
@@ -502,12 +510,22 @@ public final class MessageBatch {
     void takeReceived(int from, int count, int n) {
         MemorySegment v = vec;
         if (controlCapacity > 0) {
+            MemorySegment stage = staged;
+            staged = null;
+            long stride = align(controlCapacity, 8);
             for (int i = from, end = from + n; i < end; i++) {
                 long len = Msghdr.MSG_CONTROLLEN.get(v, i * ENTRY + HDR);
                 int cLen = (int) Math.max(0, Math.min(len, controlCapacity));
                 controlLength[i] = cLen;
-                rights[i] = cLen == 0 ? List.of() : Messages.takeRights(controls[i], cLen);
+                rights[i] = cLen == 0 ? List.of() : Messages.takeRights(stage.asSlice((i - from) * stride, cLen), cLen);
                 received[i] = null;
+            }
+            // then into the batch's own space, where received(i) decodes it: last, since it fails
+            // if the batch's arena was closed meanwhile, and the descriptors have their owners now
+            for (int i = from, end = from + n; i < end; i++) {
+                if (controlLength[i] > 0) {
+                    MemorySegment.copy(stage, (i - from) * stride, controls[i], 0, controlLength[i]);
+                }
             }
             for (int i = from + n, end = from + count; i < end; i++) {
                 controlLength[i] = 0;

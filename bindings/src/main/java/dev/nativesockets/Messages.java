@@ -51,6 +51,8 @@ final class Messages {
         }
 
         final Arena arena = Arena.ofAuto();
+        final Pins pins = new Pins();
+        final Holds holds = new Holds();
         final MemorySegment msghdr = arena.allocate(Msghdr.SIZE, 8);
         final MemorySegment name = arena.allocate(ADDR, 8);
         final MemorySegment timespec = arena.allocate(Timespec.SIZE, 8);
@@ -93,45 +95,55 @@ final class Messages {
 
     // ---- readv / writev --------------------------------------------------------------------------
 
+    // The iovec array holds the buffers' addresses only: Pins keeps each segment reachable (an
+    // automatic arena's memory is freed once unreachable) and its arena open (a shared arena
+    // could be closed by another thread) until the call returns.
+
     static long readv(Socket s, IoVector v) throws IOException {
-        Socket.requireArg(v, "vector");
-        List<MemorySegment> segs = v.enter();
-        try {
-            MemorySegment iov = iovFrom(segs, true);
-            return transfer(s, iov, segs.size(), true);
-        } finally {
-            v.exit();
-        }
+        return vector(s, v, true);
     }
 
     static long writev(Socket s, IoVector v) throws IOException {
+        return vector(s, v, false);
+    }
+
+    private static long vector(Socket s, IoVector v, boolean read) throws IOException {
         Socket.requireArg(v, "vector");
+        Pins pins = Buffers.get().pins;
         List<MemorySegment> segs = v.enter();
         try {
-            MemorySegment iov = iovFrom(segs, false);
-            return transfer(s, iov, segs.size(), false);
+            checkCount(segs.size());
+            MemorySegment iov = Buffers.get().iov(segs.size());
+            fillIov(iov, 0, v, segs, read, pins);
+            return transfer(s, iov, segs.size(), read, pins);
         } finally {
+            pins.clear();
             v.exit();
         }
     }
 
-    // The iovec array holds the buffers' addresses only: without the fences an automatic arena's
-    // segment could become unreachable, and be freed, while the kernel still writes into it.
     static long readv(Socket s, MemorySegment[] segs) throws IOException {
-        try {
-            MemorySegment iov = iovFrom(segs, true);
-            return transfer(s, iov, segs.length, true);
-        } finally {
-            Reference.reachabilityFence(segs);
-        }
+        return segments(s, segs, true);
     }
 
     static long writev(Socket s, MemorySegment[] segs) throws IOException {
+        return segments(s, segs, false);
+    }
+
+    private static long segments(Socket s, MemorySegment[] segs, boolean read) throws IOException {
+        Socket.requireArg(segs, "buffers");
+        checkCount(segs.length);
+        Pins pins = Buffers.get().pins;
         try {
-            MemorySegment iov = iovFrom(segs, false);
-            return transfer(s, iov, segs.length, false);
+            MemorySegment iov = Buffers.get().iov(segs.length);
+            for (int i = 0; i < segs.length; i++) {
+                checkSegment(segs[i], read);
+                pins.add(segs[i]);
+                putIov(iov, i, segs[i]);
+            }
+            return transfer(s, iov, segs.length, read, pins);
         } finally {
-            Reference.reachabilityFence(segs);
+            pins.clear();
         }
     }
 
@@ -154,12 +166,19 @@ final class Messages {
         }
         MemorySegment stage = heap > 0 ? Scratch.get().copyBuffer(heap) : MemorySegment.NULL;
         MemorySegment iov = Buffers.get().iov(bufs.length);
+        Pins pins = Buffers.get().pins;
         long off = 0;
         for (int i = 0; i < bufs.length; i++) {
             ByteBuffer b = bufs[i];
             MemorySegment seg;
             if (b.isDirect()) {
-                seg = MemorySegment.ofBuffer(b);
+                seg = MemorySegment.ofBuffer(b); // a view of an arena's segment keeps that arena's scope
+                try {
+                    pins.add(seg);
+                } catch (RuntimeException e) {
+                    pins.clear();
+                    throw e;
+                }
             } else {
                 seg = stage.asSlice(off, b.remaining());
                 if (!read) {
@@ -171,8 +190,9 @@ final class Messages {
         }
         long n;
         try {
-            n = transfer(s, iov, bufs.length, read);
+            n = transfer(s, iov, bufs.length, read, pins);
         } finally {
+            pins.clear();
             Reference.reachabilityFence(bufs);
         }
         if (n > 0) {
@@ -196,26 +216,37 @@ final class Messages {
         return n;
     }
 
-    private static long transfer(Socket s, MemorySegment iov, int count, boolean read) throws IOException {
+    private static long transfer(Socket s, MemorySegment iov, int count, boolean read, Pins pins) throws IOException {
         Scratch sc = Scratch.get();
-        MemorySegment hdr = read ? null : Buffers.get().msghdr;
         boolean nonBlocking = !s.blockingMode();
-        int f = SEND_FLAGS | (nonBlocking ? Constants.MSG_DONTWAIT : 0);
+        // on a virtual thread readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
+        boolean parks = s.parks(0);
+        MemorySegment hdr = read && !parks ? null : Buffers.get().msghdr;
+        int f = (read ? 0 : SEND_FLAGS) | (nonBlocking || parks ? Constants.MSG_DONTWAIT : 0);
         int fd = s.acquire();
         try {
             long n;
-            do {
-                if (read) {
-                    n = LibC.readv(sc.cs, fd, iov, count);
+            long deadline = 0;
+            for (;;) {
+                if (read && !parks) {
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
+                            : LibC.readv(sc.cs, fd, iov, count);
                 } else {
                     header(hdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
-                    n = LibC.sendmsg(sc.cs, fd, hdr, f);
+                    int sys = read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg;
+                    n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
+                            : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
                 }
-            } while (n < 0 && sc.errno() == Constants.EINTR);
+                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    break;
+                }
+                deadline = read ? s.awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno())
+                        : s.awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+            }
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
-                    return Socket.WOULD_BLOCK;
+                    return s.wouldBlock(e);
                 }
                 throw s.failIo(read ? "readv" : "writev", e);
             }
@@ -237,46 +268,55 @@ final class Messages {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = s.parks(f);
         Buffers b = Buffers.get();
+        // read once: what is held is what is encoded and what is released
         List<ControlMessage> control = m.control();
         int controlLen = ControlMessages.totalSpace(control);
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
+        Pins pins = b.pins;
+        Holds holds = b.holds;
         try {
             MemorySegment iov = b.iov(m.segmentCount());
-            int count = fillIov(iov, 0, m, vsegs, false);
+            int count = fillIov(iov, 0, m, vsegs, false, pins);
             int nameLen = encodeName(s, m, b.name);
             MemorySegment cbuf = controlLen == 0 ? MemorySegment.NULL : b.control(controlLen);
-            int held = hold(control);
+            holds.hold(control);
+            if (controlLen > 0) {
+                ControlMessages.encode(control, cbuf);
+            }
+            Scratch sc = Scratch.get();
+            int fd = s.acquire();
             try {
-                if (controlLen > 0) {
-                    ControlMessages.encode(control, cbuf);
-                }
-                Scratch sc = Scratch.get();
-                int fd = s.acquire();
-                try {
-                    long n;
-                    do {
-                        header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
-                        n = LibC.sendmsg(sc.cs, fd, b.msghdr, f);
-                    } while (n < 0 && sc.errno() == Constants.EINTR);
-                    if (n < 0) {
-                        int e = sc.errno();
-                        if (Socket.isWouldBlock(e) && nonBlocking) {
-                            m.sent(Socket.WOULD_BLOCK);
-                            return Socket.WOULD_BLOCK;
-                        }
-                        throw s.failIo("sendmsg", e);
+                long n;
+                long deadline = 0;
+                for (;;) {
+                    header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
+                    int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
+                            : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
+                    if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                        break;
                     }
-                    m.sent(n);
-                    return n;
-                } finally {
-                    s.release();
+                    deadline = s.awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
                 }
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                        m.sent(Socket.WOULD_BLOCK);
+                        return s.wouldBlock(e);
+                    }
+                    throw s.failIo("sendmsg", e);
+                }
+                m.sent(n);
+                return n;
             } finally {
-                unhold(control, held);
+                s.release();
             }
         } finally {
+            holds.release();
+            pins.clear();
             if (v != null) {
                 v.exit();
             }
@@ -290,35 +330,51 @@ final class Messages {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = s.parks(f);
         Buffers b = Buffers.get();
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
+        Pins pins = b.pins;
         try {
             MemorySegment iov = b.iov(m.segmentCount());
-            int count = fillIov(iov, 0, m, vsegs, true);
+            int count = fillIov(iov, 0, m, vsegs, true, pins);
             MemorySegment control = m.receiveControl();
             int controlCap = 0;
             if (control != null) {
                 Socket.checkInto(control);
                 controlCap = (int) Math.min(control.byteSize(), Cmsg.MAX_CONTROL);
             }
+            // control data lands in the library's memory first: the descriptors in it are taken
+            // from there, whatever happens to the caller's buffer (see received)
+            MemorySegment stage = controlCap == 0 ? MemorySegment.NULL : b.control(controlCap);
             Scratch sc = Scratch.get();
             int fd = s.acquire();
             try {
                 long n;
-                do {
-                    header(b.msghdr, b.name, ADDR, iov, count, control == null ? MemorySegment.NULL : control, controlCap);
-                    n = LibC.recvmsg(sc.cs, fd, b.msghdr, f | RECV_FLAGS);
-                } while (n < 0 && sc.errno() == Constants.EINTR);
+                long deadline = 0;
+                for (;;) {
+                    header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
+                    int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
+                            : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
+                    if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                        break;
+                    }
+                    deadline = s.awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
+                }
                 if (n < 0) {
                     int e = sc.errno();
                     if (Socket.isWouldBlock(e) && nonBlocking) {
                         m.wouldBlock();
-                        return Socket.WOULD_BLOCK;
+                        return s.wouldBlock(e);
                     }
                     throw s.failIo("recvmsg", e);
                 }
-                received(m, b.msghdr, b.name, control, controlCap, n);
+                received(m, b.msghdr, b.name, stage, controlCap, n);
+                if (controlCap > 0) {
+                    // after received: the caller's buffer may be gone (closed arena); the descriptors are m's already
+                    MemorySegment.copy(stage, 0, control, 0, m.controlLength());
+                }
                 if (n == 0 && s.isClosed()) {
                     throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
                 }
@@ -327,6 +383,7 @@ final class Messages {
                 s.release();
             }
         } finally {
+            pins.clear();
             if (v != null) {
                 v.exit();
             }
@@ -404,8 +461,8 @@ final class Messages {
         MemorySegment iov = b.iov(iovTotal);
         MemorySegment cbuf = controlTotal == 0 ? MemorySegment.NULL : b.control(controlTotal);
         int entered = 0;
-        int heldMessages = 0;
-        int[] held = controlTotal == 0 ? null : new int[vlen];
+        Pins pins = b.pins;
+        Holds holds = b.holds;
         try {
             long iovAt = 0;
             long cAt = 0;
@@ -414,18 +471,20 @@ final class Messages {
                 IoVector v = m.vector();
                 List<MemorySegment> vsegs = v == null ? null : v.enter();
                 entered = i + 1;
-                int count = fillIov(iov, iovAt, m, vsegs, false);
+                int count = fillIov(iov, iovAt, m, vsegs, false, pins);
                 MemorySegment name = names.asSlice((long) i * ADDR, ADDR);
                 int nameLen = encodeName(s, m, name);
-                int cLen = ControlMessages.totalSpace(m.control());
-                if (held != null) {
-                    held[i] = hold(m.control());
-                    heldMessages = i + 1;
+                // read once: what is held is what is encoded and what is released
+                List<ControlMessage> control = m.control();
+                int cLen = ControlMessages.totalSpace(control);
+                if (cAt + cLen > controlTotal) {
+                    throw new IllegalStateException("a message's control messages changed during the call");
                 }
+                holds.hold(control);
                 MemorySegment c = MemorySegment.NULL;
                 if (cLen > 0) {
                     c = cbuf.asSlice(cAt, cLen);
-                    ControlMessages.encode(m.control(), c);
+                    ControlMessages.encode(control, c);
                 }
                 long entry = i * Mmsghdr.SIZE;
                 header(vec, entry + Mmsghdr.MSG_HDR.offset(), nameLen == 0 ? MemorySegment.NULL : name, nameLen,
@@ -434,16 +493,15 @@ final class Messages {
                 iovAt += count;
                 cAt += cLen;
             }
-            int n = sendmmsg(s, vec, vlen, f, nonBlocking);
+            int n = sendmmsg(s, vec, vlen, f, nonBlocking, pins);
             for (int i = 0; i < vlen; i++) {
                 ms.get(i).sent(n == Socket.WOULD_BLOCK ? Socket.WOULD_BLOCK
                         : i < n ? Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, i * Mmsghdr.SIZE)) : 0);
             }
             return n;
         } finally {
-            for (int i = 0; i < heldMessages; i++) {
-                unhold(ms.get(i).control(), held[i]);
-            }
+            holds.release();
+            pins.clear();
             for (int i = 0; i < entered; i++) {
                 IoVector v = ms.get(i).vector();
                 if (v != null) {
@@ -454,18 +512,27 @@ final class Messages {
     }
 
     /** One {@code sendmmsg(2)} of a laid-out vector on {@code s}: retried on EINTR; would-block is a result. */
-    private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int f, boolean nonBlocking) throws IOException {
+    private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int f, boolean nonBlocking, Pins pins)
+            throws IOException {
         Scratch sc = Scratch.get();
+        boolean parks = s.parks(f);
         int fd = s.acquire();
         try {
             int n;
-            do {
-                n = LibC.sendmmsg(sc.cs, fd, vec, vlen, f);
-            } while (n < 0 && sc.errno() == Constants.EINTR);
+            long deadline = 0;
+            for (;;) {
+                int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, g, 0)
+                        : LibC.sendmmsg(sc.cs, fd, vec, vlen, g);
+                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    break;
+                }
+                deadline = s.awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+            }
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
-                    return Socket.WOULD_BLOCK;
+                    return s.wouldBlock(e);
                 }
                 throw s.failIo("sendmmsg", e);
             }
@@ -480,19 +547,30 @@ final class Messages {
      * is a result. The caller takes the received descriptors at once: nothing between the call and
      * its return can throw.
      */
-    private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int f, MemorySegment ts, boolean nonBlocking)
-            throws IOException {
+    private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int f, MemorySegment ts, boolean nonBlocking,
+                                Pins pins) throws IOException {
         Scratch sc = Scratch.get();
+        // on a virtual thread: MSG_DONTWAIT and a park until readable, so a blocking call returns
+        // once datagrams have arrived and no more are queued, as with MSG_WAITFORONE
+        boolean parks = s.parks(f);
         int fd = s.acquire();
         try {
             int n;
-            do {
-                n = LibC.recvmmsg(sc.cs, fd, vec, vlen, f | RECV_FLAGS, ts);
-            } while (n < 0 && sc.errno() == Constants.EINTR);
+            long deadline = 0;
+            for (;;) {
+                int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
+                n = pins != null && pins.any()
+                        ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, g, ts.address())
+                        : LibC.recvmmsg(sc.cs, fd, vec, vlen, g, ts);
+                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    break;
+                }
+                deadline = s.awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
+            }
             if (n < 0) {
                 int e = sc.errno();
                 if (Socket.isWouldBlock(e) && nonBlocking) {
-                    return Socket.WOULD_BLOCK;
+                    return s.wouldBlock(e);
                 }
                 throw s.failIo("recvmmsg", e);
             }
@@ -516,21 +594,30 @@ final class Messages {
         int vlen = ms.size();
         Buffers b = Buffers.get();
         long iovTotal = 0;
-        boolean anyControl = false;
-        for (Message m : ms) {
+        long controlTotal = 0;
+        // read once: the buffers the kernel fills are the buffers the results are copied to
+        MemorySegment[] controls = null;
+        for (int i = 0; i < vlen; i++) {
+            Message m = ms.get(i);
             iovTotal += m.segmentCount();
             MemorySegment c = m.receiveControl();
             if (c != null) {
                 Socket.checkInto(c);
-                anyControl = true;
+                if (controls == null) {
+                    controls = new MemorySegment[vlen];
+                }
+                controls[i] = c;
+                controlTotal += align8(Math.min(c.byteSize(), Cmsg.MAX_CONTROL));
             }
         }
-        if (anyControl) {
+        if (controls != null) {
             rejectSharedControl(ms);
         }
         MemorySegment vec = b.mmsg(vlen);
         MemorySegment names = b.names(vlen);
         MemorySegment iov = b.iov(iovTotal);
+        // control data lands in the library's memory: descriptors are taken from there (see recvMsg)
+        MemorySegment stage = controls == null ? MemorySegment.NULL : b.control(controlTotal);
         MemorySegment ts = MemorySegment.NULL;
         if (timeout != null) {
             ts = b.timespec;
@@ -538,24 +625,26 @@ final class Messages {
             Timespec.TV_NSEC.set(ts, timeout.getNano());
         }
         int entered = 0;
+        Pins pins = b.pins;
         try {
             long iovAt = 0;
+            long cAt = 0;
             for (int i = 0; i < vlen; i++) {
                 Message m = ms.get(i);
                 IoVector v = m.vector();
                 List<MemorySegment> vsegs = v == null ? null : v.enter();
                 entered = i + 1;
-                int count = fillIov(iov, iovAt, m, vsegs, true);
-                MemorySegment c = m.receiveControl();
-                int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
+                int count = fillIov(iov, iovAt, m, vsegs, true, pins);
+                int cCap = controlCap(controls, i);
                 long entry = i * Mmsghdr.SIZE;
                 header(vec, entry + Mmsghdr.MSG_HDR.offset(), names.asSlice((long) i * ADDR, ADDR), ADDR,
                         count == 0 ? MemorySegment.NULL : iov.asSlice(iovAt * Iovec.SIZE), count,
-                        c == null ? MemorySegment.NULL : c, cCap);
+                        cCap == 0 ? MemorySegment.NULL : stage.asSlice(cAt, cCap), cCap);
                 Mmsghdr.MSG_LEN.set(vec, entry, 0);
                 iovAt += count;
+                cAt += align8(cCap);
             }
-            int n = recvmmsg(s, vec, vlen, f, ts, nonBlocking);
+            int n = recvmmsg(s, vec, vlen, f, ts, nonBlocking, pins);
             if (n == Socket.WOULD_BLOCK) {
                 for (Message m : ms) {
                     m.wouldBlock();
@@ -563,16 +652,20 @@ final class Messages {
                 return Socket.WOULD_BLOCK;
             }
             // descriptors of every message first; then the rest
-            List<List<ControlMessage.Rights>> rights = anyControl ? new ArrayList<>(n) : null;
-            for (int i = 0; anyControl && i < n; i++) {
-                long hdr = i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset();
-                MemorySegment c = ms.get(i).receiveControl();
-                int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
-                int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
-                rights.add(cLen == 0 ? List.of() : takeRights(c, cLen));
+            List<List<ControlMessage.Rights>> rights = controls != null ? new ArrayList<>(n) : null;
+            cAt = 0;
+            for (int i = 0; controls != null && i < n; i++) {
+                int cCap = controlCap(controls, i);
+                int cLen = receivedControlLength(vec, i, cCap);
+                rights.add(cLen == 0 ? List.of() : takeRights(stage.asSlice(cAt, cLen), cLen));
+                cAt += align8(cCap);
             }
+            cAt = 0;
             for (int i = 0; i < vlen; i++) {
                 Message m = ms.get(i);
+                int cCap = controlCap(controls, i);
+                long at = cAt;
+                cAt += align8(cCap);
                 if (i >= n) {
                     m.receivedResult(0, 0, 0, 0, List.of());
                     continue;
@@ -580,20 +673,29 @@ final class Messages {
                 // read at offsets in the vector: slices here were the batch's main garbage
                 long entry = i * Mmsghdr.SIZE;
                 long hdr = entry + Mmsghdr.MSG_HDR.offset();
-                MemorySegment c = m.receiveControl();
-                int cCap = c == null ? 0 : (int) Math.min(c.byteSize(), Cmsg.MAX_CONTROL);
-                int cLen = c == null ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, hdr), cCap));
+                int cLen = receivedControlLength(vec, i, cCap);
                 int nameLen = (int) Math.max(0, Math.min((int) Msghdr.MSG_NAMELEN.get(vec, hdr), ADDR));
                 MemorySegment.copy(names, ValueLayout.JAVA_BYTE, (long) i * ADDR, m.nameBytes(), 0, nameLen);
                 long len = Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, entry));
                 m.receivedResult(len, (int) Msghdr.MSG_FLAGS.get(vec, hdr) & FLAGS_OUT_MASK, nameLen, cLen,
                         rights == null ? List.of() : rights.get(i));
             }
+            // last: a caller's buffer may be gone (closed arena); every descriptor has its owner already
+            cAt = 0;
+            for (int i = 0; controls != null && i < n; i++) {
+                int cCap = controlCap(controls, i);
+                int cLen = receivedControlLength(vec, i, cCap);
+                if (cLen > 0) {
+                    MemorySegment.copy(stage, cAt, controls[i], 0, cLen);
+                }
+                cAt += align8(cCap);
+            }
             if (s.isClosed() && ms.get(0).length() == 0) {
                 throw new SocketClosedException("recvmmsg");
             }
             return n;
         } finally {
+            pins.clear();
             for (int i = 0; i < entered; i++) {
                 IoVector v = ms.get(i).vector();
                 if (v != null) {
@@ -603,11 +705,24 @@ final class Messages {
         }
     }
 
+    private static int controlCap(MemorySegment[] controls, int i) {
+        return controls == null || controls[i] == null ? 0 : (int) Math.min(controls[i].byteSize(), Cmsg.MAX_CONTROL);
+    }
+
+    private static int receivedControlLength(MemorySegment vec, int i, int cap) {
+        return cap == 0 ? 0 : (int) Math.max(0, Math.min(Msghdr.MSG_CONTROLLEN.get(vec, i * Mmsghdr.SIZE + Mmsghdr.MSG_HDR.offset()), cap));
+    }
+
+    private static long align8(long n) {
+        return (n + 7) & -8L;
+    }
+
     // ---- sendmmsg / recvmmsg on a prepared MessageBatch ---------------------------------------------
 
     static int sendMmsg(Socket s, MessageBatch b, int from, int count, int flags) throws IOException {
         requireLinux("sendmmsg");
         Socket.requireArg(b, "batch");
+        Socket.checkInto(b.vec); // the batch's arena: open, and this thread's to use
         b.checkRange(from, count);
         int f = MsgFlags.check(flags) | SEND_FLAGS;
         boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
@@ -615,17 +730,13 @@ final class Messages {
             f |= Constants.MSG_DONTWAIT;
         }
         b.checkSend(from, count, s.family());
-        boolean control = b.hasControl();
-        if (control) {
-            b.holdControl(from, count);
-        }
+        Holds holds = Buffers.get().holds;
         try {
-            b.prepareSend(from, count);
-            return sendmmsg(s, b.tail(from), count, f, nonBlocking);
+            b.prepareSend(from, count, holds);
+            // the vector is a direct argument: the linker holds the batch's arena open for the call
+            return sendmmsg(s, b.tail(from), count, f, nonBlocking, null);
         } finally {
-            if (control) {
-                b.unholdControl(from, count);
-            }
+            holds.release();
             Reference.reachabilityFence(b);
         }
     }
@@ -633,6 +744,7 @@ final class Messages {
     static int recvMmsg(Socket s, MessageBatch b, int from, int count, int flags, Duration timeout) throws IOException {
         requireLinux("recvmmsg");
         Socket.requireArg(b, "batch");
+        Socket.checkInto(b.vec); // the batch's arena: open, and this thread's to use
         b.checkRange(from, count);
         int f = MsgFlags.check(flags);
         boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
@@ -648,9 +760,10 @@ final class Messages {
             Timespec.TV_SEC.set(ts, timeout.getSeconds());
             Timespec.TV_NSEC.set(ts, timeout.getNano());
         }
-        b.prepareReceive(from, count);
+        Buffers buffers = Buffers.get();
+        b.prepareReceive(from, count, buffers);
         try {
-            int n = recvmmsg(s, b.tail(from), count, f, ts, nonBlocking);
+            int n = recvmmsg(s, b.tail(from), count, f, ts, nonBlocking, null);
             if (n == Socket.WOULD_BLOCK) {
                 b.takeReceived(from, count, 0);
                 return Socket.WOULD_BLOCK;
@@ -663,6 +776,11 @@ final class Messages {
         } finally {
             Reference.reachabilityFence(b);
         }
+    }
+
+    /** After a failed attempt: retry on EINTR, park on would-block when the call parks. */
+    private static boolean parksOrRetries(boolean parks, int errno) {
+        return errno == Constants.EINTR || parks && Socket.isWouldBlock(errno);
     }
 
     private static void requireLinux(String call) {
@@ -722,35 +840,37 @@ final class Messages {
         }
     }
 
-    private static MemorySegment iovFrom(List<MemorySegment> segs, boolean into) {
-        checkCount(segs.size());
-        MemorySegment iov = Buffers.get().iov(segs.size());
-        for (int i = 0, n = segs.size(); i < n; i++) {
-            MemorySegment seg = segs.get(i);
-            checkSegment(seg, into);
-            putIov(iov, i, seg);
+    /** Writes {@code m}'s buffers as iovecs from entry {@code at}, each one kept or pinned; returns how many. */
+    private static int fillIov(MemorySegment iov, long at, Message m, List<MemorySegment> vsegs, boolean into, Pins pins) {
+        if (vsegs != null) {
+            return fillIov(iov, at, m.vector(), vsegs, into, pins);
         }
-        return iov;
-    }
-
-    private static MemorySegment iovFrom(MemorySegment[] segs, boolean into) {
-        Socket.requireArg(segs, "buffers");
-        checkCount(segs.length);
-        MemorySegment iov = Buffers.get().iov(segs.length);
-        for (int i = 0; i < segs.length; i++) {
-            checkSegment(segs[i], into);
-            putIov(iov, i, segs[i]);
-        }
-        return iov;
-    }
-
-    /** Writes {@code m}'s buffers as iovecs from entry {@code at}; returns how many. */
-    private static int fillIov(MemorySegment iov, long at, Message m, List<MemorySegment> vsegs, boolean into) {
-        int count = vsegs != null ? vsegs.size() : m.segmentCount();
+        int count = m.segmentCount();
         checkCount(count);
         for (int i = 0; i < count; i++) {
-            MemorySegment seg = vsegs != null ? vsegs.get(i) : m.segment(i);
+            MemorySegment seg = m.segment(i);
             checkSegment(seg, into);
+            pins.add(seg);
+            putIov(iov, at + i, seg);
+        }
+        return count;
+    }
+
+    /**
+     * The same for an entered vector: its own buffers are guarded by the vector (no change while a
+     * call is in), so they are only kept; the caller's segments in it are kept or pinned.
+     */
+    private static int fillIov(MemorySegment iov, long at, IoVector v, List<MemorySegment> vsegs, boolean into, Pins pins) {
+        int count = vsegs.size();
+        checkCount(count);
+        for (int i = 0; i < count; i++) {
+            MemorySegment seg = vsegs.get(i);
+            checkSegment(seg, into);
+            if (v.isOwned(i)) {
+                pins.keep(seg);
+            } else {
+                pins.add(seg);
+            }
             putIov(iov, at + i, seg);
         }
         return count;
@@ -806,66 +926,5 @@ final class Messages {
             throw new IllegalArgumentException("address " + to + " (family " + fam + ") does not fit a socket of family " + s.family());
         }
         return Addresses.encode(to, dst, s.family());
-    }
-
-    /**
-     * Holds open every socket and {@link Fd} the outgoing SCM_RIGHTS entries name, so no number
-     * is reused while the send runs; a close meanwhile does not shut the carried sockets down. Returns how many control messages were fully held.
-     */
-    static int hold(List<ControlMessage> control) {
-        int i = 0;
-        try {
-            for (int n = control.size(); i < n; i++) {
-                if (control.get(i) instanceof ControlMessage.Rights r) {
-                    holdOne(r);
-                }
-            }
-            return i;
-        } catch (RuntimeException e) {
-            unhold(control, i);
-            throw e;
-        }
-    }
-
-    private static void holdOne(ControlMessage.Rights r) {
-        Socket[] sockets = r.sockets();
-        Fd[] fds = r.sources();
-        int k = 0;
-        try {
-            if (sockets != null) {
-                for (; k < sockets.length; k++) {
-                    sockets[k].hold();
-                }
-            } else if (fds != null) {
-                for (; k < fds.length; k++) {
-                    fds[k].hold();
-                }
-            }
-        } catch (RuntimeException e) {
-            for (int j = 0; j < k; j++) {
-                if (sockets != null) {
-                    sockets[j].unhold();
-                } else {
-                    fds[j].unhold();
-                }
-            }
-            throw e;
-        }
-    }
-
-    static void unhold(List<ControlMessage> control, int count) {
-        for (int i = 0; i < count; i++) {
-            if (control.get(i) instanceof ControlMessage.Rights r) {
-                if (r.sockets() != null) {
-                    for (Socket s : r.sockets()) {
-                        s.unhold();
-                    }
-                } else if (r.sources() != null) {
-                    for (Fd f : r.sources()) {
-                        f.unhold();
-                    }
-                }
-            }
-        }
     }
 }

@@ -120,6 +120,14 @@ public final class Poller {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
+        if (Offload.applies() && !Duration.ZERO.equals(timeout) && Select.noneConfined(sockets)) {
+            // a virtual thread: the wait runs on a platform thread, the caller parks
+            return Offload.call(() -> pollHere(timeout));
+        }
+        return pollHere(timeout);
+    }
+
+    private int pollHere(Duration timeout) throws IOException {
         // Duration.toMillis() overflows past 292 million years: saturate instead
         int millis = timeout == null ? -1
                 : timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE : (int) timeout.toMillis();

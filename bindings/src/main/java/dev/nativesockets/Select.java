@@ -48,6 +48,28 @@ public final class Select {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
+        if (Offload.applies() && !Duration.ZERO.equals(timeout) && noneConfined(read) && noneConfined(write)
+                && noneConfined(except)) {
+            // a virtual thread: the wait runs on a platform thread, the caller parks
+            return Offload.call(() -> selectHere(read, write, except, timeout));
+        }
+        return selectHere(read, write, except, timeout);
+    }
+
+    /** Sockets confined to the caller must be used by it: their wait stays on this thread. */
+    static boolean noneConfined(Collection<Socket> sockets) {
+        if (sockets != null) {
+            for (Socket s : sockets) {
+                if (s != null && s.isConfined()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int selectHere(Collection<Socket> read, Collection<Socket> write, Collection<Socket> except,
+                                  Duration timeout) throws IOException {
         List<Collection<Socket>> sets = new ArrayList<>(3);
         sets.add(read);
         sets.add(write);

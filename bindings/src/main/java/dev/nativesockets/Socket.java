@@ -36,6 +36,15 @@ import java.time.Duration;
  * {@link #connect(SocketAddress)} returns {@code false}. In blocking mode {@code EAGAIN} means an
  * {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ran out and raises {@link java.net.SocketTimeoutException}.
  *
+ * <p>One rule for every call that would block: a call that returns a count returns
+ * {@link #WOULD_BLOCK} ({@code -1}, the same value whether the count is an {@code int} or a
+ * {@code long}: readv/writev, sendMsg/recvMsg, sendMmsg/recvMmsg alike); {@link #recvFrom} returns
+ * a {@link Received} whose {@link Received#length() length} is {@link #WOULD_BLOCK}; a call that
+ * returns an object with nothing to give returns {@code null} ({@link #accept()}, {@link #read(int)},
+ * PHP's {@code false}); {@link #connect(SocketAddress)} returns {@code false}. Each of them records
+ * the errno ({@code EAGAIN}, {@code EINPROGRESS}) in {@link #lastError()} and
+ * {@link Errno#lastError()}, as PHP's {@code socket_last_error} reports it.
+ *
  * <h2>Closing</h2>
  * {@link #close()} is idempotent and, for a shared socket, thread-safe (a {@linkplain #confine()
  * confined} one is closed by its thread only). A call blocked in another thread is woken at once
@@ -66,6 +75,37 @@ import java.time.Duration;
  * that thread's calls skip the per-thread lookup; they then live as long as the socket does, even
  * if that thread ends first). {@code byte[]} and heap {@link ByteBuffer}s are staged through a
  * per-thread native buffer.
+ *
+ * <p>Every segment is checked before the call: heap memory where the kernel needs native memory
+ * raises {@link IllegalArgumentException}, a closed arena {@link IllegalStateException}, an arena
+ * confined to another thread {@link WrongThreadException}. No {@link Error} leaves a public method.
+ *
+ * <h2 id="indirect">Memory the kernel reaches through a structure</h2>
+ * {@code readv}/{@code writev}, {@code sendMsg}/{@code recvMsg} and {@code sendMmsg}/{@code recvMmsg}
+ * with {@link Message}s pass the caller's segments to the kernel by address inside an {@code iovec}
+ * or {@code msghdr}, where the JDK's own guard — an arena stays open while its segment is an
+ * argument of a native call — does not reach. The library closes that gap, so no arena can be
+ * freed while the kernel reads or writes it:
+ * <ul>
+ *   <li>Segments of {@link java.lang.foreign.Arena#global()}, {@link java.lang.foreign.Arena#ofAuto()},
+ *       direct {@link ByteBuffer}s, or a confined arena of the calling thread: no other thread can
+ *       free them during the call. Zero-copy, no extra cost.</li>
+ *   <li>Segments of a shared arena (or one the library does not know): on Linux the call holds the
+ *       arena open until it returns (it is issued through {@code syscall(2)} with a segment of each
+ *       such arena as an extra argument, so the JDK's guard applies); another thread's
+ *       {@code Arena.close()} meanwhile fails with {@link IllegalStateException}. At most
+ *       {@value dev.nativesockets.libc.LibC#MAX_PINS} distinct shared arenas per call
+ *       ({@link IllegalArgumentException} beyond). On Darwin such segments are refused with
+ *       {@link IllegalArgumentException}.</li>
+ *   <li>Received control data ({@link Message#controlBuffer(MemorySegment)}, a
+ *       {@link MessageBatch}'s control space) first lands in library memory: the descriptors in it
+ *       are adopted from there, then the bytes are copied to the caller's buffer — so closing that
+ *       buffer's arena cannot leak them (the copy then fails with {@link IllegalStateException};
+ *       the descriptors are the message's already).</li>
+ * </ul>
+ * Descriptors that a send carries as {@code SCM_RIGHTS} — from {@link Socket}s, {@link Fd}s or
+ * received {@link ControlMessage.Rights} — are held open for the call and released exactly as
+ * held; a closed one fails the send with {@link IllegalStateException} before the call.
  */
 public final class Socket implements AutoCloseable {
     /** What a non-blocking receive or send returns when it would have blocked ({@code EAGAIN}). */
@@ -85,6 +125,8 @@ public final class Socket implements AutoCloseable {
     private final int type;
     private volatile boolean blocking = true;
     private volatile int lastError;
+    /** Where virtual threads park on this socket; made when one first has to wait. */
+    private volatile VirtualWait virtualWait;
     /*
      * The confined fast path reads the socket alone: a round trip switches threads on every call
      * and each switch leaves these lines cold, so the owner's call should not also walk to the
@@ -401,12 +443,37 @@ public final class Socket implements AutoCloseable {
         int fd = acquire();
         try {
             int c;
-            do {
-                c = LINUX
-                        ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
-                                Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
-                        : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
-            } while (c < 0 && s.errno() == Constants.EINTR);
+            if (blocking && Thread.currentThread().isVirtual()) {
+                // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
+                // virtual thread's accept is in, and as the user set it otherwise
+                enterNonBlocking(s, fd);
+                try {
+                    long deadline = 0;
+                    for (;;) {
+                        c = acceptOnce(s, fd, nonBlocking);
+                        if (c >= 0 || !retryOrPark(s.errno())) {
+                            break;
+                        }
+                        deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
+                    }
+                } finally {
+                    leaveNonBlocking(s, fd);
+                }
+            } else {
+                for (;;) {
+                    c = acceptOnce(s, fd, nonBlocking);
+                    if (c >= 0 || s.errno() != Constants.EINTR && !(isWouldBlock(s.errno()) && blocking && nonBlockingUsers > 0)) {
+                        break;
+                    }
+                    if (s.errno() != Constants.EINTR) {
+                        // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
+                        pollOne(s, fd, Constants.POLLIN, -1);
+                        if (handle.isClosed()) {
+                            throw new SocketClosedException("accept");
+                        }
+                    }
+                }
+            }
             if (c < 0) {
                 int errno = s.errno();
                 if (isWouldBlock(errno) && !blocking) {
@@ -431,6 +498,29 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    private static int acceptOnce(Scratch s, int fd, boolean nonBlocking) {
+        return LINUX
+                ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
+                        Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
+                : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
+    }
+
+    /** Virtual threads whose accept or connect has the descriptor O_NONBLOCK; guarded by {@code this}. */
+    private int nonBlockingUsers;
+
+    private synchronized void enterNonBlocking(Scratch s, int fd) throws IOException {
+        if (nonBlockingUsers == 0) {
+            setNonBlocking(s, fd, true);
+        }
+        nonBlockingUsers++;
+    }
+
+    private synchronized void leaveNonBlocking(Scratch s, int fd) throws IOException {
+        if (--nonBlockingUsers == 0 && blocking) {
+            setNonBlocking(s, fd, false);
+        }
+    }
+
     /**
      * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
      * destination and the only source datagrams are accepted from.
@@ -448,6 +538,10 @@ public final class Socket implements AutoCloseable {
         int len = Addresses.encode(address, s.addr, family);
         int fd = acquire();
         try {
+            if (blocking && Thread.currentThread().isVirtual()) {
+                connectParked(s, fd, len, Long.MAX_VALUE);
+                return true;
+            }
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
                 checkNotClosedDuring("connect");
                 return true;
@@ -488,12 +582,16 @@ public final class Socket implements AutoCloseable {
         int len = Addresses.encode(address, s.addr, family);
         int fd = acquire();
         try {
+            // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
+            long millis = Math.max(1, timeout.getSeconds() >= MAX_CONNECT_SECONDS
+                    ? MAX_CONNECT_SECONDS * 1000 : timeout.toMillis());
+            if (Thread.currentThread().isVirtual()) {
+                connectParked(s, fd, len, System.nanoTime() + millis * 1_000_000);
+                return;
+            }
             boolean wasBlocking = blocking;
             setNonBlocking(s, fd, true);
             try {
-                // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
-                long millis = Math.max(1, timeout.getSeconds() >= MAX_CONNECT_SECONDS
-                        ? MAX_CONNECT_SECONDS * 1000 : timeout.toMillis());
                 long deadline = System.nanoTime() + millis * 1_000_000;
                 int errno;
                 for (;;) {
@@ -559,6 +657,61 @@ public final class Socket implements AutoCloseable {
             return true;
         } finally {
             release();
+        }
+    }
+
+    /**
+     * A connect on a virtual thread: non-blocking {@code connect(2)} (the descriptor is
+     * {@code O_NONBLOCK} for its span), the thread parked until the socket is writable or the
+     * deadline passes, then {@code SO_ERROR}. A Unix listener with a full backlog is retried every
+     * 10 ms (a sleep: it parks too), as the timed connect does.
+     */
+    private void connectParked(Scratch s, int fd, int len, long deadline) throws IOException {
+        enterNonBlocking(s, fd);
+        try {
+            int errno;
+            for (;;) {
+                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
+                    checkNotClosedDuring("connect");
+                    return;
+                }
+                errno = s.errno();
+                if (errno == Constants.EINTR) {
+                    continue;
+                }
+                if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
+                    break;
+                }
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                    lastError = Constants.ETIMEDOUT;
+                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw closedByInterrupt("connect");
+                }
+                if (handle.isClosed()) {
+                    throw new SocketClosedException("connect");
+                }
+            }
+            if (errno != Constants.EINPROGRESS && errno != Constants.EALREADY) {
+                throw fail("connect", errno);
+            }
+            while (pollOne(s, fd, Constants.POLLOUT, 0) == 0) {
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                    lastError = Constants.ETIMEDOUT;
+                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
+                }
+                park("connect", Readiness.WRITE, deadline);
+            }
+            int err = soError(s, fd);
+            if (err != 0) {
+                throw fail("connect", err);
+            }
+        } finally {
+            leaveNonBlocking(s, fd);
         }
     }
 
@@ -691,6 +844,15 @@ public final class Socket implements AutoCloseable {
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
                 }
+            } else if (Thread.currentThread().isVirtual()) {
+                long deadline = 0;
+                for (;;) {
+                    n = LibC.recvNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    if (n >= 0 || !retryOrPark(CallState.errno(cs))) {
+                        break;
+                    }
+                    deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs));
+                }
             } else {
                 do {
                     n = LibC.recv(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
@@ -720,6 +882,11 @@ public final class Socket implements AutoCloseable {
     /** {@code recv(fd, b, b.length, 0)}. */
     public int recv(byte[] b) throws IOException {
         return recv(b, 0, requireArg(b, "array").length, 0);
+    }
+
+    /** {@code recv(2)} into all of {@code b} with {@code flags}; see {@link #recv(MemorySegment, int)}. */
+    public int recv(byte[] b, int flags) throws IOException {
+        return recv(b, 0, requireArg(b, "array").length, flags);
     }
 
     /** {@code recv(2)} into the buffer's remaining space; advances its position. */
@@ -759,14 +926,23 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = parks(f);
         Scratch s = scratch();
         int fd = acquire();
         try {
             long n;
-            do {
+            long deadline = 0;
+            for (;;) {
                 s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f, s.addr, s.addrLen);
-            } while (n < 0 && s.errno() == Constants.EINTR);
+                n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f,
+                        s.addr, s.addrLen);
+                if (n >= 0 || s.errno() != Constants.EINTR && !(parks && isWouldBlock(s.errno()))) {
+                    break;
+                }
+                if (s.errno() != Constants.EINTR) {
+                    deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
+                }
+            }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
                     return new Received(wouldBlock(s.errno()), null);
@@ -788,7 +964,22 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** {@code recvfrom(2)} into {@code b[off, off+len)}. */
+    /** {@code recvfrom(2)} into all of {@code b}, no flags: PHP's {@code socket_recvfrom($s, $buf, $len, 0, ...)}. */
+    public Received recvFrom(byte[] b) throws IOException {
+        return recvFrom(b, 0, requireArg(b, "array").length, 0);
+    }
+
+    /** {@code recvfrom(2)} into all of {@code b} with {@code flags}; see {@link #recvFrom(MemorySegment, int)}. */
+    public Received recvFrom(byte[] b, int flags) throws IOException {
+        return recvFrom(b, 0, requireArg(b, "array").length, flags);
+    }
+
+    /** {@code recvfrom(2)} into a native segment with no flags; see {@link #recvFrom(MemorySegment, int)}. */
+    public Received recvFrom(MemorySegment buf) throws IOException {
+        return recvFrom(buf, 0);
+    }
+
+    /** {@code recvfrom(2)} into {@code b[off, off+len)}; see {@link #recvFrom(MemorySegment, int)}. */
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
@@ -904,6 +1095,15 @@ public final class Socket implements AutoCloseable {
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
                 }
+            } else if (Thread.currentThread().isVirtual()) {
+                long deadline = 0;
+                for (;;) {
+                    n = LibC.sendNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    if (n >= 0 || !retryOrPark(CallState.errno(cs))) {
+                        break;
+                    }
+                    deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs));
+                }
             } else {
                 do {
                     n = LibC.send(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
@@ -930,6 +1130,11 @@ public final class Socket implements AutoCloseable {
     /** {@code send(fd, b, b.length, 0)}. */
     public int send(byte[] b) throws IOException {
         return send(b, 0, requireArg(b, "array").length, 0);
+    }
+
+    /** {@code send(2)} of all of {@code b} with {@code flags}; see {@link #send(MemorySegment, int)}. */
+    public int send(byte[] b, int flags) throws IOException {
+        return send(b, 0, requireArg(b, "array").length, flags);
     }
 
     /** {@code send(2)} from the buffer's remaining bytes; advances its position. */
@@ -1003,14 +1208,22 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
         }
+        boolean parks = parks(f);
         Scratch s = scratch();
         int len = Addresses.encode(to, s.addr, family);
         int fd = acquire();
         try {
             long n;
-            do {
-                n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f, s.addr, len);
-            } while (n < 0 && s.errno() == Constants.EINTR);
+            long deadline = 0;
+            for (;;) {
+                n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f, s.addr, len);
+                if (n >= 0 || s.errno() != Constants.EINTR && !(parks && isWouldBlock(s.errno()))) {
+                    break;
+                }
+                if (s.errno() != Constants.EINTR) {
+                    deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno());
+                }
+            }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
                     return wouldBlock(s.errno());
@@ -1024,7 +1237,22 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** {@code sendto(2)} from {@code b[off, off+len)}. */
+    /** {@code sendto(2)} of all of {@code b}, no flags: PHP's {@code socket_sendto($s, $buf, $len, 0, ...)}. */
+    public int sendTo(byte[] b, SocketAddress to) throws IOException {
+        return sendTo(b, 0, requireArg(b, "array").length, 0, to);
+    }
+
+    /** {@code sendto(2)} of all of {@code b} with {@code flags}; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
+    public int sendTo(byte[] b, int flags, SocketAddress to) throws IOException {
+        return sendTo(b, 0, requireArg(b, "array").length, flags, to);
+    }
+
+    /** {@code sendto(2)} from a native segment with no flags; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
+    public int sendTo(MemorySegment buf, SocketAddress to) throws IOException {
+        return sendTo(buf, 0, to);
+    }
+
+    /** {@code sendto(2)} from {@code b[off, off+len)}; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
@@ -1056,8 +1284,12 @@ public final class Socket implements AutoCloseable {
         Scratch s = scratch();
         int fd = acquire();
         try {
-            setNonBlocking(s, fd, !on);
-            blocking = on;
+            synchronized (this) {
+                if (!on || nonBlockingUsers == 0) { // else the last virtual thread's accept restores it
+                    setNonBlocking(s, fd, !on);
+                }
+                blocking = on;
+            }
         } finally {
             release();
         }
@@ -1085,6 +1317,10 @@ public final class Socket implements AutoCloseable {
     @Override
     public void close() {
         handle.close(); // first: a confined socket refuses other threads before anything is undone
+        VirtualWait w = virtualWait;
+        if (w != null) {
+            w.wakeAll(); // parked virtual threads retry, see the close and throw
+        }
         leaveFastPath();
         cleanable.clean();
     }
@@ -1342,6 +1578,11 @@ public final class Socket implements AutoCloseable {
     }
 
     /** Runs a raw call on this socket's descriptor, holding it open for the call's duration. */
+    /** The descriptor's owner, for readiness sets that must hear of its release ({@link FdWatcher}). */
+    FdHandle handle() {
+        return handle;
+    }
+
     int acquire() {
         return owned() ? fd : handle.acquire();
     }
@@ -1379,10 +1620,88 @@ public final class Socket implements AutoCloseable {
      * Records a would-block errno as PHP does ({@code socket_last_error} reports {@code EAGAIN}
      * after a non-blocking read found nothing) and returns {@link #WOULD_BLOCK}. Allocation-free.
      */
-    private int wouldBlock(int errno) {
+    int wouldBlock(int errno) {
         lastError = errno;
         Errno.recordLast(errno);
         return WOULD_BLOCK;
+    }
+
+    // ---- virtual threads -------------------------------------------------------------------------
+
+    /**
+     * Whether a call with these flags must park rather than block: blocking mode, no
+     * {@code MSG_DONTWAIT}, on a virtual thread (see {@link VirtualWait}).
+     */
+    boolean parks(int flags) {
+        return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
+    }
+
+    /** After a failed non-blocking attempt on a virtual thread: whether to retry (EINTR) or park (would block). */
+    static boolean retryOrPark(int errno) {
+        return errno == Constants.EINTR || isWouldBlock(errno);
+    }
+
+    /**
+     * Parks the calling virtual thread until the socket is ready for {@code ops}, and returns the
+     * deadline for the next round. {@code deadline} 0 means "not known yet": the timeout option
+     * ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}, 0 for none) is read then, so a timeout keeps its
+     * meaning on a virtual thread. Past the deadline it throws the timeout the kernel would have
+     * reported. {@code errno} of {@code EINTR} returns at once: the caller retries.
+     *
+     * @throws SocketClosedException if the socket was closed meanwhile, or — the rule for virtual
+     *     threads, as the JDK's sockets have it — the thread was interrupted while parked, which
+     *     closes the socket (the interrupt status stays set)
+     */
+    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno) throws IOException {
+        if (errno == Constants.EINTR) {
+            return deadline;
+        }
+        if (deadline == 0) {
+            deadline = timeoutDeadline(timeoutName);
+        } else if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            lastError = Constants.EAGAIN;
+            throw Errno.timeout(op, Constants.EAGAIN);
+        }
+        park(op, ops, deadline);
+        return deadline;
+    }
+
+    /** Parks until ready for {@code ops} or the deadline; then a close or an interrupt throws (see {@link #awaitReady}). */
+    void park(String op, int ops, long deadline) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw closedByInterrupt(op);
+        }
+        VirtualWait w = virtualWait;
+        if (w == null) {
+            synchronized (this) {
+                w = virtualWait;
+                if (w == null) {
+                    virtualWait = w = new VirtualWait(this);
+                }
+            }
+        }
+        w.await(ops, deadline);
+        if (handle.isClosed()) {
+            throw new SocketClosedException(op);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw closedByInterrupt(op);
+        }
+    }
+
+    private SocketClosedException closedByInterrupt(String op) {
+        close();
+        return new SocketClosedException(op, true);
+    }
+
+    /** {@link System#nanoTime()} when a call waiting under {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} times out; {@link Long#MAX_VALUE} for none. */
+    private long timeoutDeadline(int timeoutName) throws IOException {
+        Duration t = getOption(timeoutName == Constants.SO_RCVTIMEO ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
+        if (t.isZero()) {
+            return Long.MAX_VALUE;
+        }
+        long d = System.nanoTime() + Math.min(t.toNanos(), Long.MAX_VALUE / 4);
+        return d == 0 || d == Long.MAX_VALUE ? d + 1 : d;
     }
 
     /**
@@ -1451,6 +1770,9 @@ public final class Socket implements AutoCloseable {
         if (!seg.scope().isAlive()) {
             throw new IllegalStateException("segment's arena is closed");
         }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("segment's arena is confined to another thread");
+        }
     }
 
     @Override
@@ -1469,7 +1791,10 @@ public final class Socket implements AutoCloseable {
         return Messages.readv(this, vector);
     }
 
-    /** {@code readv(2)} into native segments, in order; see {@link #readv(IoVector)}. */
+    /**
+     * {@code readv(2)} into native segments, in order; see {@link #readv(IoVector)}. The segments
+     * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
+     */
     public long readv(MemorySegment... buffers) throws IOException {
         return Messages.readv(this, buffers);
     }
@@ -1494,7 +1819,10 @@ public final class Socket implements AutoCloseable {
         return Messages.writev(this, vector);
     }
 
-    /** {@code writev(2)} from native segments, in order; see {@link #writev(IoVector)}. */
+    /**
+     * {@code writev(2)} from native segments, in order; see {@link #writev(IoVector)}. The segments
+     * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
+     */
     public long writev(MemorySegment... buffers) throws IOException {
         return Messages.writev(this, buffers);
     }
@@ -1509,8 +1837,10 @@ public final class Socket implements AutoCloseable {
 
     /**
      * {@code sendmsg(2)}: PHP's {@code socket_sendmsg}. Sends the message's data to its address
-     * (if any) with its control messages; descriptors passed by {@link Socket} or {@link Fd} are
-     * held open for the call. Everything is checked before the call.
+     * (if any) with its control messages; descriptors passed by {@link Socket}, {@link Fd} or
+     * received rights are held open for the call. Everything is checked before the call; the
+     * message's segments follow the rule of <a href="#indirect">memory the kernel reaches through
+     * a structure</a>.
      *
      * @return bytes sent (also {@link Message#length()}), or {@link #WOULD_BLOCK}
      */
@@ -1528,6 +1858,8 @@ public final class Socket implements AutoCloseable {
      * address, flags and control buffer. Received descriptors become owned {@link Fd}s at once
      * (close-on-exec: {@code MSG_CMSG_CLOEXEC} on Linux, {@code FD_CLOEXEC} right after on Darwin),
      * all of them even when the control buffer was too small ({@link Message#isControlTruncated()}).
+     * The message's segments follow the rule of <a href="#indirect">memory the kernel reaches
+     * through a structure</a>; control data is staged through library memory.
      *
      * @return bytes received (also {@link Message#length()}), 0 at end of stream, or {@link #WOULD_BLOCK}
      */
@@ -1556,7 +1888,8 @@ public final class Socket implements AutoCloseable {
      * each filled message reports its length, sender, flags and control data. With
      * {@link MsgFlags#WAITFORONE} it returns once one has arrived and no more are queued. The
      * kernel checks {@code timeout} only after each datagram (see recvmmsg(2), BUGS); {@code null}
-     * for none.
+     * for none. Segments follow the rule of <a href="#indirect">memory the kernel reaches through
+     * a structure</a>.
      *
      * @return how many messages were filled (from the first), or {@link #WOULD_BLOCK}
      * @throws UnsupportedOperationException on Darwin

@@ -1,5 +1,7 @@
 package dev.nativesockets;
 
+import dev.nativesockets.libc.Constants;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -198,6 +200,24 @@ class BadInputTest {
             a.close();
             f.s().send(gone);
         });
+        add("buffer", "recv(segment of another thread's confined arena)", WrongThreadException.class,
+                f -> f.s().recv(foreignSegment()));
+        add("buffer", "send(segment of another thread's confined arena)", WrongThreadException.class,
+                f -> f.s().send(foreignSegment()));
+        add("buffer", "getOption(level, name, segment of another thread's confined arena)", WrongThreadException.class,
+                f -> f.s().getOption(Constants.SOL_SOCKET, Constants.SO_TYPE, foreignSegment()));
+        add("buffer", "setOption(level, name, segment of another thread's confined arena)", WrongThreadException.class,
+                f -> f.s().setOption(Constants.SOL_SOCKET, Constants.SO_RCVBUF, foreignSegment()));
+        add("buffer", "getOption(level, name, heap segment)", IAE,
+                f -> f.s().getOption(Constants.SOL_SOCKET, Constants.SO_TYPE, MemorySegment.ofArray(new byte[4])));
+        add("buffer", "readv(segment of another thread's confined arena)", WrongThreadException.class,
+                f -> f.s().readv(foreignSegment()));
+        add("message", "sendMsg with SCM_RIGHTS of a closed socket", ISE, f -> {
+            Socket gone = Socket.open(Domain.INET, Type.DGRAM);
+            ControlMessage.Rights r = ControlMessage.rights(gone);
+            gone.close();
+            f.s().sendMsg(Message.of(f.seg).control(r));
+        });
         add("buffer", "recvFrom(read-only segment)", IAE, f -> f.udp.recvFrom(f.seg.asReadOnly(), 0));
         add("buffer", "sendAll(heap segment)", IAE, f -> f.s().sendAll(MemorySegment.ofArray(new byte[8])));
         add("buffer", "recv(null byte[])", IAE, f -> f.s().recv((byte[]) null));
@@ -392,6 +412,14 @@ class BadInputTest {
         add("message", "null control message", IAE, f -> new Message().control((ControlMessage) null));
         add("message", "ControlMessage.space(-1)", IAE, f -> ControlMessage.space(-1));
         add("message", "ControlMessage.raw(level, type, null)", IAE, f -> ControlMessage.raw(1, 1, null));
+    }
+
+    /** A segment of an arena confined to a thread that has ended. */
+    private static MemorySegment foreignSegment() throws InterruptedException {
+        MemorySegment[] seg = new MemorySegment[1];
+        Thread t = Thread.ofPlatform().start(() -> seg[0] = Arena.ofConfined().allocate(8));
+        t.join();
+        return seg[0];
     }
 
     @BeforeAll

@@ -39,6 +39,45 @@ class ReadmeExampleTest {
         }
     }
 
+    // ---- the README's virtual-thread echo server, against 200 clients ----
+    @Test
+    void readmeVirtualThreadServerEchoes() throws Exception {
+        try (Socket server = Socket.listen(new InetSocketAddress("127.0.0.1", 0), 4096)) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket conn = server.accept();                     // parks, never pins
+                        Thread.ofVirtual().start(() -> {
+                            try (conn) {
+                                byte[] buf = new byte[8192];
+                                for (int n; (n = conn.recv(buf)) > 0; ) {  // parks while idle
+                                    conn.sendAll(java.util.Arrays.copyOf(buf, n));
+                                }
+                            } catch (IOException e) { /* this client is gone */ }
+                        });
+                    }
+                } catch (IOException e) { /* the server was closed */ }
+            });
+            java.util.List<Socket> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    Socket c = Socket.open(Domain.INET, Type.STREAM);
+                    clients.add(c);
+                    c.connect(server.localAddress());
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    clients.get(i).sendAll(("client " + i).getBytes(StandardCharsets.UTF_8));
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    byte[] want = ("client " + i).getBytes(StandardCharsets.UTF_8);
+                    assertEquals("client " + i, new String(Net.readN(clients.get(i), want.length), StandardCharsets.UTF_8));
+                }
+            } finally {
+                clients.forEach(Socket::close);
+            }
+        }
+    }
+
     // ---- the README's batch UDP echo, on port 0, against two senders ----
     static void echoOneBatch(Socket udp, MessageBatch batch) throws IOException {
         int n = udp.recvMmsg(batch, 32, MsgFlags.WAITFORONE, null); // recvmmsg(2): wait for one, take up to 32

@@ -169,6 +169,11 @@ final class ReliabilityTestSupport {
         }
     }
 
+    /** {@code fcntl(fd, F_GETFL)}: the open file description's status flags (O_NONBLOCK …). */
+    static int fcntlFlags(int fd) {
+        return invoke(() -> (int) FCNTL.invokeExact(fd, dev.nativesockets.libc.Constants.F_GETFL, 0));
+    }
+
     static boolean isOpen(int fd) {
         return invoke(() -> (int) FCNTL.invokeExact(fd, F_GETFD, 0)) >= 0;
     }

@@ -175,6 +175,18 @@ public final class Constants {
     public static final int EPOLL_CTL_DEL = c("EPOLL_CTL_DEL");
     public static final int EPOLL_CTL_MOD = c("EPOLL_CTL_MOD");
     public static final int EPOLL_CLOEXEC = c("EPOLL_CLOEXEC");
+
+    // syscall(2) numbers (Linux, per architecture) of the calls LibC.syscallPinned issues
+    public static final int SYS_readv = c("SYS_readv");
+    public static final int SYS_writev = c("SYS_writev");
+    public static final int SYS_sendmsg = c("SYS_sendmsg");
+    public static final int SYS_recvmsg = c("SYS_recvmsg");
+    public static final int SYS_sendmmsg = c("SYS_sendmmsg");
+    public static final int SYS_recvmmsg = c("SYS_recvmmsg");
+    public static final int EPOLLWAKEUP = c("EPOLLWAKEUP");
+    public static final int EFD_SEMAPHORE = c("EFD_SEMAPHORE");
+    public static final int EFD_CLOEXEC = c("EFD_CLOEXEC");
+    public static final int EFD_NONBLOCK = c("EFD_NONBLOCK");
     public static final int AI_PASSIVE = c("AI_PASSIVE");
     public static final int AI_CANONNAME = c("AI_CANONNAME");
     public static final int AI_NUMERICHOST = c("AI_NUMERICHOST");
@@ -236,6 +248,12 @@ public final class Constants {
     public static final int EV_CLEAR = c("EV_CLEAR");
     public static final int EV_EOF = c("EV_EOF");
     public static final int EV_ERROR = c("EV_ERROR");
+    public static final int EVFILT_USER = c("EVFILT_USER");
+    public static final int EV_RECEIPT = c("EV_RECEIPT");
+    public static final int EV_DISPATCH = c("EV_DISPATCH");
+    public static final int NOTE_TRIGGER = c("NOTE_TRIGGER");
+    public static final int NOTE_FFNOP = c("NOTE_FFNOP");
+    public static final int NOTE_FFCOPY = c("NOTE_FFCOPY");
 
     // netlink, packet and vsock families; ICMP; UDP offloads; error queue and zero-copy (Linux)
     public static final int AF_NETLINK = c("AF_NETLINK");

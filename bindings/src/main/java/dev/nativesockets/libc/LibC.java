@@ -23,7 +23,7 @@ import java.lang.invoke.MethodHandle;
  * block are linked {@link Linker.Option#critical critical} (no thread-state transition); a call that
  * may block never is, since a critical call holds off every safepoint of the JVM.
  *
- * <p>Linux-only functions ({@code accept4}, {@code recvmmsg}, {@code sendmmsg}, {@code epoll_*})
+ * <p>Linux-only functions ({@code accept4}, {@code recvmmsg}, {@code sendmmsg}, {@code epoll_*}, {@code eventfd})
  * and Darwin-only ones ({@code kqueue}, {@code kevent}) throw {@link UnsupportedOperationException}
  * when called elsewhere.
  */
@@ -44,7 +44,13 @@ public final class LibC {
         if (symbol == null) {
             throw new UnsupportedOperationException(name + " is not available on " + Platform.current());
         }
-        return LINKER.downcallHandle(symbol, fd, options);
+        try {
+            return LINKER.downcallHandle(symbol, fd, options);
+        } catch (IllegalCallerException denied) {
+            // native access denied: a handle that throws a clear exception on every call, rather
+            // than failing this holder's initialisation (an Error, then NoClassDefFoundError)
+            return NativeAccess.refusing(name, fd, java.util.List.of(options).contains(ERRNO), denied);
+        }
     }
 
     private static MethodHandle blocking(String name, FunctionDescriptor fd) {
@@ -55,8 +61,18 @@ public final class LibC {
         return link(name, fd, ERRNO, CRITICAL);
     }
 
-    private static AssertionError unexpected(Throwable t) {
-        return new AssertionError("downcall failed unexpectedly", t);
+    /**
+     * What a handle's {@code invokeExact} threw. The linker's own checks on segment arguments
+     * (closed arena: {@link IllegalStateException}; another thread's confined arena:
+     * {@link WrongThreadException}; heap memory for a critical call: {@link IllegalArgumentException})
+     * are programming errors of the caller and pass through as they are; anything else is a bug
+     * here and becomes an {@link AssertionError}.
+     */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("downcall failed unexpectedly", t);
     }
 
     private static FunctionDescriptor ints(int argc) {
@@ -215,6 +231,32 @@ public final class LibC {
     /** {@code int recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags, struct timespec *timeout)} — Linux only. */
     public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags, MemorySegment timeout) {
         try { return (int) recvmmsg.H.invokeExact(cs, fd, vec, vlen, flags, timeout); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    /** How many arenas {@link #syscallPinned} can hold open besides its own arguments. */
+    public static final int MAX_PINS = 4;
+
+    private static final class syscallPinned {
+        // syscall(2) is variadic: the pins travel after the six syscall arguments, where the
+        // kernel never looks, and C's variadic rules make extra arguments harmless
+        static final MethodHandle H = link("syscall", FunctionDescriptor.of(JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * {@code long syscall(long number, a1, a2, a3, a4, a5, a6, p1, p2, p3, p4)} — Linux only. The
+     * message calls through this door when caller memory their structures point to belongs to an
+     * arena another thread could close: the linker keeps the arena of every segment argument open
+     * for the call, so passing one segment of each such arena as {@code p1..p4} (extra variadic
+     * arguments the kernel never reads) makes closing it fail until the call returns. Unused pins
+     * are {@link MemorySegment#NULL}.
+     */
+    public static long syscallPinned(MemorySegment cs, long number, long a1, long a2, long a3, long a4, long a5,
+                                     MemorySegment p1, MemorySegment p2, MemorySegment p3, MemorySegment p4) {
+        try {
+            return (long) syscallPinned.H.invokeExact(cs, number, a1, a2, a3, a4, a5, 0L, p1, p2, p3, p4);
+        } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final class sendmmsg {
@@ -376,6 +418,30 @@ public final class LibC {
     /** {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)} — Linux only. */
     public static int epoll_wait(MemorySegment cs, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         try { return (int) epoll_wait.H.invokeExact(cs, epfd, events, maxEvents, timeoutMillis); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class epoll_pwait2 {
+        static final MethodHandle H = blocking("epoll_pwait2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /**
+     * Whether libc exports {@code epoll_pwait2} (glibc 2.35 and later), decided by a symbol lookup.
+     * The kernel may still lack the system call (before Linux 5.11): it then fails with ENOSYS.
+     */
+    public static boolean hasEpollPwait2() {
+        return LOOKUP.find("epoll_pwait2").isPresent();
+    }
+
+    /** {@code int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask)} — Linux only. */
+    public static int epoll_pwait2(MemorySegment cs, int epfd, MemorySegment events, int maxEvents, MemorySegment timeout, MemorySegment sigmask) {
+        try { return (int) epoll_pwait2.H.invokeExact(cs, epfd, events, maxEvents, timeout, sigmask); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class eventfd { static final MethodHandle H = nonBlocking("eventfd", ints(2)); }
+
+    /** {@code int eventfd(unsigned int initval, int flags)} — Linux only. */
+    public static int eventfd(MemorySegment cs, int initval, int flags) {
+        try { return (int) eventfd.H.invokeExact(cs, initval, flags); } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final class kqueue { static final MethodHandle H = nonBlocking("kqueue", FunctionDescriptor.of(JAVA_INT)); }

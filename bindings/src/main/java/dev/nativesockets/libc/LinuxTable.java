@@ -28,11 +28,26 @@ final class LinuxTable {
     static PlatformTable create(Platform.Arch arch) {
         var b = PlatformTable.builder(arch == Platform.Arch.X86_64 ? Platform.LINUX_X86_64 : Platform.LINUX_AARCH64);
         constants(b);
+        syscalls(b, arch);
         familyConstants(b);
         errnos(b);
         structs(b, arch);
         familyStructs(b);
         return b.build();
+    }
+
+    /**
+     * The numbers of the message calls that {@code LibC.syscallPinned} issues. x86_64 kept its own
+     * table; aarch64 uses the generic one ({@code asm-generic/unistd.h}).
+     */
+    private static void syscalls(PlatformTable.Builder b, Platform.Arch arch) {
+        if (arch == Platform.Arch.X86_64) {
+            b.constant("SYS_readv", 19).constant("SYS_writev", 20).constant("SYS_sendmsg", 46)
+                    .constant("SYS_recvmsg", 47).constant("SYS_recvmmsg", 299).constant("SYS_sendmmsg", 307);
+        } else {
+            b.constant("SYS_readv", 65).constant("SYS_writev", 66).constant("SYS_sendmsg", 211)
+                    .constant("SYS_recvmsg", 212).constant("SYS_recvmmsg", 243).constant("SYS_sendmmsg", 269);
+        }
     }
 
     private static void constants(PlatformTable.Builder b) {
@@ -97,7 +112,8 @@ final class LinuxTable {
                 .constant("EPOLLHUP", 0x10).constant("EPOLLRDHUP", 0x2000).constant("EPOLLEXCLUSIVE", 1L << 28)
                 .constant("EPOLLONESHOT", 1L << 30).constant("EPOLLET", 1L << 31);
         b.constant("EPOLL_CTL_ADD", 1).constant("EPOLL_CTL_DEL", 2).constant("EPOLL_CTL_MOD", 3)
-                .constant("EPOLL_CLOEXEC", 02000000);
+                .constant("EPOLL_CLOEXEC", 02000000).constant("EPOLLWAKEUP", 1L << 29);
+        b.constant("EFD_SEMAPHORE", 1).constant("EFD_CLOEXEC", 02000000).constant("EFD_NONBLOCK", 04000);
         // netdb
         b.constant("AI_PASSIVE", 0x1).constant("AI_CANONNAME", 0x2).constant("AI_NUMERICHOST", 0x4)
                 .constant("AI_V4MAPPED", 0x8).constant("AI_ALL", 0x10).constant("AI_ADDRCONFIG", 0x20)

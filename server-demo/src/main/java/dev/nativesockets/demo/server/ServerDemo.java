@@ -17,6 +17,8 @@ public final class ServerDemo {
                      the seed's socket.php: greet each client, print what it sends, stop after --count
                    java -jar server-demo.jar echo [--host 127.0.0.1] [--port 1935]
                      multi-client TCP echo server on select(2), one thread, non-blocking sockets
+                   java -jar server-demo.jar vecho [--host 127.0.0.1] [--port 1935]
+                     TCP echo server with a virtual thread per connection (blocking calls park)
                    java -jar server-demo.jar udp-echo [--host 127.0.0.1] [--port 1935] [--count 0]
                      UDP echo server; --count N stops after N datagrams (0: never)
                    java -jar server-demo.jar fd-pass [--path <tmp>/nativesockets-fd-pass.sock] [--host 127.0.0.1] [--port 1935] [--count 1]
@@ -34,6 +36,7 @@ public final class ServerDemo {
         return Commands.run("server-demo", USAGE, "seed", Map.of(
                 "seed", new Commands.Command(Set.of("host", "port", "count"), SeedServer::run),
                 "echo", new Commands.Command(Set.of("host", "port"), EchoServer::run),
+                "vecho", new Commands.Command(Set.of("host", "port"), VirtualEchoServer::run),
                 "udp-echo", new Commands.Command(Set.of("host", "port", "count"), UdpEchoServer::run),
                 "fd-pass", new Commands.Command(Set.of("path", "host", "port", "count"), FdPassServer::run),
                 "sniff", new Commands.Command(Set.of("iface", "count", "port", "promisc"), Sniff::run)), argv);
