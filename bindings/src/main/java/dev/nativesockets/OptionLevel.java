@@ -30,4 +30,8 @@ public final class OptionLevel {
     public static final int IPPROTO_ICMPV6 = Constants.IPPROTO_ICMPV6;
     /** {@code IPPROTO_RAW}: raw IP socket options. */
     public static final int IPPROTO_RAW = Constants.IPPROTO_RAW;
+    /** {@code SOL_PACKET} (Linux): packet-socket options ({@code PACKET_*}). */
+    public static final int SOL_PACKET = Constants.SOL_PACKET;
+    /** {@code SOL_NETLINK} (Linux): netlink-socket options ({@code NETLINK_*}). */
+    public static final int SOL_NETLINK = Constants.SOL_NETLINK;
 }

@@ -107,7 +107,7 @@ class RawConstantsTest {
     @Test
     void everyNativeOptionSitsAtOneOfTheLevels() {
         Set<Integer> levels = Set.of(OptionLevel.SOL_SOCKET, OptionLevel.IPPROTO_IP, OptionLevel.IPPROTO_IPV6,
-                OptionLevel.IPPROTO_TCP, OptionLevel.IPPROTO_UDP);
+                OptionLevel.IPPROTO_TCP, OptionLevel.IPPROTO_UDP, OptionLevel.SOL_PACKET);
         TreeSet<String> stray = new TreeSet<>();
         for (Field f : NativeOptions.class.getFields()) {
             try {
