@@ -199,6 +199,12 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
+    /** The active registration of {@code socket} in this set, or null: for a poller that arms one registration again and again. */
+    Registration registrationOf(Socket socket) {
+        FdWatcher w = socket.handle().watcher(this);
+        return w instanceof Registration r && r.isValid() ? r : null;
+    }
+
     // The descriptor is acquired and released outside the lock: a release may be the last one out
     // of a closed socket and run its watchers, which take the locks of other readiness sets too.
 
