@@ -296,6 +296,11 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
+    /** Whether sub-millisecond waits go to {@code epoll_pwait2} (libc has it and the kernel did not say ENOSYS). */
+    boolean usesPwait2() {
+        return pwait2;
+    }
+
     private int errno() {
         return dev.nativesockets.libc.CallState.errno(waitCs);
     }
