@@ -243,7 +243,8 @@ public final class Kqueue implements AutoCloseable {
         long nanos = WaitTimeout.nanos(timeout);
         enter();
         try {
-            return waitNanos(nanos);
+            // a virtual thread parks while a platform thread of the library waits in the kernel
+            return nanos != 0 && Offload.applies() ? Offload.call(() -> waitNanos(nanos)) : waitNanos(nanos);
         } finally {
             leave();
         }

@@ -315,6 +315,10 @@ public final class Readiness implements AutoCloseable {
      * {@code epoll_pwait2(2)}, {@code kevent(2)}). A signal does not end the wait early.
      *
      * @param timeout how long to wait: {@code null} forever, {@link Duration#ZERO} just looks
+     * <p>On a virtual thread the kernel wait runs on a platform thread of the library while the
+     * caller parks (a foreign call blocked in the kernel would pin its carrier); the handler still
+     * runs on the caller.
+     *
      * @return how many events were handed over; 0 on timeout or wake-up
      * @throws IllegalArgumentException for a null handler, a negative timeout, or one over {@code Integer.MAX_VALUE} ms
      * @throws IllegalStateException if this set is closed, or another thread (or the handler itself) is waiting
@@ -336,7 +340,9 @@ public final class Readiness implements AutoCloseable {
             }
             int n;
             try {
-                n = backend.waitEvents(nanos);
+                // on a virtual thread the kernel wait runs on a platform thread of the library while
+                // this thread parks; the events are handed over here, on the caller's thread
+                n = nanos != 0 && Offload.applies() ? Offload.call(() -> backend.waitEvents(nanos)) : backend.waitEvents(nanos);
             } catch (IllegalStateException e) {
                 throw new ReadinessClosedException(); // closed between the check above and the call
             }
