@@ -143,6 +143,7 @@ public final class Readiness implements AutoCloseable {
      *
      * @throws IllegalArgumentException for a null socket, an unknown interest bit, or a socket already in this set
      * @throws IllegalStateException if the socket or this set is closed
+     * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another thread
      */
     public Registration register(Socket socket, int interest, Object attachment) throws IOException {
         Socket.requireArg(socket, "socket");
@@ -198,39 +199,63 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
+    /** The active registration of {@code socket} in this set, or null: for a poller that arms one registration again and again. */
+    Registration registrationOf(Socket socket) {
+        FdWatcher w = socket.handle().watcher(this);
+        return w instanceof Registration r && r.isValid() ? r : null;
+    }
+
+    // The descriptor is acquired and released outside the lock: a release may be the last one out
+    // of a closed socket and run its watchers, which take the locks of other readiness sets too.
+
     void modify(Registration r, int interest) throws IOException {
         checkInterest(interest);
-        synchronized (lock) {
-            requireActive(r);
-            int fd = r.acquire();
-            try {
-                backend.modify(fd, r.interest, interest, r.token);
-                r.interest = interest;
-            } finally {
-                r.release();
+        int fd = r.acquire(); // throws if the socket is closed, or confined to another thread
+        try {
+            synchronized (lock) {
+                requireActive(r);
+                int old = r.interest;
+                r.interest = interest; // first: the kernel may report at once, and the waiter masks with it
+                try {
+                    backend.modify(fd, old, interest, r.token);
+                } catch (IOException | RuntimeException e) {
+                    r.interest = old;
+                    throw e;
+                }
             }
+        } finally {
+            r.release();
         }
     }
 
     void cancel(Registration r) {
-        synchronized (lock) {
-            if (r.state == Registration.DESCRIPTOR_CLOSED) {
-                return; // closing the socket already took it out
+        int fd;
+        try {
+            fd = r.acquire(); // a confined socket's other threads are refused here, nothing changed
+        } catch (IllegalStateException closing) {
+            synchronized (lock) {
+                if (r.state == Registration.DESCRIPTOR_CLOSED) {
+                    return; // closing the socket already took it out
+                }
+                requireActive(r);
+                // closed, its number still held by a call in flight: the watcher deletes the kernel
+                // entry when that call leaves; until then its events are dropped by the generation
+                end(r, Registration.CANCELLED);
             }
-            requireActive(r);
-            end(r, Registration.CANCELLED);
-            int fd;
-            try {
-                fd = r.acquire();
-            } catch (IllegalStateException closing) {
-                return; // closed, released by the last call in flight: the watcher still deletes it then
-            }
-            try {
+            return;
+        }
+        try {
+            synchronized (lock) {
+                if (r.state == Registration.DESCRIPTOR_CLOSED) {
+                    return;
+                }
+                requireActive(r);
                 backend.delete(fd, r.interest);
                 r.handle.unwatch(r);
-            } finally {
-                r.release();
+                end(r, Registration.CANCELLED);
             }
+        } finally {
+            r.release();
         }
     }
 
@@ -290,6 +315,10 @@ public final class Readiness implements AutoCloseable {
      * {@code epoll_pwait2(2)}, {@code kevent(2)}). A signal does not end the wait early.
      *
      * @param timeout how long to wait: {@code null} forever, {@link Duration#ZERO} just looks
+     * <p>On a virtual thread the kernel wait runs on a platform thread of the library while the
+     * caller parks (a foreign call blocked in the kernel would pin its carrier); the handler still
+     * runs on the caller.
+     *
      * @return how many events were handed over; 0 on timeout or wake-up
      * @throws IllegalArgumentException for a null handler, a negative timeout, or one over {@code Integer.MAX_VALUE} ms
      * @throws IllegalStateException if this set is closed, or another thread (or the handler itself) is waiting
@@ -311,7 +340,9 @@ public final class Readiness implements AutoCloseable {
             }
             int n;
             try {
-                n = backend.waitEvents(nanos);
+                // on a virtual thread the kernel wait runs on a platform thread of the library while
+                // this thread parks; the events are handed over here, on the caller's thread
+                n = nanos != 0 && Offload.applies() ? Offload.call(() -> backend.waitEvents(nanos)) : backend.waitEvents(nanos);
             } catch (IllegalStateException e) {
                 throw new ReadinessClosedException(); // closed between the check above and the call
             }

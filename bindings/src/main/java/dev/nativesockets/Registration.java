@@ -12,6 +12,9 @@ import java.io.IOException;
  * not even for an event the kernel had already queued.
  *
  * <p>Every method may be called from any thread, also while another thread waits.
+ *
+ * <p>The set keeps a registration, and so its socket, reachable until it ends (as NIO's selector
+ * keeps its keys): close a socket you are done with, or cancel its registration, rather than drop it.
  */
 public final class Registration extends FdWatcher {
     static final int ACTIVE = 0;
@@ -77,6 +80,7 @@ public final class Registration extends FdWatcher {
      *
      * @throws IllegalArgumentException for an unknown bit
      * @throws IllegalStateException if the registration has ended, or its socket is closed
+     * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another thread
      */
     public void interest(int interest) throws IOException {
         readiness.modify(this, interest);
@@ -92,6 +96,8 @@ public final class Registration extends FdWatcher {
      * nothing if its socket was closed meanwhile (which already removed it).
      *
      * @throws IllegalStateException if already cancelled, or if the readiness set is closed
+     * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another
+     *     thread (the registration stays as it was)
      */
     public void cancel() {
         readiness.cancel(this);

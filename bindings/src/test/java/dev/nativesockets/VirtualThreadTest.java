@@ -348,6 +348,49 @@ class VirtualThreadTest {
     }
 
     @Test
+    void readinessWaitsDoNotHoldACarrier() throws Exception {
+        List<SocketPair> pairs = new ArrayList<>();
+        List<Readiness> sets = new ArrayList<>();
+        List<Started<Integer>> waits = new ArrayList<>();
+        try {
+            for (int i = 0; i < MORE_THAN_CARRIERS; i++) {
+                SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
+                pairs.add(p);
+                Readiness set = Readiness.open(4);
+                sets.add(set);
+                set.register(p.second(), Readiness.READ, "conn " + i);
+                waits.add(start(() -> {
+                    int[] seen = new int[1];
+                    set.await(null, (r, ops) -> seen[0] += (ops & Readiness.READ) != 0 ? 1 : 0);
+                    return seen[0];
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (Started<Integer> w : waits) {
+                while (w.thread().getState() != Thread.State.WAITING) {
+                    assertTrue(System.nanoTime() < deadline, w.thread() + " never parked");
+                    Thread.sleep(2);
+                }
+            }
+            assertEquals("ping", virtual(() -> {
+                try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+                    p.first().send("ping".getBytes());
+                    return new String(p.second().read(4));
+                }
+            }).get(20, TimeUnit.SECONDS));
+            for (SocketPair p : pairs) {
+                p.first().send(new byte[1]);
+            }
+            for (Started<Integer> w : waits) {
+                assertEquals(1, w.result().get(20, TimeUnit.SECONDS), "the handler ran once, on the waiting thread");
+            }
+        } finally {
+            sets.forEach(Readiness::close);
+            pairs.forEach(SocketPair::close);
+        }
+    }
+
+    @Test
     void aPlatformThreadStillBlocksInTheKernel() throws Exception {
         try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
             Net.Blocked t = Net.Blocked.start("platform-recv", () -> p.second().read(4));
