@@ -97,6 +97,8 @@ class VirtualThreadScaleTest {
             cmd.close();
             child.waitFor(60, TimeUnit.SECONDS);
             child.destroyForcibly();
+            out.close(); // the pipe now, not when a Cleaner gets to it during a later test
+            child.getErrorStream().close();
         }
         List<String> pinnedInLibrary = new ArrayList<>();
         int pinned = 0;
