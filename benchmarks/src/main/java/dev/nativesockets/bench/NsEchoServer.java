@@ -4,6 +4,14 @@ package dev.nativesockets.bench;
 final class NsEchoServer {
     private NsEchoServer() {}
 
+    static boolean available() {
+        return false;
+    }
+
+    static IdleCost.Subject idleSubject() {
+        throw new UnsupportedOperationException("the library's readiness loop is not on this branch yet");
+    }
+
     static EchoLoop.Server create() {
         throw new UnsupportedOperationException("the library's readiness loop is not on this branch yet");
     }
