@@ -50,6 +50,7 @@
 
 #if defined(__linux__)
 #  include <sys/epoll.h>
+#  include <sys/eventfd.h> /* eventfd, EFD_* (the readiness loop's wake-up) */
 #endif
 
 #if defined(__APPLE__)

@@ -93,6 +93,11 @@ public final class Fd implements AutoCloseable {
         cleanable.clean();
     }
 
+    /** The descriptor's owner, for readiness sets that must hear of its release ({@link FdWatcher}). */
+    FdHandle handle() {
+        return handle;
+    }
+
     /** Holds the descriptor open while a send carries it (see {@link FdHandle#hold}). */
     int hold() {
         return handle.hold();

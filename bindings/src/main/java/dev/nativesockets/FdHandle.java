@@ -57,8 +57,79 @@ final class FdHandle implements Runnable {
     /** The confining thread's scratch, so its calls skip the ThreadLocal lookup; published like {@link #owner}. */
     private Scratch ownerScratch;
 
+    /** Readiness registrations to remove before the number is released (see {@link FdWatcher}); guarded by this. */
+    private FdWatcher watchers;
+    /** Set once the watchers have been told; guarded by this. */
+    private boolean watchersReleased;
+
     FdHandle(int fd) {
         this.fd = fd;
+    }
+
+    /**
+     * Adds a watcher, told before the descriptor is released. The caller holds a call in flight
+     * ({@link #acquire}), so the number cannot be released meanwhile.
+     *
+     * @throws IllegalStateException if the handle is closed (or closing)
+     * @throws IllegalArgumentException if a watcher with the same owner is already there
+     */
+    synchronized void watch(FdWatcher w) {
+        if (watchersReleased || isClosed()) {
+            throw new IllegalStateException("socket is closed");
+        }
+        for (FdWatcher x = watchers; x != null; x = x.nextWatcher) {
+            if (x.watchOwner() == w.watchOwner()) {
+                throw new IllegalArgumentException("descriptor " + fd + " is already registered with " + w.watchOwner());
+            }
+        }
+        w.nextWatcher = watchers;
+        watchers = w;
+    }
+
+    /** Removes a watcher; false if it is not (or no longer) there. */
+    synchronized boolean unwatch(FdWatcher w) {
+        FdWatcher prev = null;
+        for (FdWatcher x = watchers; x != null; prev = x, x = x.nextWatcher) {
+            if (x == w) {
+                if (prev == null) {
+                    watchers = x.nextWatcher;
+                } else {
+                    prev.nextWatcher = x.nextWatcher;
+                }
+                x.nextWatcher = null;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The watcher registered by {@code owner}, or null. */
+    synchronized FdWatcher watcher(Object owner) {
+        for (FdWatcher x = watchers; x != null; x = x.nextWatcher) {
+            if (x.watchOwner() == owner) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** Tells every watcher, once, that the number is about to go; called while it is still ours. */
+    private void releaseWatchers() {
+        FdWatcher w;
+        synchronized (this) {
+            if (watchersReleased) {
+                return;
+            }
+            watchersReleased = true;
+            w = watchers;
+            watchers = null;
+        }
+        while (w != null) { // outside the lock: a watcher takes its set's lock, which may call unwatch
+            FdWatcher next = w.nextWatcher;
+            w.nextWatcher = null;
+            w.descriptorReleasing(fd);
+            w = next;
+        }
     }
 
     /** The descriptor number, for display; calls use the value {@link #acquire} returns. */
@@ -185,6 +256,7 @@ final class FdHandle implements Runnable {
                 checkOwner();
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED | DETACHED));
+        releaseWatchers(); // the number leaves our hands: no readiness set may keep it
         return fd;
     }
 
@@ -255,6 +327,7 @@ final class FdHandle implements Runnable {
     }
 
     private void closeNow() {
+        releaseWatchers(); // before close(2): a reused number must never inherit a registration
         // close(2) is never retried on EINTR: on Linux the descriptor is released regardless
         LibC.close(Scratch.get().cs, fd);
     }

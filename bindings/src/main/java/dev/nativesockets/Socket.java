@@ -1311,6 +1311,11 @@ public final class Socket implements AutoCloseable {
     }
 
     /** Runs a raw call on this socket's descriptor, holding it open for the call's duration. */
+    /** The descriptor's owner, for readiness sets that must hear of its release ({@link FdWatcher}). */
+    FdHandle handle() {
+        return handle;
+    }
+
     int acquire() {
         return owned() ? fd : handle.acquire();
     }

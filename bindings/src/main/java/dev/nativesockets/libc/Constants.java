@@ -175,6 +175,10 @@ public final class Constants {
     public static final int EPOLL_CTL_DEL = c("EPOLL_CTL_DEL");
     public static final int EPOLL_CTL_MOD = c("EPOLL_CTL_MOD");
     public static final int EPOLL_CLOEXEC = c("EPOLL_CLOEXEC");
+    public static final int EPOLLWAKEUP = c("EPOLLWAKEUP");
+    public static final int EFD_SEMAPHORE = c("EFD_SEMAPHORE");
+    public static final int EFD_CLOEXEC = c("EFD_CLOEXEC");
+    public static final int EFD_NONBLOCK = c("EFD_NONBLOCK");
     public static final int AI_PASSIVE = c("AI_PASSIVE");
     public static final int AI_CANONNAME = c("AI_CANONNAME");
     public static final int AI_NUMERICHOST = c("AI_NUMERICHOST");
@@ -236,6 +240,12 @@ public final class Constants {
     public static final int EV_CLEAR = c("EV_CLEAR");
     public static final int EV_EOF = c("EV_EOF");
     public static final int EV_ERROR = c("EV_ERROR");
+    public static final int EVFILT_USER = c("EVFILT_USER");
+    public static final int EV_RECEIPT = c("EV_RECEIPT");
+    public static final int EV_DISPATCH = c("EV_DISPATCH");
+    public static final int NOTE_TRIGGER = c("NOTE_TRIGGER");
+    public static final int NOTE_FFNOP = c("NOTE_FFNOP");
+    public static final int NOTE_FFCOPY = c("NOTE_FFCOPY");
 
     // errno values the library tests for
     public static final int EPERM = e("EPERM");

@@ -145,6 +145,9 @@ final class DarwinTable {
                 .constant("EV_RECEIPT", 0x0040).constant("EV_DISPATCH", 0x0080).constant("EV_ERROR", 0x4000)
                 .constant("EV_EOF", 0x8000);
         b.constant("NOTE_LOWAT", 0x00000001).constant("NOTE_TRIGGER", 0x01000000);
+        b.constant("NOTE_FFNOP", 0).constant("NOTE_FFAND", 0x40000000).constant("NOTE_FFOR", 0x80000000L)
+                .constant("NOTE_FFCOPY", 0xc0000000L).constant("NOTE_FFCTRLMASK", 0xc0000000L)
+                .constant("NOTE_FFLAGSMASK", 0x00ffffff);
         // netdb (Libinfo)
         b.constant("AI_PASSIVE", 0x1).constant("AI_CANONNAME", 0x2).constant("AI_NUMERICHOST", 0x4)
                 .constant("AI_ALL", 0x100).constant("AI_V4MAPPED_CFG", 0x200).constant("AI_ADDRCONFIG", 0x400)

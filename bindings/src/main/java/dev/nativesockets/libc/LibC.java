@@ -23,7 +23,7 @@ import java.lang.invoke.MethodHandle;
  * block are linked {@link Linker.Option#critical critical} (no thread-state transition); a call that
  * may block never is, since a critical call holds off every safepoint of the JVM.
  *
- * <p>Linux-only functions ({@code accept4}, {@code recvmmsg}, {@code sendmmsg}, {@code epoll_*})
+ * <p>Linux-only functions ({@code accept4}, {@code recvmmsg}, {@code sendmmsg}, {@code epoll_*}, {@code eventfd})
  * and Darwin-only ones ({@code kqueue}, {@code kevent}) throw {@link UnsupportedOperationException}
  * when called elsewhere.
  */
@@ -376,6 +376,30 @@ public final class LibC {
     /** {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)} — Linux only. */
     public static int epoll_wait(MemorySegment cs, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         try { return (int) epoll_wait.H.invokeExact(cs, epfd, events, maxEvents, timeoutMillis); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class epoll_pwait2 {
+        static final MethodHandle H = blocking("epoll_pwait2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /**
+     * Whether libc exports {@code epoll_pwait2} (glibc 2.35 and later), decided by a symbol lookup.
+     * The kernel may still lack the system call (before Linux 5.11): it then fails with ENOSYS.
+     */
+    public static boolean hasEpollPwait2() {
+        return LOOKUP.find("epoll_pwait2").isPresent();
+    }
+
+    /** {@code int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask)} — Linux only. */
+    public static int epoll_pwait2(MemorySegment cs, int epfd, MemorySegment events, int maxEvents, MemorySegment timeout, MemorySegment sigmask) {
+        try { return (int) epoll_pwait2.H.invokeExact(cs, epfd, events, maxEvents, timeout, sigmask); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class eventfd { static final MethodHandle H = nonBlocking("eventfd", ints(2)); }
+
+    /** {@code int eventfd(unsigned int initval, int flags)} — Linux only. */
+    public static int eventfd(MemorySegment cs, int initval, int flags) {
+        try { return (int) eventfd.H.invokeExact(cs, initval, flags); } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final class kqueue { static final MethodHandle H = nonBlocking("kqueue", FunctionDescriptor.of(JAVA_INT)); }

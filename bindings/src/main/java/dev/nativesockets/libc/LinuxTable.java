@@ -95,7 +95,8 @@ final class LinuxTable {
                 .constant("EPOLLHUP", 0x10).constant("EPOLLRDHUP", 0x2000).constant("EPOLLEXCLUSIVE", 1L << 28)
                 .constant("EPOLLONESHOT", 1L << 30).constant("EPOLLET", 1L << 31);
         b.constant("EPOLL_CTL_ADD", 1).constant("EPOLL_CTL_DEL", 2).constant("EPOLL_CTL_MOD", 3)
-                .constant("EPOLL_CLOEXEC", 02000000);
+                .constant("EPOLL_CLOEXEC", 02000000).constant("EPOLLWAKEUP", 1L << 29);
+        b.constant("EFD_SEMAPHORE", 1).constant("EFD_CLOEXEC", 02000000).constant("EFD_NONBLOCK", 04000);
         // netdb
         b.constant("AI_PASSIVE", 0x1).constant("AI_CANONNAME", 0x2).constant("AI_NUMERICHOST", 0x4)
                 .constant("AI_V4MAPPED", 0x8).constant("AI_ALL", 0x10).constant("AI_ADDRCONFIG", 0x20)

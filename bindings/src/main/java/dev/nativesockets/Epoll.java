@@ -1,0 +1,397 @@
+package dev.nativesockets;
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.EpollEvent;
+import dev.nativesockets.libc.LibC;
+import dev.nativesockets.libc.Platform;
+import dev.nativesockets.libc.Timespec;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+/**
+ * An epoll instance (Linux): {@code epoll_create1(2)} with {@code EPOLL_CLOEXEC},
+ * {@code epoll_ctl(2)} ADD / MOD / DEL, {@code epoll_wait(2)} — and {@code epoll_pwait2(2)} where libc
+ * and the kernel have it, so a timeout below a millisecond is kept rather than rounded up.
+ *
+ * <p>A 1:1 wrapper: the event bits are the kernel's ({@link #IN}, {@link #OUT}, {@link #ET} …), the
+ * 64-bit {@code data} is yours, and {@link #await} fills a native event array of the capacity given
+ * to {@link #open(int)}, read by index with {@link #events(int)} and {@link #data(int)} — nothing is
+ * allocated per event. {@link Readiness} is the portable loop built on it.
+ *
+ * <p>One thing is added to the system calls: epoll watches the open file description, not the
+ * number, so a registered socket or {@link Fd} is deleted from this set just before its descriptor
+ * is closed (or detached) — a new socket that is given the same number never inherits the entry,
+ * even while a {@code dup} or an {@code SCM_RIGHTS} copy of the old one lives on.
+ *
+ * <p>{@link #add}, {@link #modify} and {@link #delete} may be called from any thread, also while
+ * another waits. One thread waits at a time; the event array belongs to it until its next wait.
+ * {@link #close()} does not wake a waiting thread (use {@link Readiness} for that); the descriptor
+ * is released once the wait returns.
+ */
+public final class Epoll implements AutoCloseable {
+    /** {@code EPOLLIN}: readable, or a connection to accept. */
+    public static final int IN = Constants.EPOLLIN;
+    /** {@code EPOLLPRI}: urgent (out-of-band) data. */
+    public static final int PRI = Constants.EPOLLPRI;
+    /** {@code EPOLLOUT}: writing will not block. */
+    public static final int OUT = Constants.EPOLLOUT;
+    /** {@code EPOLLERR}: an error is pending (always reported). */
+    public static final int ERR = Constants.EPOLLERR;
+    /** {@code EPOLLHUP}: hung up (always reported). */
+    public static final int HUP = Constants.EPOLLHUP;
+    /** {@code EPOLLRDHUP}: the peer shut down its writing half. */
+    public static final int RDHUP = Constants.EPOLLRDHUP;
+    /** {@code EPOLLET}: edge-triggered. */
+    public static final int ET = Constants.EPOLLET;
+    /** {@code EPOLLONESHOT}: disarmed after one event, until {@link #modify}. */
+    public static final int ONESHOT = Constants.EPOLLONESHOT;
+    /** {@code EPOLLEXCLUSIVE}: wake only one of several epoll sets watching the same file (ADD only). */
+    public static final int EXCLUSIVE = Constants.EPOLLEXCLUSIVE;
+    /** {@code EPOLLWAKEUP}: hold a wake lock while the event is pending (needs CAP_BLOCK_SUSPEND). */
+    public static final int WAKEUP = Constants.EPOLLWAKEUP;
+
+    private static final int ALL = IN | PRI | OUT | ERR | HUP | RDHUP | ET | ONESHOT | EXCLUSIVE | WAKEUP;
+    /** Far more than one wait can use; keeps the native array a sane size. */
+    static final int MAX_CAPACITY = 1 << 20;
+    private static final VarHandle WAITER;
+
+    static {
+        try {
+            WAITER = MethodHandles.lookup().findVarHandle(Epoll.class, "waiter", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Closes unreachable epoll and kqueue sets: one cleaner thread for both. */
+    static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
+    private final FdHandle handle;
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
+    private final int capacity;
+    private final MemorySegment events;
+    private final MemorySegment timeout;
+    /** Only the waiting thread captures errno here. */
+    private final MemorySegment waitCs;
+    @SuppressWarnings("unused") // through WAITER
+    private volatile Thread waiter;
+    /** Cleared the first time the kernel answers ENOSYS: then epoll_wait with rounded-up milliseconds. */
+    private boolean pwait2 = PWAIT2;
+    private static final boolean PWAIT2 = Platform.current().isLinux() && LibC.hasEpollPwait2();
+
+    private Epoll(int fd, int capacity) {
+        this.handle = new FdHandle(fd);
+        this.cleanable = CLEANER.register(this, handle);
+        this.capacity = capacity;
+        Arena arena = Arena.ofAuto(); // freed when unreachable: a late reader never meets freed memory
+        this.events = arena.allocate(EpollEvent.SIZE * capacity, 8);
+        this.timeout = arena.allocate(Timespec.SIZE, 8);
+        this.waitCs = dev.nativesockets.libc.CallState.allocate(arena);
+    }
+
+    /** Whether the running platform has epoll (Linux). */
+    public static boolean isSupported() {
+        return Platform.current().isLinux();
+    }
+
+    /**
+     * {@code epoll_create1(EPOLL_CLOEXEC)}, with room for {@code capacity} events per {@link #await}.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is not 1 .. 2<sup>20</sup>
+     * @throws UnsupportedOperationException where there is no epoll
+     */
+    public static Epoll open(int capacity) throws IOException {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ": " + capacity);
+        }
+        requireSupported();
+        Scratch s = Scratch.get();
+        int fd = LibC.epoll_create1(s.cs, Constants.EPOLL_CLOEXEC);
+        if (fd < 0) {
+            throw Errno.exception("epoll_create1", s.errno());
+        }
+        return new Epoll(fd, capacity);
+    }
+
+    static void requireSupported() {
+        if (!isSupported()) {
+            throw new UnsupportedOperationException("epoll is Linux-only; this is " + Platform.current());
+        }
+    }
+
+    /** How many events one {@link #await} can return. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_ADD)}: watches {@code socket} for {@code events}, reported with {@code data}. */
+    public void add(Socket socket, int events, long data) throws IOException {
+        Socket.requireArg(socket, "socket");
+        checkEvents(events);
+        int fd = socket.acquire();
+        try {
+            add(socket.handle(), fd, events, data);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_ADD)} for any descriptor: a pipe, an eventfd, a timerfd … */
+    public void add(Fd fd, int events, long data) throws IOException {
+        Socket.requireArg(fd, "fd");
+        checkEvents(events);
+        FdHandle h = fd.handle();
+        int n = h.acquire();
+        try {
+            add(h, n, events, data);
+        } finally {
+            h.release();
+        }
+    }
+
+    private void add(FdHandle h, int fd, int events, long data) throws IOException {
+        Watch w = new Watch(this);
+        h.watch(w); // refuses a second add of the same descriptor before the kernel would (EEXIST)
+        try {
+            ctl(Constants.EPOLL_CTL_ADD, fd, events, data);
+        } catch (IOException | RuntimeException e) {
+            h.unwatch(w);
+            throw e;
+        }
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_MOD)}: new events and data; re-arms a {@link #ONESHOT} entry. */
+    public void modify(Socket socket, int events, long data) throws IOException {
+        Socket.requireArg(socket, "socket");
+        checkEvents(events);
+        int fd = socket.acquire();
+        try {
+            requireAdded(socket.handle());
+            ctl(Constants.EPOLL_CTL_MOD, fd, events, data);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_MOD)} for any descriptor. */
+    public void modify(Fd fd, int events, long data) throws IOException {
+        Socket.requireArg(fd, "fd");
+        checkEvents(events);
+        FdHandle h = fd.handle();
+        int n = h.acquire();
+        try {
+            requireAdded(h);
+            ctl(Constants.EPOLL_CTL_MOD, n, events, data);
+        } finally {
+            h.release();
+        }
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_DEL)}. Closing the socket deletes it too. */
+    public void delete(Socket socket) throws IOException {
+        Socket.requireArg(socket, "socket");
+        int fd = socket.acquire();
+        try {
+            delete(socket.handle(), fd);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_DEL)} for any descriptor. */
+    public void delete(Fd fd) throws IOException {
+        Socket.requireArg(fd, "fd");
+        FdHandle h = fd.handle();
+        int n = h.acquire();
+        try {
+            delete(h, n);
+        } finally {
+            h.release();
+        }
+    }
+
+    private void delete(FdHandle h, int fd) throws IOException {
+        FdWatcher w = requireAdded(h);
+        ctl(Constants.EPOLL_CTL_DEL, fd, 0, 0);
+        h.unwatch(w);
+    }
+
+    private FdWatcher requireAdded(FdHandle h) {
+        FdWatcher w = h.watcher(this);
+        if (w == null) {
+            throw new IllegalArgumentException("descriptor " + h.fd() + " is not in " + this);
+        }
+        return w;
+    }
+
+    /**
+     * {@code epoll_wait(2)} (or {@code epoll_pwait2(2)} for a timeout that is not whole
+     * milliseconds): waits for events or the timeout ({@code null}: forever; zero: just looks).
+     * A signal ({@code EINTR}) does not end the wait early.
+     *
+     * @return how many events were stored, 0 on timeout; read them with {@link #events(int)} and {@link #data(int)}
+     * @throws IllegalArgumentException for a negative timeout or one longer than {@code Integer.MAX_VALUE} ms
+     * @throws IllegalStateException if closed, or if another thread is waiting
+     */
+    public int await(Duration timeout) throws IOException {
+        long nanos = WaitTimeout.nanos(timeout);
+        enter();
+        try {
+            return waitNanos(nanos);
+        } finally {
+            waiter = null;
+        }
+    }
+
+    void enter() {
+        if (!WAITER.compareAndSet(this, (Thread) null, Thread.currentThread())) {
+            throw new IllegalStateException("another thread is already waiting on " + this);
+        }
+    }
+
+    void leave() {
+        waiter = null;
+    }
+
+    /** The wait without argument checks, for {@link Readiness}; the caller has {@linkplain #enter() entered}. */
+    int waitNanos(long nanos) throws IOException {
+        int ep = handle.acquire();
+        try {
+            long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+            for (;;) {
+                int n;
+                if (nanos > 0 && nanos % 1_000_000 != 0 && pwait2) {
+                    Timespec.TV_SEC.set(timeout, nanos / 1_000_000_000);
+                    Timespec.TV_NSEC.set(timeout, nanos % 1_000_000_000);
+                    n = LibC.epoll_pwait2(waitCs, ep, events, capacity, timeout, MemorySegment.NULL);
+                    if (n < 0 && errno() == Constants.ENOSYS) {
+                        pwait2 = false; // libc has it, the kernel (before 5.11) does not
+                        continue;
+                    }
+                } else {
+                    n = LibC.epoll_wait(waitCs, ep, events, capacity, WaitTimeout.millisCeil(nanos));
+                }
+                if (n >= 0) {
+                    return n;
+                }
+                int errno = errno();
+                if (errno != Constants.EINTR) {
+                    throw Errno.exception("epoll_wait", errno);
+                }
+                if (nanos > 0) {
+                    nanos = Math.max(0, deadline - System.nanoTime());
+                }
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    private int errno() {
+        return dev.nativesockets.libc.CallState.errno(waitCs);
+    }
+
+    /** The event bits of entry {@code i} of the last wait. */
+    public int events(int i) {
+        checkIndex(i);
+        return (int) EpollEvent.EVENTS.get(events, i * EpollEvent.SIZE);
+    }
+
+    /** The {@code data} of entry {@code i} of the last wait, as given to {@link #add}/{@link #modify}. */
+    public long data(int i) {
+        checkIndex(i);
+        return EpollEvent.DATA.get(events, i * EpollEvent.SIZE);
+    }
+
+    /** {@link #events(int)} without the index check, for {@link Readiness}: i is below the wait's count. */
+    int eventsAt(int i) {
+        return (int) EpollEvent.EVENTS.get(events, i * EpollEvent.SIZE);
+    }
+
+    long dataAt(int i) {
+        return EpollEvent.DATA.get(events, i * EpollEvent.SIZE);
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= capacity) {
+            throw new IllegalArgumentException("event index out of range 0.." + (capacity - 1) + ": " + i);
+        }
+    }
+
+    /**
+     * {@code epoll_ctl(2)} on a descriptor number the caller holds ({@code acquire}d); the epoll
+     * descriptor is held here.
+     */
+    void ctl(int op, int fd, int events, long data) throws IOException {
+        Scratch s = Scratch.get();
+        MemorySegment ev = s.value; // a thread's scratch serves one call at a time
+        EpollEvent.EVENTS.set(ev, events);
+        EpollEvent.DATA.set(ev, data);
+        int ep = handle.acquire();
+        int r;
+        try {
+            r = LibC.epoll_ctl(s.cs, ep, op, fd, ev);
+        } finally {
+            handle.release();
+        }
+        if (r < 0) {
+            throw Errno.exception("epoll_ctl", s.errno());
+        }
+    }
+
+    /** DEL while the number is still ours, ignoring failure: the descriptor is going away anyway. */
+    void deleteQuietly(int fd) {
+        if (handle.isClosed()) {
+            return; // the whole set is going: nothing will read its events
+        }
+        try {
+            ctl(Constants.EPOLL_CTL_DEL, fd, 0, 0);
+        } catch (IOException | IllegalStateException e) {
+            // closed meanwhile, or already gone: either way no entry is left to name the number
+        }
+    }
+
+    boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    private static void checkEvents(int events) {
+        if ((events & ~ALL) != 0) {
+            throw new IllegalArgumentException("unknown epoll event bits: 0x" + Integer.toHexString(events & ~ALL));
+        }
+    }
+
+    /** {@code close(2)}; idempotent. A thread in {@link #await} keeps the descriptor until it returns. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "Epoll[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + "]";
+    }
+
+    /** This set's entry on a descriptor's handle: deletes it before the number is released. */
+    private static final class Watch extends FdWatcher {
+        private final Epoll epoll;
+
+        Watch(Epoll epoll) {
+            this.epoll = epoll;
+        }
+
+        @Override
+        Object watchOwner() {
+            return epoll;
+        }
+
+        @Override
+        void descriptorReleasing(int fd) {
+            epoll.deleteQuietly(fd);
+        }
+    }
+}
