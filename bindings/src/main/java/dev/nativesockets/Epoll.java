@@ -123,6 +123,11 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
+    /** The epoll descriptor's number, for tests reading {@code /proc/self/fdinfo}; valid while open. */
+    int descriptor() {
+        return handle.fd();
+    }
+
     /** How many events one {@link #await} can return. */
     public int capacity() {
         return capacity;

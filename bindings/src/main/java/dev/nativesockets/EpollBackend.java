@@ -33,6 +33,11 @@ final class EpollBackend implements ReadyBackend {
         }
     }
 
+    /** The epoll set, for tests that read the kernel's entries from {@code /proc/self/fdinfo}. */
+    Epoll epoll() {
+        return epoll;
+    }
+
     @Override
     public String name() {
         return "epoll";
@@ -82,7 +87,14 @@ final class EpollBackend implements ReadyBackend {
 
     @Override
     public int waitEvents(long nanos) throws IOException {
-        return epoll.waitNanos(nanos);
+        // the eventfd is held for the wait: closed under a waiter, it would leave the epoll set
+        // before the waiter saw its wake-up, and the waiter would sleep on
+        wake.acquire();
+        try {
+            return epoll.waitNanos(nanos);
+        } finally {
+            wake.release();
+        }
     }
 
     @Override

@@ -116,6 +116,11 @@ public final class Readiness implements AutoCloseable {
         return new Readiness(b);
     }
 
+    /** The kernel mechanism underneath (for tests that inspect the kernel's own view). */
+    ReadyBackend backend() {
+        return backend;
+    }
+
     /** "epoll" or "kqueue". */
     public String mechanism() {
         return backend.name();
@@ -372,6 +377,13 @@ public final class Readiness implements AutoCloseable {
             }
             wakePending = true;
             backend.wakeup();
+        }
+    }
+
+    /** Whether a wake-up is signalled and not yet consumed by a wait (for tests). */
+    boolean wakeupPending() {
+        synchronized (wakeLock) {
+            return wakePending;
         }
     }
 

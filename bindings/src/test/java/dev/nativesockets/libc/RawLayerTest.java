@@ -2,6 +2,7 @@ package dev.nativesockets.libc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -353,6 +354,39 @@ class RawLayerTest {
         assertEquals(1, LibC.send(cs, p[0], arena.allocateFrom("z", StandardCharsets.US_ASCII), 1, 0));
         assertEquals(1, LibC.epoll_wait(cs, ep, out, 4, 1000));
         assertEquals(0xABCDEF0123L, EpollEvent.DATA.get(out), "data round-trips through the packed layout");
+    }
+
+    @Test
+    void eventfdWakesEpollAndPwait2TakesATimespec() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Platform.current().isLinux(), "eventfd and epoll are Linux-only");
+        int efd = track(LibC.eventfd(cs, 0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK));
+        assertTrue(efd >= 0, this::errnoName);
+        int ep = track(LibC.epoll_create1(cs, Constants.EPOLL_CLOEXEC));
+        MemorySegment ev = arena.allocate(EpollEvent.LAYOUT);
+        EpollEvent.EVENTS.set(ev, Constants.EPOLLIN);
+        EpollEvent.DATA.set(ev, -1L);
+        assertEquals(0, LibC.epoll_ctl(cs, ep, Constants.EPOLL_CTL_ADD, efd, ev), this::errnoName);
+        MemorySegment out = arena.allocate(EpollEvent.LAYOUT, 2);
+        MemorySegment counter = arena.allocate(JAVA_LONG);
+        assertEquals(-1, LibC.read(cs, efd, counter, 8), "nothing signalled yet");
+        assertEquals("EAGAIN", errnoName());
+        counter.set(JAVA_LONG, 0, 2L);
+        assertEquals(8, LibC.write(cs, efd, counter, 8));
+        counter.set(JAVA_LONG, 0, 3L);
+        assertEquals(8, LibC.write(cs, efd, counter, 8));
+        MemorySegment ts = arena.allocate(Timespec.LAYOUT);
+        Timespec.TV_SEC.set(ts, 0);
+        Timespec.TV_NSEC.set(ts, 500_000);
+        int n = LibC.hasEpollPwait2() ? LibC.epoll_pwait2(cs, ep, out, 2, ts, MemorySegment.NULL) : -2;
+        if (n == -2 || (n == -1 && "ENOSYS".equals(errnoName()))) {
+            System.out.println("RawLayerTest: epoll_pwait2 not available (libc or kernel); epoll_wait instead");
+            n = LibC.epoll_wait(cs, ep, out, 2, 0);
+        }
+        assertEquals(1, n, this::errnoName);
+        assertEquals(-1L, EpollEvent.DATA.get(out));
+        assertEquals(8, LibC.read(cs, efd, counter, 8));
+        assertEquals(5L, counter.get(JAVA_LONG, 0), "the counter sums the writes and reading resets it");
+        assertEquals(0, LibC.epoll_wait(cs, ep, out, 2, 0));
     }
 
     @Test
