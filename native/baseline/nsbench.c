@@ -14,9 +14,12 @@
  * and serves until killed. "nsbench echo_loop --port P --conns N [--placement same|split]" is the
  * load generator (one thread, epoll): N connections, each with one 64-byte message in flight,
  * every echo checked; it prints echoes/s per round, "warmed" after the warm-up and "done" after the
- * last round. --wait 1 then keeps the connections open until a line (or EOF) on stdin, so that the
+ * last round; each round ends with every echo in flight back, so the server is idle between
+ * rounds. --wait 1 then keeps the connections open until a line (or EOF) on stdin, so that the
  * caller can read the server's counters first; --idle 1 connects, prints "connected N", sends
- * nothing and waits for stdin the same way (for the memory an idle connection costs a server).
+ * nothing and waits for stdin the same way (for the memory an idle connection costs a server);
+ * --rotate 1 connects, prints "connected N", then runs one round per line "run MS" on stdin
+ * (Compare's rotation over several servers).
  *
  * Placement: "same" pins both threads of a two-thread workload to one CPU (NS_CPU_A, default the
  * first CPU this process may use), "split" puts the peer on another (NS_CPU_B, default the second);
@@ -48,7 +51,7 @@ static int size = 64;
 static const char *placement = "same";
 static int warmup = 3, rounds = 5, round_ms = 1000;
 static int cpu_a = 0, cpu_b = 1;
-static int port = 0, conns = 1, idle = 0, wait_stdin = 0;
+static int port = 0, conns = 1, idle = 0, wait_stdin = 0, rotate = 0;
 
 static void die(const char *what) {
     perror(what);
@@ -449,21 +452,98 @@ static void echo_server(void) {
 struct gen_conn {
     int fd;
     int got;
+    int in_flight;
     char msg[ECHO_MSG];
     char in[ECHO_MSG];
 };
+
+static struct gen_conn *gen;
+static int gen_ep;
+static long gen_in_flight;
 
 static void wait_for_stdin(void) {
     char line[64];
     while (read(0, line, sizeof line) < 0 && errno == EINTR) { }
 }
 
+static void gen_send(struct gen_conn *g) {
+    g->msg[0]++; /* every message differs from the last */
+    send_fully(g->fd, g->msg, ECHO_MSG);
+    g->in_flight = 1;
+    gen_in_flight++;
+}
+
 /*
- * The load generator: N connections, each with one 64-byte message in flight; a connection sends
- * its next message as soon as the whole echo of the last one came back and matched.
+ * Drives the connections until `end` (sending a connection's next message as soon as the whole
+ * echo of the last came back and matched), or, with sending = 0, until every echo in flight is
+ * back. Returns the echoes completed.
+ */
+static long gen_run(double end, int sending) {
+    static struct epoll_event events[1024];
+    long echoes = 0;
+    for (;;) {
+        double t = now();
+        if (sending ? t >= end : gen_in_flight == 0) break;
+        if (!sending && t >= end) {
+            fprintf(stderr, "echo_loop: %ld echoes still in flight after 30 s\n", gen_in_flight);
+            exit(2);
+        }
+        int n = epoll_wait(gen_ep, events, 1024, 100);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        for (int e = 0; e < n; e++) {
+            struct gen_conn *g = &gen[events[e].data.u32];
+            ssize_t got = recv(g->fd, g->in + g->got, (size_t) (ECHO_MSG - g->got), MSG_DONTWAIT);
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            if (got < 0) die("recv");
+            if (got == 0 || !g->in_flight) {
+                fprintf(stderr, "echo_loop: connection %ld: %s\n", (long) (g - gen),
+                        got == 0 ? "the server closed it" : "bytes with no message in flight");
+                exit(2);
+            }
+            g->got += (int) got;
+            if (g->got < ECHO_MSG) continue;
+            if (memcmp(g->in, g->msg, ECHO_MSG) != 0) {
+                fprintf(stderr, "echo_loop: connection %ld got back other bytes than it sent\n", (long) (g - gen));
+                exit(2);
+            }
+            g->got = 0;
+            g->in_flight = 0;
+            gen_in_flight--;
+            echoes++;
+            if (sending) gen_send(g);
+        }
+    }
+    return echoes;
+}
+
+/*
+ * One round: every connection gets a message in flight; after a lead of ms / 2 (sending the first
+ * 10,000 messages alone takes a good part of a short round, and the first echoes bunch up), echoes
+ * are counted for ms; then every echo in flight is drained, so the server is idle after the round.
+ */
+static double gen_round(int ms) {
+    for (int i = 0; i < conns; i++) {
+        if (!gen[i].in_flight) gen_send(&gen[i]);
+    }
+    gen_run(now() + ms / 2000.0, 1);
+    double start = now();
+    long echoes = gen_run(start + ms / 1000.0, 1);
+    double rate = echoes / (now() - start);
+    gen_run(now() + 30, 0); /* the server goes idle before the next round, whoever serves it */
+    return rate;
+}
+
+/*
+ * The load generator: N connections, each with one 64-byte message in flight. Default: warm-up
+ * and measured rounds back to back. --rotate 1: prints "connected N", then runs one round per
+ * "run MS" line on stdin (printing "round 0 VALUE echoes/s") until "quit" or EOF, so that a caller
+ * can take rounds of several servers in rotation, each generator idle (nothing in flight) while
+ * another one runs.
  */
 static void echo_loop(void) {
-    static struct epoll_event events[1024];
     int one = 1;
     raise_nofile();
     if (strcmp(placement, "split") == 0) pin(cpu_b);
@@ -472,78 +552,61 @@ static void echo_loop(void) {
         fprintf(stderr, "echo_loop needs --port\n");
         exit(2);
     }
-    struct gen_conn *c = calloc((size_t) conns, sizeof *c);
-    if (!c) die("calloc");
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0) die("epoll_create1");
+    gen = calloc((size_t) conns, sizeof *gen);
+    if (!gen) die("calloc");
+    gen_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (gen_ep < 0) die("epoll_create1");
     struct sockaddr_in a = loopback(port);
     for (int i = 0; i < conns; i++) {
-        c[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (c[i].fd < 0) die("socket");
-        setsockopt(c[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(c[i].fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
+        gen[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (gen[i].fd < 0) die("socket");
+        setsockopt(gen[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (connect(gen[i].fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
         /* connected blocking (a full accept queue only delays it), then driven non-blocking */
-        int fl = fcntl(c[i].fd, F_GETFL);
-        if (fl < 0 || fcntl(c[i].fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
-        for (int k = 0; k < ECHO_MSG; k++) c[i].msg[k] = (char) (i * 31 + k);
+        int fl = fcntl(gen[i].fd, F_GETFL);
+        if (fl < 0 || fcntl(gen[i].fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
+        for (int k = 0; k < ECHO_MSG; k++) gen[i].msg[k] = (char) (i * 31 + k);
         struct epoll_event ev;
         memset(&ev, 0, sizeof ev);
         ev.events = EPOLLIN;
         ev.data.u32 = (unsigned) i;
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, c[i].fd, &ev) != 0) die("epoll_ctl");
+        if (epoll_ctl(gen_ep, EPOLL_CTL_ADD, gen[i].fd, &ev) != 0) die("epoll_ctl");
     }
-    if (idle) {
+    if (idle || rotate) {
         printf("connected %d\n", conns);
         fflush(stdout);
+    }
+    if (idle) {
         wait_for_stdin();
-        for (int i = 0; i < conns; i++) close(c[i].fd);
-        return;
-    }
-    for (int i = 0; i < conns; i++) send_fully(c[i].fd, c[i].msg, ECHO_MSG);
-    for (int r = 0; r < warmup + rounds; r++) {
-        if (r == warmup) {
-            printf("warmed\n");
-            fflush(stdout);
-        }
-        long echoes = 0;
-        double start = now(), end = start + round_ms / 1000.0, t;
-        do {
-            int n = epoll_wait(ep, events, 1024, 100);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                die("epoll_wait");
+    } else if (rotate) {
+        char line[128];
+        int ms;
+        while (fgets(line, sizeof line, stdin)) {
+            if (sscanf(line, "run %d", &ms) == 1 && ms > 0) {
+                printf("round 0 %.6g echoes/s\n", gen_round(ms));
+                fflush(stdout);
+            } else {
+                break;
             }
-            for (int e = 0; e < n; e++) {
-                struct gen_conn *g = &c[events[e].data.u32];
-                ssize_t got = recv(g->fd, g->in + g->got, (size_t) (ECHO_MSG - g->got), MSG_DONTWAIT);
-                if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
-                if (got < 0) die("recv");
-                if (got == 0) {
-                    fprintf(stderr, "echo_loop: the server closed connection %ld\n", (long) (g - c));
-                    exit(2);
-                }
-                g->got += (int) got;
-                if (g->got < ECHO_MSG) continue;
-                if (memcmp(g->in, g->msg, ECHO_MSG) != 0) {
-                    fprintf(stderr, "echo_loop: connection %ld got back other bytes than it sent\n", (long) (g - c));
-                    exit(2);
-                }
-                g->got = 0;
-                g->msg[0]++; /* the next message differs from the last */
-                echoes++;
-                send_fully(g->fd, g->msg, ECHO_MSG);
-            }
-        } while ((t = now()) < end);
-        if (r >= warmup) {
-            printf("round %d %.6g echoes/s\n", r - warmup + 1, echoes / (t - start));
-            fflush(stdout);
         }
+    } else {
+        for (int r = 0; r < warmup + rounds; r++) {
+            if (r == warmup) {
+                printf("warmed\n");
+                fflush(stdout);
+            }
+            double rate = gen_round(round_ms);
+            if (r >= warmup) {
+                printf("round %d %.6g echoes/s\n", r - warmup + 1, rate);
+                fflush(stdout);
+            }
+        }
+        printf("done\n");
+        fflush(stdout);
+        if (wait_stdin) wait_for_stdin();
     }
-    printf("done\n");
-    fflush(stdout);
-    if (wait_stdin) wait_for_stdin();
-    for (int i = 0; i < conns; i++) close(c[i].fd);
-    free(c);
+    for (int i = 0; i < conns; i++) close(gen[i].fd);
+    free(gen);
 }
 
 static void *idle_thread(void *arg) {
@@ -556,7 +619,7 @@ int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]\n"
                         "       nsbench echo_server [--port P]\n"
-                        "       nsbench echo_loop --port P [--conns N] [--placement same|split] [--warmup N] [--rounds N] [--ms N] [--wait 1] [--idle 1]\n");
+                        "       nsbench echo_loop --port P [--conns N] [--placement same|split] [--warmup N] [--rounds N] [--ms N] [--wait 1] [--idle 1] [--rotate 1]\n");
         return 2;
     }
     const char *w = argv[1];
@@ -570,6 +633,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--conns")) conns = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--idle")) idle = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--wait")) wait_stdin = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rotate")) rotate = atoi(argv[i + 1]);
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;

@@ -163,7 +163,7 @@ public final class Compare {
             md.append('\n').append(idle);
         }
         if (!echo.isEmpty()) {
-            md.append("\nTargets (issue 16; ratios of medians in this run)\n\n| target | ratio | verdict |\n|---|---:|---|\n")
+            md.append("\nTargets (issue 16; paired ratios: medians of per-round ratios in this run)\n\n| target | ratio | verdict |\n|---|---:|---|\n")
                     .append(EchoLoopRun.targets(echo, "nativesockets"));
         }
         System.out.println(md);
