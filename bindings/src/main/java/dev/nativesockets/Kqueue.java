@@ -101,7 +101,7 @@ public final class Kqueue implements AutoCloseable {
     }
 
     /**
-     * {@code kqueue(2)}, with room for {@code capacity} events per {@link #await}.
+     * {@code kqueue(2)} (then {@code FD_CLOEXEC}), with room for {@code capacity} events per {@link #await}.
      *
      * @throws IllegalArgumentException if {@code capacity} is not 1 .. 2<sup>20</sup>
      * @throws UnsupportedOperationException where there is no kqueue
@@ -116,7 +116,12 @@ public final class Kqueue implements AutoCloseable {
         if (fd < 0) {
             throw Errno.exception("kqueue", s.errno());
         }
-        // kqueue descriptors are not inherited across fork, and exec closes them
+        // kqueue(2) takes no flags: mark it close-on-exec at once, as sockets are on Darwin
+        if (LibC.fcntl(s.cs, fd, Constants.F_SETFD, Constants.FD_CLOEXEC) < 0) {
+            int errno = s.errno();
+            LibC.close(s.cs, fd);
+            throw Errno.exception("fcntl", errno);
+        }
         return new Kqueue(fd, capacity);
     }
 

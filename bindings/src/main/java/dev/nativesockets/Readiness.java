@@ -143,6 +143,7 @@ public final class Readiness implements AutoCloseable {
      *
      * @throws IllegalArgumentException for a null socket, an unknown interest bit, or a socket already in this set
      * @throws IllegalStateException if the socket or this set is closed
+     * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another thread
      */
     public Registration register(Socket socket, int interest, Object attachment) throws IOException {
         Socket.requireArg(socket, "socket");
@@ -198,39 +199,57 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
+    /** The active registration of {@code socket} in this set, or null: for a poller that arms one registration again and again. */
+    Registration registrationOf(Socket socket) {
+        FdWatcher w = socket.handle().watcher(this);
+        return w instanceof Registration r && r.isValid() ? r : null;
+    }
+
+    // The descriptor is acquired and released outside the lock: a release may be the last one out
+    // of a closed socket and run its watchers, which take the locks of other readiness sets too.
+
     void modify(Registration r, int interest) throws IOException {
         checkInterest(interest);
-        synchronized (lock) {
-            requireActive(r);
-            int fd = r.acquire();
-            try {
+        int fd = r.acquire(); // throws if the socket is closed, or confined to another thread
+        try {
+            synchronized (lock) {
+                requireActive(r);
                 backend.modify(fd, r.interest, interest, r.token);
                 r.interest = interest;
-            } finally {
-                r.release();
             }
+        } finally {
+            r.release();
         }
     }
 
     void cancel(Registration r) {
-        synchronized (lock) {
-            if (r.state == Registration.DESCRIPTOR_CLOSED) {
-                return; // closing the socket already took it out
+        int fd;
+        try {
+            fd = r.acquire(); // a confined socket's other threads are refused here, nothing changed
+        } catch (IllegalStateException closing) {
+            synchronized (lock) {
+                if (r.state == Registration.DESCRIPTOR_CLOSED) {
+                    return; // closing the socket already took it out
+                }
+                requireActive(r);
+                // closed, its number still held by a call in flight: the watcher deletes the kernel
+                // entry when that call leaves; until then its events are dropped by the generation
+                end(r, Registration.CANCELLED);
             }
-            requireActive(r);
-            end(r, Registration.CANCELLED);
-            int fd;
-            try {
-                fd = r.acquire();
-            } catch (IllegalStateException closing) {
-                return; // closed, released by the last call in flight: the watcher still deletes it then
-            }
-            try {
+            return;
+        }
+        try {
+            synchronized (lock) {
+                if (r.state == Registration.DESCRIPTOR_CLOSED) {
+                    return;
+                }
+                requireActive(r);
                 backend.delete(fd, r.interest);
                 r.handle.unwatch(r);
-            } finally {
-                r.release();
+                end(r, Registration.CANCELLED);
             }
+        } finally {
+            r.release();
         }
     }
 

@@ -77,6 +77,7 @@ public final class Registration extends FdWatcher {
      *
      * @throws IllegalArgumentException for an unknown bit
      * @throws IllegalStateException if the registration has ended, or its socket is closed
+     * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another thread
      */
     public void interest(int interest) throws IOException {
         readiness.modify(this, interest);
@@ -92,6 +93,8 @@ public final class Registration extends FdWatcher {
      * nothing if its socket was closed meanwhile (which already removed it).
      *
      * @throws IllegalStateException if already cancelled, or if the readiness set is closed
+     * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another
+     *     thread (the registration stays as it was)
      */
     public void cancel() {
         readiness.cancel(this);

@@ -342,4 +342,38 @@ class ReadinessTest {
             assertEquals(0, loop.await(Duration.ofMillis(1), (r, ops) -> { }));
         }
     }
+
+    @Test
+    void confinedSocketIsRegisteredAndCancelledByItsOwnerOnly() throws Exception {
+        try (Readiness loop = Readiness.open(); SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            Socket mine = p.second().confine();
+            Registration r = loop.register(mine, Readiness.READ, "confined");
+            Net.Blocked other = Net.Blocked.start("other", () -> {
+                r.cancel();
+                return null;
+            });
+            other.join(10_000);
+            assertTrue(other.error instanceof WrongThreadException, "got " + other.error);
+            assertTrue(r.isValid(), "refused before anything changed");
+            p.first().send(bytes("c"));
+            Seen seen = new Seen();
+            assertEquals(1, loop.await(LONG, seen));
+            mine.close(); // the owner closes: the registration ends on this thread
+            assertFalse(r.isValid());
+            assertEquals(0, loop.size());
+        }
+    }
+
+    @Test
+    void aSocketInTwoSetsLeavesBothWhenClosed() throws IOException {
+        try (Readiness one = Readiness.open(); Readiness two = Readiness.open();
+                SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            Registration r1 = one.register(p.second(), Readiness.READ, 1);
+            Registration r2 = two.register(p.second(), Readiness.READ, 2);
+            p.second().close();
+            assertFalse(r1.isValid());
+            assertFalse(r2.isValid());
+            assertEquals(0, one.size() + two.size());
+        }
+    }
 }
