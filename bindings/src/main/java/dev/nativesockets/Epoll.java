@@ -296,6 +296,11 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
+    /** Whether sub-millisecond waits go to {@code epoll_pwait2} (libc has it and the kernel did not say ENOSYS). */
+    boolean usesPwait2() {
+        return pwait2;
+    }
+
     private int errno() {
         return dev.nativesockets.libc.CallState.errno(waitCs);
     }
@@ -332,19 +337,24 @@ public final class Epoll implements AutoCloseable {
      * descriptor is held here.
      */
     void ctl(int op, int fd, int events, long data) throws IOException {
+        int errno = ctlErrno(op, fd, events, data);
+        if (errno != 0) {
+            throw Errno.exception("epoll_ctl", errno);
+        }
+    }
+
+    /** {@link #ctl} returning the errno (0 on success): no exception, no thread's last error recorded. */
+    private int ctlErrno(int op, int fd, int events, long data) {
         Scratch s = Scratch.get();
-        MemorySegment ev = s.value; // a thread's scratch serves one call at a time
+        MemorySegment ev = s.readinessEvent();
+        MemorySegment cs = s.readinessCs();
         EpollEvent.EVENTS.set(ev, events);
         EpollEvent.DATA.set(ev, data);
         int ep = handle.acquire();
-        int r;
         try {
-            r = LibC.epoll_ctl(s.cs, ep, op, fd, ev);
+            return LibC.epoll_ctl(cs, ep, op, fd, ev) < 0 ? dev.nativesockets.libc.CallState.errno(cs) : 0;
         } finally {
             handle.release();
-        }
-        if (r < 0) {
-            throw Errno.exception("epoll_ctl", s.errno());
         }
     }
 
@@ -354,9 +364,9 @@ public final class Epoll implements AutoCloseable {
             return; // the whole set is going: nothing will read its events
         }
         try {
-            ctl(Constants.EPOLL_CTL_DEL, fd, 0, 0);
-        } catch (IOException | IllegalStateException e) {
-            // closed meanwhile, or already gone: either way no entry is left to name the number
+            ctlErrno(Constants.EPOLL_CTL_DEL, fd, 0, 0); // ENOENT: already gone, nothing names the number
+        } catch (IllegalStateException closed) {
+            // the set closed meanwhile: nothing will read its events
         }
     }
 

@@ -131,10 +131,10 @@ final class EpollBackend implements ReadyBackend {
         }
         try {
             Scratch s = Scratch.get();
-            MemorySegment one = s.value;
+            MemorySegment one = s.readinessEvent();
             one.set(ValueLayout.JAVA_LONG, 0, 1L);
             // EAGAIN only if the counter is near 2^64: a wake-up is pending then anyway
-            LibC.write(s.cs, fd, one, 8);
+            LibC.write(s.readinessCs(), fd, one, 8);
         } finally {
             wake.release();
         }
@@ -150,7 +150,7 @@ final class EpollBackend implements ReadyBackend {
         }
         try {
             Scratch s = Scratch.get();
-            LibC.read(s.cs, fd, s.value, 8); // non-blocking: EAGAIN if already drained
+            LibC.read(s.readinessCs(), fd, s.readinessEvent(), 8); // non-blocking: EAGAIN if already drained
         } finally {
             wake.release();
         }

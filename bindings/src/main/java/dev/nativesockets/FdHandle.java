@@ -115,6 +115,13 @@ final class FdHandle implements Runnable {
 
     /** Tells every watcher, once, that the number is about to go; called while it is still ours. */
     private void releaseWatchers() {
+        // Unlocked first look, so closing a socket that was never registered takes no monitor. A
+        // watcher is only added by a call in flight, and the last call out publishes its writes
+        // (the state's compare-and-set) before the release gets here; a stale non-null only
+        // takes the locked path. Adding later fails anyway: the closed bit is already set.
+        if (watchers == null) {
+            return;
+        }
         FdWatcher w;
         synchronized (this) {
             if (watchersReleased) {

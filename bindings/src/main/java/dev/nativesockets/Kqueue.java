@@ -205,9 +205,18 @@ public final class Kqueue implements AutoCloseable {
 
     /** One change, no events: a failure comes back as -1 and errno. */
     void apply(long ident, int filter, int flags, int fflags, long data, long udata) throws IOException {
+        int errno = applyErrno(ident, filter, flags, fflags, data, udata);
+        if (errno != 0) {
+            throw Errno.exception("kevent", errno);
+        }
+    }
+
+    /** {@link #apply} returning the errno (0 on success): no exception, no thread's last error recorded. */
+    private int applyErrno(long ident, int filter, int flags, int fflags, long data, long udata) {
         Scratch s = Scratch.get();
-        MemorySegment kev = s.value;
-        kev.asSlice(0, Kevent.SIZE).fill((byte) 0);
+        MemorySegment kev = s.readinessEvent();
+        MemorySegment cs = s.readinessCs();
+        kev.fill((byte) 0);
         Kevent.IDENT.set(kev, ident);
         Kevent.FILTER.set(kev, filter);
         Kevent.FLAGS.set(kev, flags);
@@ -215,14 +224,10 @@ public final class Kqueue implements AutoCloseable {
         Kevent.DATA.set(kev, data);
         Kevent.UDATA.set(kev, udata);
         int kq = handle.acquire();
-        int r;
         try {
-            r = LibC.kevent(s.cs, kq, kev, 1, MemorySegment.NULL, 0, MemorySegment.NULL);
+            return LibC.kevent(cs, kq, kev, 1, MemorySegment.NULL, 0, MemorySegment.NULL) < 0 ? CallState.errno(cs) : 0;
         } finally {
             handle.release();
-        }
-        if (r < 0) {
-            throw Errno.exception("kevent", s.errno());
         }
     }
 
@@ -342,9 +347,9 @@ public final class Kqueue implements AutoCloseable {
 
     void deleteQuietly(int fd, int filter) {
         try {
-            apply(fd, filter, EV_DELETE, 0, 0, 0);
-        } catch (IOException | IllegalStateException e) {
-            // not registered for this filter (a one-shot that fired), or the queue closed meanwhile
+            applyErrno(fd, filter, EV_DELETE, 0, 0, 0); // ENOENT: not registered for it (a one-shot that fired)
+        } catch (IllegalStateException closed) {
+            // the queue closed meanwhile
         }
     }
 

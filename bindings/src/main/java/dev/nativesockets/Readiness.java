@@ -214,8 +214,14 @@ public final class Readiness implements AutoCloseable {
         try {
             synchronized (lock) {
                 requireActive(r);
-                backend.modify(fd, r.interest, interest, r.token);
-                r.interest = interest;
+                int old = r.interest;
+                r.interest = interest; // first: the kernel may report at once, and the waiter masks with it
+                try {
+                    backend.modify(fd, old, interest, r.token);
+                } catch (IOException | RuntimeException e) {
+                    r.interest = old;
+                    throw e;
+                }
             }
         } finally {
             r.release();

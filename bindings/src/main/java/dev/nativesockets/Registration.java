@@ -12,6 +12,9 @@ import java.io.IOException;
  * not even for an event the kernel had already queued.
  *
  * <p>Every method may be called from any thread, also while another thread waits.
+ *
+ * <p>The set keeps a registration, and so its socket, reachable until it ends (as NIO's selector
+ * keeps its keys): close a socket you are done with, or cancel its registration, rather than drop it.
  */
 public final class Registration extends FdWatcher {
     static final int ACTIVE = 0;

@@ -67,6 +67,29 @@ final class Scratch {
     /** This thread's last errno, for {@link Errno#lastError()}. */
     int lastErrno;
 
+    private MemorySegment readinessEvent;
+    private MemorySegment readinessCs;
+
+    /**
+     * One {@code struct epoll_event} / {@code struct kevent} (32 bytes hold either) for a readiness-set
+     * change. Not {@link #value}: a change may run inside another call's release (a watcher told of
+     * a close), and must not overwrite what that call has yet to read.
+     */
+    MemorySegment readinessEvent() {
+        if (readinessEvent == null) {
+            readinessEvent = arena.allocate(32, 8);
+        }
+        return readinessEvent;
+    }
+
+    /** The errno capture of readiness-set changes, apart from {@link #cs} for the same reason. */
+    MemorySegment readinessCs() {
+        if (readinessCs == null) {
+            readinessCs = CallState.allocate(arena);
+        }
+        return readinessCs;
+    }
+
     /** One {@code struct pollfd}. */
     MemorySegment pollfd() {
         if (pollfd == null) {

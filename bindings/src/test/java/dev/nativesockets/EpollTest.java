@@ -110,6 +110,11 @@ class EpollTest {
             for (int i = 0; i < 100; i++) {
                 assertEquals(0, ep.await(Duration.ofNanos(100_000)));
             }
+            if (dev.nativesockets.libc.LibC.hasEpollPwait2()) {
+                System.out.println("EpollTest: epoll_pwait2 in libc; kernel has it: " + ep.usesPwait2());
+            } else {
+                System.out.println("EpollTest: no epoll_pwait2 in libc: sub-millisecond waits round up to 1 ms");
+            }
         }
     }
 
