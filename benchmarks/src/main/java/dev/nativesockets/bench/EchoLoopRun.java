@@ -243,7 +243,8 @@ final class EchoLoopRun {
                     c.placement(), c.conns(), c.impl(), c.median(), c.spread() * 50, 1e9 / c.median(),
                     fmt(c.toC()), fmt(c.toNio()), fmt(c.toNetty()),
                     at100 == null ? "–" : fmt(at100.median() / c.median()),
-                    Double.isNaN(c.allocPerEcho()) ? "–" : String.format(Locale.ROOT, "%.2f", c.allocPerEcho())));
+                    Double.isNaN(c.allocPerEcho()) ? "–" : c.allocPerEcho() == 0 || c.allocPerEcho() >= 0.01
+                            ? String.format(Locale.ROOT, "%.2f", c.allocPerEcho()) : String.format(Locale.ROOT, "%.1e", c.allocPerEcho())));
         }
         return sb.toString();
     }
@@ -276,8 +277,10 @@ final class EchoLoopRun {
                 }
             }
             if (!Double.isNaN(c.allocPerEcho())) {
-                sb.append(String.format(Locale.ROOT, "| echo_loop %s N=%d %s 0 B allocated per echo (server thread) | %.3f B | %s |%n",
-                        c.placement(), c.conns(), impl, c.allocPerEcho(), c.allocPerEcho() == 0 ? "met" : "MISSED"));
+                double a = c.allocPerEcho();
+                sb.append(String.format(Locale.ROOT, "| echo_loop %s N=%d %s 0 B allocated per echo (server thread) | %s B | %s |%n",
+                        c.placement(), c.conns(), impl, a == 0 || a >= 0.001 ? String.format(Locale.ROOT, "%.3f", a)
+                                : String.format(Locale.ROOT, "%.1e", a), a == 0 ? "met" : "MISSED"));
             }
         }
         return sb.toString();
