@@ -8,7 +8,10 @@
 # --quick: fewer implementations and shorter iterations (≤ 3 minutes with the build).
 # Default (full): every implementation, same-core and split placement, 2 × 1 s warm-up and
 # 5 × 1 s measurement per fork, then paired rounds, allocation, downcall and cold-start checks
-# (≈ 16–17 minutes on 2 vCPUs).
+# (≈ 16–17 minutes on 2 vCPUs), then echo_loop (one server thread: C epoll, the library's
+# Readiness loop, NIO Selector, Netty epoll; N = 1, 100, 1,000, 10,000 connections from
+# nsbench's load generator; same and split placement; ≈ 10 minutes) and idle_cost (memory of an
+# idle registered connection at 10,000). --only 'echo_loop|idle_cost' runs just those.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

@@ -11,6 +11,19 @@
  * recvmsg), tcp_zerocopy [--zerocopy 0|1] (1 MiB sends/s to a sink thread, with MSG_ZEROCOPY and
  * the completions drained from the error queue). Prints one line per measured round: "round I VALUE UNIT".
  *
+ * echo_loop is two processes (10,000 connections on each side do not fit one process's descriptor
+ * limit): "nsbench echo_server [--port P]" is the C epoll echo server (one thread on NS_CPU_A,
+ * level-triggered, the limit the Java servers are held to); it prints "listening on 127.0.0.1:PORT"
+ * and serves until killed. "nsbench echo_loop --port P --conns N [--placement same|split]" is the
+ * load generator (one thread, epoll): N connections, each with one 64-byte message in flight,
+ * every echo checked; it prints echoes/s per round, "warmed" after the warm-up and "done" after the
+ * last round; each round ends with every echo in flight back, so the server is idle between
+ * rounds. --wait 1 then keeps the connections open until a line (or EOF) on stdin, so that the
+ * caller can read the server's counters first; --idle 1 connects, prints "connected N", sends
+ * nothing and waits for stdin the same way (for the memory an idle connection costs a server);
+ * --rotate 1 connects, prints "connected N", then runs one round per line "run MS" on stdin
+ * (Compare's rotation over several servers).
+ *
  * Placement: "same" pins both threads of a two-thread workload to one CPU (NS_CPU_A, default the
  * first CPU this process may use), "split" puts the peer on another (NS_CPU_B, default the second);
  * one-thread workloads always run on NS_CPU_A.
@@ -18,6 +31,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
@@ -27,6 +42,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -40,6 +57,7 @@ static const char *placement = "same";
 static int warmup = 3, rounds = 5, round_ms = 1000;
 static int cpu_a = 0, cpu_b = 1;
 static int opt_gso = 0, opt_gro = 0, opt_zerocopy = 0;
+static int port = 0, conns = 1, idle = 0, wait_stdin = 0, rotate = 0;
 
 static void die(const char *what) {
     perror(what);
@@ -492,6 +510,261 @@ static void downcall(void *ctx) {
     sink_value += v;
 }
 
+
+/* ---- echo_loop: many connections, one thread, epoll ------------------------------------ */
+
+#define ECHO_MSG 64
+
+/* 10,000 connections need more descriptors than a default soft limit: take the hard limit */
+static void raise_nofile(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) die("setrlimit");
+    }
+}
+
+static void epoll_add(int ep, int fd, unsigned events) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = events;
+    ev.data.fd = fd;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl");
+}
+
+/*
+ * The limit: level-triggered EPOLLIN on every connection, one recv into a shared buffer and one
+ * send of what came, per ready connection, as the Java servers do. With one 64-byte message in
+ * flight per connection the send always fits the socket buffer; should it ever not, the rest is
+ * sent blocking (counted, printed on exit) rather than kept per connection.
+ */
+static void echo_server(void) {
+    static char buf[CHUNK];
+    static struct epoll_event events[1024];
+    int one = 1;
+    long short_sends = 0;
+    raise_nofile();
+    pin(cpu_a);
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (l < 0) die("socket");
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = loopback(port);
+    socklen_t len = sizeof a;
+    if (bind(l, (struct sockaddr *) &a, sizeof a) < 0) die("bind");
+    if (listen(l, 65535) < 0) die("listen");
+    if (getsockname(l, (struct sockaddr *) &a, &len) < 0) die("getsockname");
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) die("epoll_create1");
+    epoll_add(ep, l, EPOLLIN);
+    printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    for (;;) {
+        int n = epoll_wait(ep, events, 1024, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            int fd = events[i].data.fd;
+            if (fd == l) {
+                for (;;) {
+                    int c = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                    if (c < 0) {
+                        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+                        if (errno == EINTR || errno == ECONNABORTED) continue;
+                        die("accept4");
+                    }
+                    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                    epoll_add(ep, c, EPOLLIN);
+                }
+                continue;
+            }
+            ssize_t r = recv(fd, buf, sizeof buf, 0);
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            if (r <= 0) {
+                close(fd); /* the last descriptor of it: epoll forgets it */
+                continue;
+            }
+            ssize_t w = send(fd, buf, (size_t) r, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (w == r) continue;
+            if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                close(fd);
+                continue;
+            }
+            short_sends++;
+            fprintf(stderr, "echo_server: short send (%ld so far), finishing it blocking\n", short_sends);
+            size_t off = w < 0 ? 0 : (size_t) w;
+            while (off < (size_t) r) {
+                struct pollfd p = {fd, POLLOUT, 0};
+                poll(&p, 1, -1);
+                ssize_t m = send(fd, buf + off, (size_t) r - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (m > 0) off += (size_t) m;
+                else if (m < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) break;
+            }
+        }
+    }
+}
+
+struct gen_conn {
+    int fd;
+    int got;
+    int in_flight;
+    char msg[ECHO_MSG];
+    char in[ECHO_MSG];
+};
+
+static struct gen_conn *gen;
+static int gen_ep;
+static long gen_in_flight;
+
+static void wait_for_stdin(void) {
+    char line[64];
+    while (read(0, line, sizeof line) < 0 && errno == EINTR) { }
+}
+
+static void gen_send(struct gen_conn *g) {
+    g->msg[0]++; /* every message differs from the last */
+    send_fully(g->fd, g->msg, ECHO_MSG);
+    g->in_flight = 1;
+    gen_in_flight++;
+}
+
+/*
+ * Drives the connections until `end` (sending a connection's next message as soon as the whole
+ * echo of the last came back and matched), or, with sending = 0, until every echo in flight is
+ * back. Returns the echoes completed.
+ */
+static long gen_run(double end, int sending) {
+    static struct epoll_event events[1024];
+    long echoes = 0;
+    for (;;) {
+        double t = now();
+        if (sending ? t >= end : gen_in_flight == 0) break;
+        if (!sending && t >= end) {
+            fprintf(stderr, "echo_loop: %ld echoes still in flight after 30 s\n", gen_in_flight);
+            exit(2);
+        }
+        int n = epoll_wait(gen_ep, events, 1024, 100);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        for (int e = 0; e < n; e++) {
+            struct gen_conn *g = &gen[events[e].data.u32];
+            ssize_t got = recv(g->fd, g->in + g->got, (size_t) (ECHO_MSG - g->got), MSG_DONTWAIT);
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            if (got < 0) die("recv");
+            if (got == 0 || !g->in_flight) {
+                fprintf(stderr, "echo_loop: connection %ld: %s\n", (long) (g - gen),
+                        got == 0 ? "the server closed it" : "bytes with no message in flight");
+                exit(2);
+            }
+            g->got += (int) got;
+            if (g->got < ECHO_MSG) continue;
+            if (memcmp(g->in, g->msg, ECHO_MSG) != 0) {
+                fprintf(stderr, "echo_loop: connection %ld got back other bytes than it sent\n", (long) (g - gen));
+                exit(2);
+            }
+            g->got = 0;
+            g->in_flight = 0;
+            gen_in_flight--;
+            echoes++;
+            if (sending) gen_send(g);
+        }
+    }
+    return echoes;
+}
+
+/*
+ * One round: every connection gets a message in flight; after a lead of ms / 2 (sending the first
+ * 10,000 messages alone takes a good part of a short round, and the first echoes bunch up), echoes
+ * are counted for ms; then every echo in flight is drained, so the server is idle after the round.
+ */
+static double gen_round(int ms) {
+    for (int i = 0; i < conns; i++) {
+        if (!gen[i].in_flight) gen_send(&gen[i]);
+    }
+    gen_run(now() + ms / 2000.0, 1);
+    double start = now();
+    long echoes = gen_run(start + ms / 1000.0, 1);
+    double rate = echoes / (now() - start);
+    gen_run(now() + 30, 0); /* the server goes idle before the next round, whoever serves it */
+    return rate;
+}
+
+/*
+ * The load generator: N connections, each with one 64-byte message in flight. Default: warm-up
+ * and measured rounds back to back. --rotate 1: prints "connected N", then runs one round per
+ * "run MS" line on stdin (printing "round 0 VALUE echoes/s") until "quit" or EOF, so that a caller
+ * can take rounds of several servers in rotation, each generator idle (nothing in flight) while
+ * another one runs.
+ */
+static void echo_loop(void) {
+    int one = 1;
+    raise_nofile();
+    if (strcmp(placement, "split") == 0) pin(cpu_b);
+    else if (strcmp(placement, "same") == 0) pin(cpu_a);
+    if (port <= 0) {
+        fprintf(stderr, "echo_loop needs --port\n");
+        exit(2);
+    }
+    gen = calloc((size_t) conns, sizeof *gen);
+    if (!gen) die("calloc");
+    gen_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (gen_ep < 0) die("epoll_create1");
+    struct sockaddr_in a = loopback(port);
+    for (int i = 0; i < conns; i++) {
+        gen[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (gen[i].fd < 0) die("socket");
+        setsockopt(gen[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (connect(gen[i].fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
+        /* connected blocking (a full accept queue only delays it), then driven non-blocking */
+        int fl = fcntl(gen[i].fd, F_GETFL);
+        if (fl < 0 || fcntl(gen[i].fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
+        for (int k = 0; k < ECHO_MSG; k++) gen[i].msg[k] = (char) (i * 31 + k);
+        struct epoll_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.events = EPOLLIN;
+        ev.data.u32 = (unsigned) i;
+        if (epoll_ctl(gen_ep, EPOLL_CTL_ADD, gen[i].fd, &ev) != 0) die("epoll_ctl");
+    }
+    if (idle || rotate) {
+        printf("connected %d\n", conns);
+        fflush(stdout);
+    }
+    if (idle) {
+        wait_for_stdin();
+    } else if (rotate) {
+        char line[128];
+        int ms;
+        while (fgets(line, sizeof line, stdin)) {
+            if (sscanf(line, "run %d", &ms) == 1 && ms > 0) {
+                printf("round 0 %.6g echoes/s\n", gen_round(ms));
+                fflush(stdout);
+            } else {
+                break;
+            }
+        }
+    } else {
+        for (int r = 0; r < warmup + rounds; r++) {
+            if (r == warmup) {
+                printf("warmed\n");
+                fflush(stdout);
+            }
+            double rate = gen_round(round_ms);
+            if (r >= warmup) {
+                printf("round %d %.6g echoes/s\n", r - warmup + 1, rate);
+                fflush(stdout);
+            }
+        }
+        printf("done\n");
+        fflush(stdout);
+        if (wait_stdin) wait_for_stdin();
+    }
+    for (int i = 0; i < conns; i++) close(gen[i].fd);
+    free(gen);
+}
+
 static void *idle_thread(void *arg) {
     (void) arg;
     for (;;) pause();
@@ -501,7 +774,9 @@ static void *idle_thread(void *arg) {
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]"
-                " [--gso 0|1] [--gro 0|1] [--zerocopy 0|1]\n");
+                        " [--gso 0|1] [--gro 0|1] [--zerocopy 0|1]\n"
+                        "       nsbench echo_server [--port P]\n"
+                        "       nsbench echo_loop --port P [--conns N] [--placement same|split] [--warmup N] [--rounds N] [--ms N] [--wait 1] [--idle 1] [--rotate 1]\n");
         return 2;
     }
     const char *w = argv[1];
@@ -514,6 +789,11 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--gso")) opt_gso = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--gro")) opt_gro = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--zerocopy")) opt_zerocopy = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--port")) port = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--conns")) conns = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--idle")) idle = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--wait")) wait_stdin = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rotate")) rotate = atoi(argv[i + 1]);
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
@@ -577,6 +857,14 @@ int main(int argc, char **argv) {
         udp_gso();
     } else if (!strcmp(w, "tcp_zerocopy")) {
         tcp_zerocopy();
+    } else if (!strcmp(w, "echo_server")) {
+        echo_server();
+    } else if (!strcmp(w, "echo_loop")) {
+        if (conns < 1 || conns > 1000000) {
+            fprintf(stderr, "conns must be 1..1000000\n");
+            return 2;
+        }
+        echo_loop();
     } else if (!strcmp(w, "downcall")) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) die("socket");

@@ -34,7 +34,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs the C baseline and the JMH workloads in one go and prints one table: workload × impl,
  * median and spread over the measured iterations, ratio to C and to the best JDK implementation,
- * allocation per operation; then cold start, then the targets of issue 6, met or missed.
+ * allocation per operation; then cold start, then the targets of issue 6, met or missed; then the
+ * {@code echo_loop} table ({@link EchoLoopRun}), the memory of an idle registered connection
+ * ({@link IdleCost}) and the targets of issue 16.
  * {@code benchmarks/compare.sh} builds everything and calls this.
  *
  * <pre>
@@ -125,6 +127,9 @@ public final class Compare {
         Map<String, double[]> paired = only == null || "downcall_paired".matches(only)
                 ? pairedDowncall(quick ? 300 : 2000) : Map.of();
         Map<String, double[]> cold = (only == null || "cold".matches(only)) && coldRuns > 0 ? coldStart(coldRuns) : Map.of();
+        Map<String, EchoLoopRun.Cell> echo = cBinary != null && (only == null || "echo_loop".matches(only))
+                ? EchoLoopRun.run(cBinary, quick, split) : Map.of();
+        String idle = cBinary != null && (only == null || "idle_cost".matches(only)) ? IdleCost.run(cBinary) : "";
 
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run: %s, %s mode, total %.0f s%n", Instant.now(),
@@ -134,7 +139,9 @@ public final class Compare {
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
                 System.getProperty("java.vm.name")));
         md.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min) before: %s; after: %s%n%n", loadBefore, loadAverage()));
-        md.append(table(specs, rows));
+        if (!rows.isEmpty()) {
+            md.append(table(specs, rows));
+        }
         if (!ratios.isEmpty()) {
             md.append('\n').append(ratioTable(ratios, quick));
         }
@@ -146,7 +153,19 @@ public final class Compare {
         if (!cold.isEmpty()) {
             md.append('\n').append(coldTable(cold));
         }
-        md.append('\n').append(targets(specs, rows, ratios, paired, alloc, cold));
+        if (!rows.isEmpty() || !ratios.isEmpty() || !paired.isEmpty() || !alloc.isEmpty() || !cold.isEmpty()) {
+            md.append('\n').append(targets(specs, rows, ratios, paired, alloc, cold));
+        }
+        if (!echo.isEmpty()) {
+            md.append('\n').append(EchoLoopRun.table(echo));
+        }
+        if (!idle.isEmpty()) {
+            md.append('\n').append(idle);
+        }
+        if (!echo.isEmpty()) {
+            md.append("\nTargets (issue 16; paired ratios: medians of per-round ratios in this run)\n\n| target | ratio | verdict |\n|---|---:|---|\n")
+                    .append(EchoLoopRun.targets(echo, "nativesockets"));
+        }
         System.out.println(md);
         if (out != null) {
             Files.writeString(out, md.toString());

@@ -191,4 +191,48 @@ class WorkloadsSmokeTest {
             Files.deleteIfExists(bin);
         }
     }
+
+    /**
+     * echo_loop end to end, briefly: the C server and every Java server as processes, each under
+     * its own nsbench load generator in rotate mode (two short rounds), then the servers' counters.
+     */
+    @Test
+    void echoLoopServersAndTheLoadGenerator() throws Exception {
+        Path src = Path.of(System.getProperty("user.dir")).resolveSibling("native").resolve("baseline").resolve("nsbench.c");
+        assumeTrue(Files.exists(src), "no native/baseline next to the module");
+        assumeTrue(Platform.current().isLinux(), "nsbench's echo_loop is epoll: Linux only");
+        Path bin = Files.createTempFile("nsbench", "");
+        try {
+            Process cc;
+            try {
+                cc = new ProcessBuilder("cc", "-O2", "-o", bin.toString(), src.toString(), "-lpthread").redirectErrorStream(true).start();
+            } catch (java.io.IOException e) {
+                assumeTrue(false, "no C compiler: " + e.getMessage());
+                return;
+            }
+            String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, cc.waitFor(), ccOut);
+            for (String impl : EchoLoopRun.impls()) {
+                try (EchoLoopRun.Child server = EchoLoopRun.server(bin.toString(), impl)) {
+                    String port = server.expect("listening")[2].replaceAll(".*:", "");
+                    try (EchoLoopRun.Child gen = new EchoLoopRun.Child("gen", List.of(bin.toString(), "echo_loop", "--port", port,
+                            "--conns", "20", "--placement", "none", "--rotate", "1"))) {
+                        assertEquals("20", gen.expect("connected")[1], impl);
+                        EchoLoopRun.round(gen, 100); // a cold JVM may take longer than a round to answer its first
+                        long[] before = EchoLoopRun.stats(impl, server);
+                        for (int i = 0; i < 2; i++) {
+                            assertTrue(EchoLoopRun.round(gen, 100) > 0, impl);
+                        }
+                        long[] after = EchoLoopRun.stats(impl, server);
+                        if (!impl.equals("c")) {
+                            assertTrue(after[0] > before[0] && (after[0] - before[0]) % EchoLoopRun.MESSAGE == 0,
+                                    impl + " echoed " + (after[0] - before[0]) + " bytes");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(bin);
+        }
+    }
 }

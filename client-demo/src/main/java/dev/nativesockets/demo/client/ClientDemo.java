@@ -17,7 +17,11 @@ public final class ClientDemo {
             usage: java -jar client-demo.jar [seed] [--host 127.0.0.1] [--port 1935] [--message hello]
                      the seed's socket2.php: connect, send the message, print what comes back until EOF
                    java -jar client-demo.jar echo-load [--host 127.0.0.1] [--port 1935] [--clients 10] [--bytes 1048576]
-                     concurrent clients of an echo server; every echoed byte is checked; prints throughput
+                     concurrent clients of an echo server (two threads each); every echoed byte is checked;
+                     prints throughput
+                   java -jar client-demo.jar echo-load --seconds S [--clients 10] [--host 127.0.0.1] [--port 1935]
+                     up to 10,000 clients on one thread (epoll/kqueue), each with one 64-byte message in
+                     flight, for S seconds; every echoed byte is checked; prints echoes per second
                    java -jar client-demo.jar udp [--host 127.0.0.1] [--port 1935] [--message hello] [--count 3] [--timeout-ms 2000]
                      UDP client of an echo server: send, wait for the echo, check it, print the round trip
                    java -jar client-demo.jar fd-worker [--path <tmp>/nativesockets-fd-pass.sock]
@@ -38,7 +42,7 @@ public final class ClientDemo {
         argv = flags(positionalHost(argv));
         return Commands.run("client-demo", USAGE, "seed", Map.of(
                 "seed", new Commands.Command(Set.of("host", "port", "message"), SeedClient::run),
-                "echo-load", new Commands.Command(Set.of("host", "port", "clients", "bytes"), EchoLoad::run),
+                "echo-load", new Commands.Command(Set.of("host", "port", "clients", "bytes", "seconds"), EchoLoad::run),
                 "udp", new Commands.Command(Set.of("host", "port", "message", "count", "timeout-ms"), UdpClient::run),
                 "fd-worker", new Commands.Command(Set.of("path"), FdWorker::run),
                 "ping", new Commands.Command(Set.of("host", "count", "interval-ms", "timeout-ms"), Ping::run),

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Load for an echo server: {@code --clients} connections at once, each sending {@code --bytes}
+ * Load for an echo server. With {@code --seconds}, {@link EchoRate}: echoes per second over up to
+ * 10,000 connections on one thread. Otherwise a transfer: {@code --clients} connections at once, each sending {@code --bytes}
  * bytes of its own pseudo-random stream from one thread while another receives the echo and
  * compares every byte with what was sent, then half-closing and expecting end of stream after the
  * last byte. Prints the throughput of the transfer (timed from when every client is connected);
@@ -42,8 +43,14 @@ final class EchoLoad {
     static int run(Args args) {
         InetSocketAddress address = args.address("127.0.0.1", 1935);
         int clients = args.integer("clients", 10, 1, 10_000);
-        int bytes = args.integer("bytes", 1 << 20, 0, Integer.MAX_VALUE);
         Domain domain = address.getAddress() instanceof Inet6Address ? Domain.INET6 : Domain.INET;
+        if (args.string("seconds", null) != null) {
+            if (args.string("bytes", null) != null) {
+                throw new Args.UsageException("--seconds (echoes per second) and --bytes (a transfer per client) exclude each other");
+            }
+            return EchoRate.run(address, domain, clients, args.integer("seconds", 5, 1, 3600));
+        }
+        int bytes = args.integer("bytes", 1 << 20, 0, Integer.MAX_VALUE);
 
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         warmUp();

@@ -15,8 +15,10 @@ public final class ServerDemo {
     static final String USAGE = """
             usage: java -jar server-demo.jar [seed] [--host 127.0.0.1] [--port 1935] [--count 5]
                      the seed's socket.php: greet each client, print what it sends, stop after --count
-                   java -jar server-demo.jar echo [--host 127.0.0.1] [--port 1935]
-                     multi-client TCP echo server on select(2), one thread, non-blocking sockets
+                   java -jar server-demo.jar echo [--host 127.0.0.1] [--port 1935] [--loop epoll|kqueue|poll|select]
+                     multi-client TCP echo server, one thread serving every connection, non-blocking
+                     sockets; --loop picks the wait: epoll (Linux) / kqueue (macOS), the default, or
+                     poll(2), or select(2) (at most FD_SETSIZE descriptors)
                    java -jar server-demo.jar vecho [--host 127.0.0.1] [--port 1935]
                      TCP echo server with a virtual thread per connection (blocking calls park)
                    java -jar server-demo.jar udp-echo [--host 127.0.0.1] [--port 1935] [--count 0]
@@ -35,7 +37,7 @@ public final class ServerDemo {
     static int run(String[] argv) {
         return Commands.run("server-demo", USAGE, "seed", Map.of(
                 "seed", new Commands.Command(Set.of("host", "port", "count"), SeedServer::run),
-                "echo", new Commands.Command(Set.of("host", "port"), EchoServer::run),
+                "echo", new Commands.Command(Set.of("host", "port", "loop"), EchoServer::run),
                 "vecho", new Commands.Command(Set.of("host", "port"), VirtualEchoServer::run),
                 "udp-echo", new Commands.Command(Set.of("host", "port", "count"), UdpEchoServer::run),
                 "fd-pass", new Commands.Command(Set.of("path", "host", "port", "count"), FdPassServer::run),

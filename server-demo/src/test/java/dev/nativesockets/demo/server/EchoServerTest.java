@@ -19,25 +19,38 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code server-demo.jar echo} as a process, with JDK sockets as its clients. */
+/**
+ * {@code server-demo.jar echo} as a process, with JDK sockets as its clients; every test against
+ * each loop: select(2), poll(2), and the platform's readiness set (epoll on Linux, kqueue on macOS).
+ */
 @Timeout(180)
 class EchoServerTest {
     private DemoProcess server;
     private int port;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = DemoProcess.server("echo", "--port", "0");
+    /** The loops of this platform: select and poll everywhere, and epoll or kqueue. */
+    static List<String> loops() {
+        String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+        return List.of("select", "poll", os.contains("linux") ? "epoll" : "kqueue");
+    }
+
+    private void start(String loop) throws Exception {
+        server = DemoProcess.server("echo", "--port", "0", "--loop", loop);
         port = server.awaitListening(Duration.ofSeconds(30));
+        assertTrue(server.stderr().contains(loop.equals("select") ? "select(2)" : loop.equals("poll") ? "poll(2)" : loop + " (Readiness)"),
+                server::toString);
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private Socket connect() throws IOException {
@@ -74,8 +87,10 @@ class EchoServerTest {
         return log.lines().filter(l -> l.startsWith(prefix)).count();
     }
 
-    @Test
-    void halfCloseGetsEverythingBackThenEndOfStream() throws Exception {
+    @ParameterizedTest
+    @MethodSource("loops")
+    void halfCloseGetsEverythingBackThenEndOfStream(String loop) throws Exception {
+        start(loop);
         try (Socket s = connect()) {
             verifiedEcho(s, random(3_000_000, 1));
         }
@@ -85,8 +100,10 @@ class EchoServerTest {
         assertTrue(log.contains("end of stream from peer, all 3000000 bytes echoed (0 clients)"), log);
     }
 
-    @Test
-    void aClientThatNeverReadsStallsNobodyElse() throws Exception {
+    @ParameterizedTest
+    @MethodSource("loops")
+    void aClientThatNeverReadsStallsNobodyElse(String loop) throws Exception {
+        start(loop);
         try (Socket hog = connect()) {
             // the hog writes until every buffer on the way is full and its write blocks for good
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
@@ -116,8 +133,10 @@ class EchoServerTest {
         assertTrue(server.isAlive());
     }
 
-    @Test
-    void resetsAreLoggedAndSurvived() throws Exception {
+    @ParameterizedTest
+    @MethodSource("loops")
+    void resetsAreLoggedAndSurvived(String loop) throws Exception {
+        start(loop);
         for (int i = 0; i < 10; i++) {
             try (Socket s = connect()) {
                 s.getOutputStream().write(random(200_000, i));
@@ -138,8 +157,15 @@ class EchoServerTest {
         assertFalse(server.stderr().contains("Exception"), server::toString);
     }
 
-    @Test
-    void connectionsItCannotSelectOnAreClosedAndItGoesOn() throws Exception {
+    /**
+     * More connections than FD_SETSIZE: select(2) cannot watch the later ones, so that loop closes
+     * them at once and goes on; poll and epoll/kqueue have no such limit and serve every one.
+     */
+    @ParameterizedTest
+    @MethodSource("loops")
+    void connectionsBeyondFdSetSize(String loop) throws Exception {
+        start(loop);
+        boolean select = loop.equals("select");
         int total = 1100; // more than FD_SETSIZE (1024) descriptors in the server
         List<Socket> clients = new ArrayList<>();
         try {
@@ -171,12 +197,22 @@ class EchoServerTest {
             }
             assumeTrue(!log.contains("EMFILE"), "the server's descriptor limit is below FD_SETSIZE here: cannot test");
             long rejected = lines(log, "rejected   ");
-            assertTrue(rejected > 0, log);
             assertEquals(total, lines(log, "connect    ") + rejected, log);
-            assertTrue(log.contains(">= FD_SETSIZE (1024)"), log);
-            // a rejected connection is closed: its client reads end of stream
             Socket last = clients.get(total - 1);
-            assertEquals(-1, last.getInputStream().read());
+            if (select) {
+                assertTrue(rejected > 0, log);
+                assertTrue(log.contains(">= FD_SETSIZE (1024)"), log);
+                // a rejected connection is closed: its client reads end of stream
+                assertEquals(-1, last.getInputStream().read());
+            } else {
+                assertEquals(0, rejected, log);
+                // every connection is served, the last (descriptor > FD_SETSIZE in the server) and the first alike
+                for (Socket s : List.of(clients.get(0), last)) {
+                    s.getOutputStream().write(new byte[] {'z', 7});
+                    assertEquals('z', s.getInputStream().read());
+                    assertEquals(7, s.getInputStream().read());
+                }
+            }
         } finally {
             for (Socket s : clients) {
                 s.close();
@@ -188,8 +224,10 @@ class EchoServerTest {
         }
     }
 
-    @Test
-    void oneLinePerConnectAndDisconnect() throws Exception {
+    @ParameterizedTest
+    @MethodSource("loops")
+    void oneLinePerConnectAndDisconnect(String loop) throws Exception {
+        start(loop);
         try (Socket a = connect(); Socket b = connect()) {
             a.getOutputStream().write('x');
             assertEquals('x', a.getInputStream().read());
@@ -203,5 +241,18 @@ class EchoServerTest {
         assertTrue(lines.get(1).matches("connect    127\\.0\\.0\\.1:\\d+ \\(fd \\d+, 2 clients\\)"), lines::toString);
         assertTrue(lines.get(3).startsWith("disconnect 127.0.0.1:"), lines::toString);
         assertTrue(lines.get(3).endsWith("(0 clients)"), lines::toString);
+    }
+
+    @Test
+    void aLoopThePlatformLacksIsAUsageError() throws Exception {
+        String other = loops().get(2).equals("epoll") ? "kqueue" : "epoll";
+        try (DemoProcess p = DemoProcess.server("echo", "--port", "0", "--loop", other)) {
+            assertEquals(2, p.exitCode(Duration.ofSeconds(30)), p::toString);
+            assertTrue(p.stderr().contains("--loop " + other + " is not available on this platform"), p::toString);
+        }
+        try (DemoProcess p = DemoProcess.server("echo", "--port", "0", "--loop", "iouring")) {
+            assertEquals(2, p.exitCode(Duration.ofSeconds(30)), p::toString);
+            assertTrue(p.stderr().contains("--loop must be epoll, kqueue, poll or select"), p::toString);
+        }
     }
 }

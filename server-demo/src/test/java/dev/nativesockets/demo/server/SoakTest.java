@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Soak of the demo echo server ({@code server-demo.jar echo}, select(2), one thread) as a process:
+ * Soak of the demo echo server ({@code server-demo.jar echo}, its default loop: epoll or kqueue; one thread) as a process:
  * 200 concurrent clients made of the library (blocking sockets, a thread each) send messages of
  * random sizes, read them back, compare, and reconnect every so often, for {@code -Dsoak.seconds}
  * (20 by default). Passes only with no client error, no error line from the server, the server

@@ -1,0 +1,91 @@
+package dev.nativesockets.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One echo server of the {@code echo_loop} workload, as a process of its own: every connection
+ * served by one thread (pinned to {@link Affinity#CPU_A}), level-triggered read interest, one read
+ * into a reused buffer and one write of what came per ready connection, as nsbench's C
+ * {@code echo_server} does. The load comes from another process ({@code nsbench echo_loop}):
+ * 10,000 connections on each side do not fit one process's descriptor limit.
+ *
+ * <p>Prints {@code listening on 127.0.0.1:PORT}; then each line {@code stats} on stdin is answered
+ * with {@code stats BYTES_ECHOED BYTES_ALLOCATED} — the server thread's own allocation counter
+ * ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}), so that the caller can divide
+ * the difference over a measured stretch by the echoes in it. EOF on stdin ends the process.
+ *
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.EchoLoop nativesockets|nio|netty [PORT]</pre>
+ */
+public final class EchoLoop {
+    private EchoLoop() {}
+
+    /** A running server: its address is bound before {@link #start} returns. */
+    abstract static class Server {
+        private static final VarHandle ECHOED;
+
+        static {
+            try {
+                ECHOED = MethodHandles.lookup().findVarHandle(Server.class, "echoed", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Written by the server thread only; read by the stats thread (opaque: no fence on the hot path). */
+        @SuppressWarnings("unused")
+        private long echoed;
+
+        final void countEchoed(int bytes) {
+            ECHOED.setOpaque(this, (long) ECHOED.getOpaque(this) + bytes);
+        }
+
+        final long echoed() {
+            return (long) ECHOED.getOpaque(this);
+        }
+
+        /** Binds, starts the one server thread; returns the port. */
+        abstract int start(InetSocketAddress address) throws Exception;
+
+        /** The id of the thread that serves every connection (known once {@link #start} returned). */
+        abstract long threadId();
+    }
+
+    static Server create(String impl) {
+        return switch (impl) {
+            case "nio" -> new NioEchoServer();
+            case "netty" -> new NettyEchoServer();
+            case "nativesockets" -> NsEchoServer.create();
+            default -> throw new IllegalArgumentException("impl must be nativesockets, nio or netty: " + impl);
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: EchoLoop nativesockets|nio|netty [PORT]");
+            System.exit(2);
+        }
+        Server server = create(args[0]);
+        int port = server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), args.length > 1 ? Integer.parseInt(args[1]) : 0));
+        System.out.println("listening on 127.0.0.1:" + port);
+        System.out.flush();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.trim().equals("stats")) {
+                long echoed = server.echoed();
+                long allocated = threads.getThreadAllocatedBytes(server.threadId());
+                System.out.printf(Locale.ROOT, "stats %d %d%n", echoed, allocated);
+                System.out.flush();
+            }
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,296 @@
+package dev.nativesockets.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code echo_loop} workload of {@link Compare}, in paired rotating rounds. For each placement
+ * and each number of connections N, every server ({@code c} = nsbench's epoll
+ * {@code echo_server}, then the {@link EchoLoop} servers) runs in a process of its own, each with
+ * its own load generator process ({@code nsbench echo_loop --rotate 1}) holding N connections to
+ * it. Then the generators take short rounds in turn, the order rotating: while one runs, the
+ * others have nothing in flight and their servers sleep in their wait. Every round's value is
+ * divided by the C, NIO and Netty rounds of the same rotation, and the medians of those per-round
+ * ratios are reported, as {@link Paired} does for the other workloads: background load on this
+ * shared machine hits neighbouring rounds alike and cancels in the ratio. Allocation: the server
+ * thread's bytes ({@code ThreadMXBean.getThreadAllocatedBytes}) over the measured rotations,
+ * divided by the echoes in them.
+ */
+final class EchoLoopRun {
+    private EchoLoopRun() {}
+
+    static final int[] CONNS = {1, 100, 1_000, 10_000};
+    static final int MESSAGE = 64;
+    private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
+
+    /**
+     * One cell: median rate over the measured rounds, spread, allocation per echo (NaN for C), and
+     * the medians of its per-round ratios to C, NIO and Netty.
+     */
+    record Cell(String placement, int conns, String impl, double median, double spread, double allocPerEcho,
+                double toC, double toNio, double toNetty, int n) {}
+
+    static List<String> impls() {
+        List<String> impls = new ArrayList<>(List.of("c"));
+        if (NsEchoServer.available()) {
+            impls.add("nativesockets");
+        }
+        impls.addAll(List.of("nio", "netty"));
+        return impls;
+    }
+
+    /** A child process spoken to by lines. */
+    static final class Child implements AutoCloseable {
+        final String name;
+        final Process process;
+        final BufferedReader out;
+        final OutputStream in;
+
+        Child(String name, List<String> cmd) throws IOException {
+            this.name = name;
+            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = process.getOutputStream();
+        }
+
+        void say(String line) throws IOException {
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /** The next line whose first word is {@code word}, split; fails at end of output. */
+        String[] expect(String word) throws IOException {
+            for (String l; (l = out.readLine()) != null; ) {
+                String[] f = l.trim().split("\\s+");
+                if (f[0].equals(word)) {
+                    return f;
+                }
+            }
+            throw new IOException(name + " ended without a '" + word + "' line");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                in.close(); // the Java servers and the generators end at EOF
+            } catch (IOException ignored) {
+                // already gone
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroy(); // the C server runs until killed
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor();
+                }
+            }
+        }
+    }
+
+    static Child server(String cBinary, String impl) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (impl.equals("c")) {
+            cmd.addAll(List.of(cBinary, "echo_server"));
+        } else {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(List.of(Compare.forkArgs()));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoLoop.class.getName(), impl));
+        }
+        return new Child(impl + " server", cmd);
+    }
+
+    static Map<String, Cell> run(String cBinary, boolean quick, boolean split) throws IOException, InterruptedException {
+        List<String> placements = split && Affinity.canSplit() ? List.of("same", "split") : List.of("same");
+        List<String> impls = impls();
+        int warmRotations = quick ? 2 : 3;
+        int warmMs = quick ? 500 : 1000;
+        int rotations = quick ? 4 : 10;
+        int ms = quick ? 400 : 500; // each round has an uncounted lead of ms / 2 before it
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        for (String placement : placements) {
+            for (int conns : CONNS) {
+                Map<String, Child> servers = new LinkedHashMap<>();
+                Map<String, Child> gens = new LinkedHashMap<>();
+                Map<String, double[]> values = new LinkedHashMap<>();
+                Map<String, long[]> before = new LinkedHashMap<>();
+                Map<String, long[]> after = new LinkedHashMap<>();
+                try {
+                    for (String impl : impls) {
+                        servers.put(impl, server(cBinary, impl));
+                    }
+                    for (String impl : impls) {
+                        Child s = servers.get(impl);
+                        Matcher m = LISTENING.matcher(String.join(" ", s.expect("listening")));
+                        if (!m.find()) {
+                            throw new IOException(s.name + " did not say where it listens");
+                        }
+                        gens.put(impl, new Child(impl + " load generator", List.of(cBinary, "echo_loop", "--port", m.group(1),
+                                "--conns", Integer.toString(conns), "--placement", placement, "--rotate", "1")));
+                    }
+                    for (Child g : gens.values()) {
+                        g.expect("connected");
+                    }
+                    for (int w = 0; w < warmRotations; w++) { // C2 for the Java servers; the same for all
+                        for (String impl : impls) {
+                            round(gens.get(impl), warmMs);
+                        }
+                    }
+                    for (String impl : impls) {
+                        before.put(impl, stats(impl, servers.get(impl)));
+                        values.put(impl, new double[rotations]);
+                    }
+                    for (int k = 0; k < rotations; k++) {
+                        for (int j = 0; j < impls.size(); j++) {
+                            String impl = impls.get((j + k) % impls.size());
+                            values.get(impl)[k] = round(gens.get(impl), ms);
+                        }
+                    }
+                    for (String impl : impls) {
+                        after.put(impl, stats(impl, servers.get(impl)));
+                    }
+                } finally {
+                    for (Child g : gens.values()) {
+                        g.close();
+                    }
+                    for (Child s : servers.values()) {
+                        s.close();
+                    }
+                }
+                for (String impl : impls) {
+                    double[] v = values.get(impl).clone();
+                    java.util.Arrays.sort(v);
+                    double median = Compare.median(v);
+                    long[] a = before.get(impl);
+                    long[] b = after.get(impl);
+                    double alloc = a == null || b == null || b[0] == a[0] ? Double.NaN
+                            : (b[1] - a[1]) / ((b[0] - a[0]) / (double) MESSAGE);
+                    cells.put(key(placement, conns, impl), new Cell(placement, conns, impl, median, (v[v.length - 1] - v[0]) / median,
+                            alloc, pairedRatio(values, impl, "c"), pairedRatio(values, impl, "nio"),
+                            pairedRatio(values, impl, "netty"), v.length));
+                }
+                System.err.printf(Locale.ROOT, "[compare] echo_loop %s N=%d done%n", placement, conns);
+            }
+        }
+        return cells;
+    }
+
+    /** The median over rotations of impl's round divided by base's round of the same rotation. */
+    static double pairedRatio(Map<String, double[]> values, String impl, String base) {
+        double[] a = values.get(impl);
+        double[] b = values.get(base);
+        if (a == null || b == null) {
+            return Double.NaN;
+        }
+        double[] r = new double[a.length];
+        int n = 0;
+        for (int k = 0; k < a.length; k++) {
+            if (b[k] > 0) {
+                r[n++] = a[k] / b[k];
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        r = java.util.Arrays.copyOf(r, n);
+        java.util.Arrays.sort(r);
+        return Compare.median(r);
+    }
+
+    static double round(Child gen, int ms) throws IOException {
+        gen.say("run " + ms);
+        return Double.parseDouble(gen.expect("round")[2]);
+    }
+
+    static String key(String placement, int conns, String impl) {
+        return placement + "/" + conns + "/" + impl;
+    }
+
+    /** {bytes echoed, bytes allocated by the server thread}; null for the C server (it keeps no counters). */
+    static long[] stats(String impl, Child server) throws IOException {
+        if (impl.equals("c")) {
+            return null;
+        }
+        server.say("stats");
+        String[] f = server.expect("stats");
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+    }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    static String table(Map<String, Cell> cells) {
+        StringBuilder sb = new StringBuilder("echo_loop: one server thread, N connections from nsbench echo_loop (another process, one"
+                + " thread, epoll), one 64-byte message in flight per connection. Server thread on CPU " + Affinity.CPU_A
+                + "; load generator on the same CPU (same) or CPU " + Affinity.CPU_B + " (split). Rounds of all servers in rotation;"
+                + " × C, × NIO, × Netty = median of the per-round ratios (paired). ns/echo = 1e9 / median rate (wall time per echo of"
+                + " the whole system); cost ÷ at 100 = rate at 100 / rate at N, the same implementation and placement (not paired);"
+                + " B/echo = the server thread's allocation over the measured rounds (ThreadMXBean.getThreadAllocatedBytes) / echoes.\n\n");
+        sb.append("| placement | N | impl | echoes/s | spread | ns/echo | × C | × NIO | × Netty | cost ÷ at 100 | B/echo |\n");
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Cell c : cells.values()) {
+            Cell at100 = cells.get(key(c.placement(), 100, c.impl()));
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | ±%.1f%% | %.0f | %s | %s | %s | %s | %s |%n",
+                    c.placement(), c.conns(), c.impl(), c.median(), c.spread() * 50, 1e9 / c.median(),
+                    fmt(c.toC()), fmt(c.toNio()), fmt(c.toNetty()),
+                    at100 == null ? "–" : fmt(at100.median() / c.median()),
+                    Double.isNaN(c.allocPerEcho()) ? "–" : c.allocPerEcho() == 0 || c.allocPerEcho() >= 0.01
+                            ? String.format(Locale.ROOT, "%.2f", c.allocPerEcho()) : String.format(Locale.ROOT, "%.1e", c.allocPerEcho())));
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** The targets of issue 16, each a ratio in this run. */
+    static String targets(Map<String, Cell> cells, String impl) {
+        StringBuilder sb = new StringBuilder();
+        for (Cell c : cells.values()) {
+            if (!c.impl().equals(impl)) {
+                continue;
+            }
+            target(sb, c, c.toC(), 0.95, "≥ 0.95 × C epoll server");
+            target(sb, c, c.toNio(), 1.25, "≥ 1.25 × NIO Selector");
+            target(sb, c, c.toNetty(), 1.0, "≥ 1.0 × Netty epoll");
+            if (c.conns() == 10_000) {
+                Cell at100 = cells.get(key(c.placement(), 100, impl));
+                Cell c100 = cells.get(key(c.placement(), 100, "c"));
+                Cell c10k = cells.get(key(c.placement(), 10_000, "c"));
+                if (at100 != null) {
+                    double r = at100.median() / c.median();
+                    String rel = c100 == null || c10k == null ? "" : String.format(Locale.ROOT,
+                            " (C's own: %.3f; relative to C, from the paired ratios: %.3f)", c100.median() / c10k.median(),
+                            at100.toC() / c.toC());
+                    sb.append(String.format(Locale.ROOT, "| echo_loop %s %s cost per echo at 10,000 ≤ 1.2 × at 100%s | %.3f | %s |%n",
+                            c.placement(), impl, rel, r, r <= 1.2 ? "met" : "MISSED"));
+                }
+            }
+            if (!Double.isNaN(c.allocPerEcho())) {
+                double a = c.allocPerEcho();
+                sb.append(String.format(Locale.ROOT, "| echo_loop %s N=%d %s 0 B allocated per echo (server thread) | %s B | %s |%n",
+                        c.placement(), c.conns(), impl, a == 0 || a >= 0.001 ? String.format(Locale.ROOT, "%.3f", a)
+                                : String.format(Locale.ROOT, "%.1e", a), a == 0 ? "met" : "MISSED"));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void target(StringBuilder sb, Cell c, double r, double limit, String text) {
+        if (Double.isNaN(r)) {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "| echo_loop %s N=%d %s %s | %.3f | %s |%n",
+                c.placement(), c.conns(), c.impl(), text, r, r >= limit ? "met" : "MISSED"));
+    }
+}
