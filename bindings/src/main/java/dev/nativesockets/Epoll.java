@@ -71,6 +71,11 @@ public final class Epoll implements AutoCloseable {
     static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private final FdHandle handle;
+
+    /** The set's own descriptor (readable while events are pending), for a set of sets. */
+    FdHandle handle() {
+        return handle;
+    }
     private final java.lang.ref.Cleaner.Cleanable cleanable;
     private final int capacity;
     private final MemorySegment events;

@@ -39,6 +39,11 @@ final class EpollBackend implements ReadyBackend {
     }
 
     @Override
+    public FdHandle descriptor() {
+        return epoll.handle();
+    }
+
+    @Override
     public String name() {
         return "epoll";
     }

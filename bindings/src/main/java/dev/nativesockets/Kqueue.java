@@ -77,6 +77,11 @@ public final class Kqueue implements AutoCloseable {
     }
 
     private final FdHandle handle;
+
+    /** The queue's own descriptor (readable while events are pending), for a set of sets. */
+    FdHandle handle() {
+        return handle;
+    }
     private final Cleaner.Cleanable cleanable;
     private final int capacity;
     private final MemorySegment events;

@@ -24,6 +24,11 @@ final class KqueueBackend implements ReadyBackend {
     }
 
     @Override
+    public FdHandle descriptor() {
+        return kqueue.handle();
+    }
+
+    @Override
     public String name() {
         return "kqueue";
     }

@@ -171,6 +171,21 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers another set's own descriptor, which is readable while that set has events: how a
+     * poller that must not block (a virtual thread) waits for its set — see {@link VirtualWait}.
+     */
+    Registration registerSet(Readiness inner, int interest, Object attachment) throws IOException {
+        checkInterest(interest);
+        FdHandle h = inner.backend.descriptor();
+        h.acquire();
+        try {
+            return register(null, null, h, interest, attachment);
+        } finally {
+            h.release();
+        }
+    }
+
     /** The caller holds a call in flight on {@code h}, so its number stays ours throughout. */
     private Registration register(Socket socket, Fd fd, FdHandle h, int interest, Object attachment) throws IOException {
         synchronized (lock) {

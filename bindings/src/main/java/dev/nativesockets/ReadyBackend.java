@@ -10,6 +10,9 @@ import java.io.IOException;
 interface ReadyBackend {
     String name();
 
+    /** The kernel set's own descriptor: readable while it has events to report. */
+    FdHandle descriptor();
+
     /** Adds {@code fd} with a {@link Readiness} interest; events carry {@code token}. */
     void add(int fd, int interest, long token) throws IOException;
 

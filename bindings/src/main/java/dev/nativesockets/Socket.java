@@ -127,6 +127,13 @@ public final class Socket implements AutoCloseable {
     private volatile int lastError;
     /** Where virtual threads park on this socket; made when one first has to wait. */
     private volatile VirtualWait virtualWait;
+    /**
+     * SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds as a parked call needs them (0: none), read from the
+     * kernel on first need and again after any SOL_SOCKET option is set through this socket;
+     * -1: not known. A parked call then costs no getsockopt(2).
+     */
+    private volatile long rcvTimeoutNanos = -1;
+    private volatile long sndTimeoutNanos = -1;
     /*
      * The confined fast path reads the socket alone: a round trip switches threads on every call
      * and each switch leaves these lines cold, so the owner's call should not also walk to the
@@ -1377,6 +1384,7 @@ public final class Socket implements AutoCloseable {
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
         NativeOption<T> o = resolve(option);
+        forgetTimeouts(o.level());
         if (!o.writable()) {
             throw new UnsupportedOperationException(o.name() + " is read-only");
         }
@@ -1449,6 +1457,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
     public void setIntOption(int level, int name, int value) throws IOException {
+        forgetTimeouts(level);
         Scratch s = scratch();
         int fd = acquire();
         try {
@@ -1485,6 +1494,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code setsockopt(2)} from a caller's native segment (all of it), for any option. */
     public void setOption(int level, int name, MemorySegment value) throws IOException {
+        forgetTimeouts(level);
         checkFrom(value);
         if (value.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("option value too large");
@@ -1636,6 +1646,14 @@ public final class Socket implements AutoCloseable {
         return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
     }
 
+    /** A SOL_SOCKET option is being set: the timeouts a parked call uses are read again next time. */
+    private void forgetTimeouts(int level) {
+        if (level == Constants.SOL_SOCKET) {
+            rcvTimeoutNanos = -1;
+            sndTimeoutNanos = -1;
+        }
+    }
+
     /** After a failed non-blocking attempt on a virtual thread: whether to retry (EINTR) or park (would block). */
     static boolean retryOrPark(int errno) {
         return errno == Constants.EINTR || isWouldBlock(errno);
@@ -1696,11 +1714,21 @@ public final class Socket implements AutoCloseable {
 
     /** {@link System#nanoTime()} when a call waiting under {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} times out; {@link Long#MAX_VALUE} for none. */
     private long timeoutDeadline(int timeoutName) throws IOException {
-        Duration t = getOption(timeoutName == Constants.SO_RCVTIMEO ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
-        if (t.isZero()) {
+        boolean rcv = timeoutName == Constants.SO_RCVTIMEO;
+        long t = rcv ? rcvTimeoutNanos : sndTimeoutNanos;
+        if (t < 0) {
+            Duration d = getOption(rcv ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
+            t = Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+            if (rcv) {
+                rcvTimeoutNanos = t;
+            } else {
+                sndTimeoutNanos = t;
+            }
+        }
+        if (t == 0) {
             return Long.MAX_VALUE;
         }
-        long d = System.nanoTime() + Math.min(t.toNanos(), Long.MAX_VALUE / 4);
+        long d = System.nanoTime() + t;
         return d == 0 || d == Long.MAX_VALUE ? d + 1 : d;
     }
 

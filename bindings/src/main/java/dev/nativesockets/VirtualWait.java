@@ -113,8 +113,12 @@ final class VirtualWait {
     }
 
     /**
-     * The poller threads: platform daemon threads, each waiting in its own readiness set and
-     * waking the parked threads of whatever became ready. Started on first use.
+     * The poller threads, in the shape of the JDK's virtual-thread poller: each readiness set is
+     * polled by a <em>virtual</em> thread that never blocks in the kernel — it takes what is ready
+     * ({@code epoll_wait} with a zero timeout), wakes those threads, and when nothing is ready parks
+     * on the set's own descriptor, which one <em>platform</em> thread (the master) watches in a set
+     * of sets. Under load the wake-ups so stay on the carriers, with no switch to another OS thread
+     * per event; idle, everything sleeps in the master's wait. Started on first use.
      */
     static final class Pollers {
         private final int count = Math.max(1, Integer.getInteger("dev.nativesockets.pollers",
@@ -133,23 +137,42 @@ final class VirtualWait {
             if (sets != null) {
                 return sets;
             }
+            Readiness master = Readiness.open(Math.max(4, count));
+            Thread m = new Thread(() -> loop(master, (r, ops) -> LockSupport.unpark((Thread) r.attachment())),
+                    "nativesockets-poller-master");
+            m.setDaemon(true);
+            m.start();
             Readiness[] all = new Readiness[count];
             for (int i = 0; i < count; i++) {
                 Readiness set = Readiness.open();
                 all[i] = set;
-                Thread t = new Thread(() -> loop(set), "nativesockets-poller-" + i);
-                t.setDaemon(true);
-                t.start();
+                Thread.ofVirtual().name("nativesockets-poller-" + i).start(() -> subLoop(master, set));
             }
             sets = all;
             return all;
         }
 
-        private static void loop(Readiness set) {
+        /** A sub-poller: takes what is ready without blocking; parks on the master while nothing is. */
+        private static void subLoop(Readiness master, Readiness set) {
             ReadyHandler wake = (r, ops) -> ((VirtualWait) r.attachment()).wakeAll();
+            try {
+                Registration onMaster = master.registerSet(set, Readiness.READ | Readiness.ONE_SHOT, Thread.currentThread());
+                for (;;) {
+                    if (set.poll(wake) == 0) {
+                        // re-arming re-checks the set: events that came meanwhile unpark at once
+                        onMaster.interest(Readiness.READ | Readiness.ONE_SHOT);
+                        LockSupport.park();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("nativesockets poller stopped: " + e);
+            }
+        }
+
+        private static void loop(Readiness set, ReadyHandler handler) {
             for (;;) {
                 try {
-                    set.await(null, wake);
+                    set.await(null, handler);
                 } catch (IOException | RuntimeException e) {
                     // a wait that fails cannot be retried usefully; every parked thread would hang:
                     // say so loudly rather than spin

@@ -130,6 +130,8 @@ public final class Compare {
         Map<String, EchoLoopRun.Cell> echo = cBinary != null && (only == null || "echo_loop".matches(only))
                 ? EchoLoopRun.run(cBinary, quick, split) : Map.of();
         String idle = cBinary != null && (only == null || "idle_cost".matches(only)) ? IdleCost.run(cBinary) : "";
+        Map<String, EchoLoopRun.Cell> vthreads = cBinary != null && (only == null || "vthread_echo".matches(only))
+                ? EchoLoopRun.runVthreads(cBinary, quick, split) : Map.of();
 
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run: %s, %s mode, total %.0f s%n", Instant.now(),
@@ -165,6 +167,9 @@ public final class Compare {
         if (!echo.isEmpty()) {
             md.append("\nTargets (issue 16; paired ratios: medians of per-round ratios in this run)\n\n| target | ratio | verdict |\n|---|---:|---|\n")
                     .append(EchoLoopRun.targets(echo, "nativesockets"));
+        }
+        if (!vthreads.isEmpty()) {
+            md.append('\n').append(EchoLoopRun.vthreadTable(vthreads));
         }
         System.out.println(md);
         if (out != null) {

@@ -63,7 +63,9 @@ public final class EchoLoop {
             case "nio" -> new NioEchoServer();
             case "netty" -> new NettyEchoServer();
             case "nativesockets" -> NsEchoServer.create();
-            default -> throw new IllegalArgumentException("impl must be nativesockets, nio or netty: " + impl);
+            case "vthreads" -> new VthreadEchoServers.Library();
+            case "jdk_vthreads" -> new VthreadEchoServers.Jdk();
+            default -> throw new IllegalArgumentException("impl must be nativesockets, nio, netty, vthreads or jdk_vthreads: " + impl);
         };
     }
 
@@ -81,7 +83,7 @@ public final class EchoLoop {
         for (String line; (line = in.readLine()) != null; ) {
             if (line.trim().equals("stats")) {
                 long echoed = server.echoed();
-                long allocated = threads.getThreadAllocatedBytes(server.threadId());
+                long allocated = server.threadId() < 0 ? -1 : threads.getThreadAllocatedBytes(server.threadId());
                 System.out.printf(Locale.ROOT, "stats %d %d%n", echoed, allocated);
                 System.out.flush();
             }

@@ -111,15 +111,33 @@ final class EchoLoopRun {
     }
 
     static Map<String, Cell> run(String cBinary, boolean quick, boolean split) throws IOException, InterruptedException {
+        return run(cBinary, quick, split, impls(), CONNS, "echo_loop", "nio", "netty");
+    }
+
+    /** The {@code vthread_echo} workload: the same rotation over a virtual thread per connection. */
+    static final int[] VTHREAD_CONNS = {100, 1_000, 10_000};
+
+    static Map<String, Cell> runVthreads(String cBinary, boolean quick, boolean split) throws IOException, InterruptedException {
+        List<String> impls = new ArrayList<>(List.of("c"));
+        if (NsEchoServer.available()) {
+            impls.addAll(List.of("vthreads", "nativesockets"));
+        }
+        impls.add("jdk_vthreads");
+        // Cell.toNio / toNetty hold the ratios to the JDK's virtual threads and to this library's loop here
+        return run(cBinary, quick, split, impls, VTHREAD_CONNS, "vthread_echo", "jdk_vthreads", "nativesockets");
+    }
+
+    /** The rotation for {@code impls} at each N; {@code base2}, {@code base3}: the second and third ratio columns' bases. */
+    static Map<String, Cell> run(String cBinary, boolean quick, boolean split, List<String> impls, int[] connsList, String label,
+                                 String base2, String base3) throws IOException, InterruptedException {
         List<String> placements = split && Affinity.canSplit() ? List.of("same", "split") : List.of("same");
-        List<String> impls = impls();
         int warmRotations = quick ? 2 : 3;
         int warmMs = quick ? 500 : 1000;
         int rotations = quick ? 4 : 10;
         int ms = quick ? 400 : 500; // each round has an uncounted lead of ms / 2 before it
         Map<String, Cell> cells = new LinkedHashMap<>();
         for (String placement : placements) {
-            for (int conns : CONNS) {
+            for (int conns : connsList) {
                 Map<String, Child> servers = new LinkedHashMap<>();
                 Map<String, Child> gens = new LinkedHashMap<>();
                 Map<String, double[]> values = new LinkedHashMap<>();
@@ -173,13 +191,13 @@ final class EchoLoopRun {
                     double median = Compare.median(v);
                     long[] a = before.get(impl);
                     long[] b = after.get(impl);
-                    double alloc = a == null || b == null || b[0] == a[0] ? Double.NaN
+                    double alloc = a == null || b == null || b[0] == a[0] || b[1] < 0 ? Double.NaN
                             : (b[1] - a[1]) / ((b[0] - a[0]) / (double) MESSAGE);
                     cells.put(key(placement, conns, impl), new Cell(placement, conns, impl, median, (v[v.length - 1] - v[0]) / median,
-                            alloc, pairedRatio(values, impl, "c"), pairedRatio(values, impl, "nio"),
-                            pairedRatio(values, impl, "netty"), v.length));
+                            alloc, pairedRatio(values, impl, "c"), pairedRatio(values, impl, base2),
+                            pairedRatio(values, impl, base3), v.length));
                 }
-                System.err.printf(Locale.ROOT, "[compare] echo_loop %s N=%d done%n", placement, conns);
+                System.err.printf(Locale.ROOT, "[compare] %s %s N=%d done%n", label, placement, conns);
             }
         }
         return cells;
@@ -245,6 +263,33 @@ final class EchoLoopRun {
                     at100 == null ? "–" : fmt(at100.median() / c.median()),
                     Double.isNaN(c.allocPerEcho()) ? "–" : c.allocPerEcho() == 0 || c.allocPerEcho() >= 0.01
                             ? String.format(Locale.ROOT, "%.2f", c.allocPerEcho()) : String.format(Locale.ROOT, "%.1e", c.allocPerEcho())));
+        }
+        return sb.toString();
+    }
+
+    /** The {@code vthread_echo} table and its targets (issue 17). */
+    static String vthreadTable(Map<String, Cell> cells) {
+        StringBuilder sb = new StringBuilder("vthread_echo: a virtual thread per connection, blocking calls (vthreads = this library's"
+                + " Socket, jdk_vthreads = java.net.Socket; the same code shape), against this library's one-thread loop (nativesockets)"
+                + " and the C epoll server; N connections from nsbench echo_loop (another process), one 64-byte message in flight each."
+                + " Servers pinned to CPU " + Affinity.CPU_A + " (the virtual-thread servers: every carrier and poller thread);"
+                + " load generator on the same CPU (same) or CPU " + Affinity.CPU_B + " (split). Rounds in rotation; ratios are"
+                + " medians of per-round ratios (paired).\n\n");
+        sb.append("| placement | N | impl | echoes/s | spread | × C | × jdk_vthreads | × nativesockets loop |\n");
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Cell c : cells.values()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | ±%.1f%% | %s | %s | %s |%n", c.placement(), c.conns(), c.impl(),
+                    c.median(), c.spread() * 50, fmt(c.toC()), fmt(c.toNio()), fmt(c.toNetty())));
+        }
+        sb.append("\nTargets (issue 17): vthreads ≥ 1.1 × jdk_vthreads at every N; vthreads ≥ 0.8 × the library's loop at 10,000.\n\n");
+        sb.append("| placement | N | vthreads × jdk_vthreads | ≥ 1.1 | vthreads × loop | ≥ 0.8 at 10,000 |\n|---|---:|---:|---|---:|---|\n");
+        for (Cell c : cells.values()) {
+            if (!c.impl().equals("vthreads")) {
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", c.placement(), c.conns(), fmt(c.toNio()),
+                    Double.isNaN(c.toNio()) ? "–" : c.toNio() >= 1.1 ? "met" : "missed", fmt(c.toNetty()),
+                    c.conns() != 10_000 || Double.isNaN(c.toNetty()) ? "–" : c.toNetty() >= 0.8 ? "met" : "missed"));
         }
         return sb.toString();
     }
