@@ -70,6 +70,7 @@
 #  include <sys/ucred.h>   /* struct xucred, XUCRED_VERSION (LOCAL_PEERCRED) */
 #  include <sys/filio.h>   /* FIONREAD */
 #  include <sys/sockio.h>  /* SIOCATMARK */
+#  include <sys/vsock.h>   /* struct sockaddr_vm, VMADDR_* (AF_VSOCK is in sys/socket.h) */
 #endif
 
 #endif /* NATIVESOCKETS_H */

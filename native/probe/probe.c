@@ -282,6 +282,10 @@ static void os_constants(void) {
     C(NOTE_LOWAT); C(NOTE_TRIGGER);
     C(NOTE_FFNOP); C(NOTE_FFAND); C(NOTE_FFOR); C(NOTE_FFCOPY); C(NOTE_FFCTRLMASK); C(NOTE_FFLAGSMASK);
 
+    /* vsock, <sys/vsock.h>: Darwin calls CID 1 VMADDR_CID_RESERVED, Linux VMADDR_CID_LOCAL */
+    C(AF_VSOCK);
+    C(VMADDR_CID_ANY); C(VMADDR_PORT_ANY); C(VMADDR_CID_HYPERVISOR); C(VMADDR_CID_RESERVED); C(VMADDR_CID_HOST);
+
     /* netdb (Libinfo) */
     C(AI_V4MAPPED_CFG);
     C(EAI_BADHINTS); C(EAI_PROTOCOL);
@@ -330,6 +334,9 @@ static void os_structs(void) {
     O(tcp_connection_info, tcpi_txbytes); O(tcp_connection_info, tcpi_txretransmitbytes);
     O(tcp_connection_info, tcpi_rxpackets); O(tcp_connection_info, tcpi_rxbytes);
     O(tcp_connection_info, tcpi_rxoutoforderbytes); O(tcp_connection_info, tcpi_txretransmitpackets);
+    /* declared __attribute__((__packed__)) */
+    S(sockaddr_vm); O(sockaddr_vm, svm_len); O(sockaddr_vm, svm_family); O(sockaddr_vm, svm_reserved1);
+    O(sockaddr_vm, svm_port); O(sockaddr_vm, svm_cid);
     /* declared under #pragma pack(4) */
     S(kevent); O(kevent, ident); O(kevent, filter); O(kevent, flags); O(kevent, fflags);
     O(kevent, data); O(kevent, udata);

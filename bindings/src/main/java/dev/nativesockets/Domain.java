@@ -14,7 +14,7 @@ public enum Domain {
     NETLINK(Constants.AF_NETLINK),
     /** {@code AF_PACKET} (Linux): link-layer frames; addresses are {@link PacketAddress}. Needs CAP_NET_RAW. */
     PACKET(Constants.AF_PACKET),
-    /** {@code AF_VSOCK} (Linux): VM host/guest channels; addresses are {@link VsockAddress}. */
+    /** {@code AF_VSOCK} (Linux; macOS 11+ headers): VM host/guest channels; addresses are {@link VsockAddress}. */
     VSOCK(Constants.AF_VSOCK);
 
     private final int value;

@@ -44,6 +44,7 @@ final class LinkAddresses {
             case VsockAddress v -> {
                 requireFamily(SockaddrVm.SIZE, "AF_VSOCK");
                 dst.asSlice(0, SockaddrVm.SIZE).fill((byte) 0);
+                SockaddrVm.SVM_LEN.set(dst, SockaddrVm.SIZE); // BSD length byte (Darwin); absent on Linux
                 SockaddrVm.SVM_FAMILY.set(dst, Constants.AF_VSOCK);
                 SockaddrVm.SVM_PORT.set(dst, v.port());
                 SockaddrVm.SVM_CID.set(dst, v.cid());

@@ -344,6 +344,8 @@ public final class Constants {
     public static final int VMADDR_PORT_ANY = c("VMADDR_PORT_ANY");
     public static final int VMADDR_CID_HYPERVISOR = c("VMADDR_CID_HYPERVISOR");
     public static final int VMADDR_CID_LOCAL = c("VMADDR_CID_LOCAL");
+    /** Darwin's name for CID 1 (Linux calls it VMADDR_CID_LOCAL; Darwin has no loopback transport). */
+    public static final int VMADDR_CID_RESERVED = c("VMADDR_CID_RESERVED");
     public static final int VMADDR_CID_HOST = c("VMADDR_CID_HOST");
     public static final int ICMP_ECHOREPLY = c("ICMP_ECHOREPLY");
     public static final int ICMP_DEST_UNREACH = c("ICMP_DEST_UNREACH");

@@ -22,6 +22,9 @@ import java.nio.ByteOrder;
  *       AF_*, MSG_*, SCM_*, SHUT_*, SOMAXCONN, CMSG_* macros, sockaddr, sockaddr_storage, msghdr, cmsghdr,
  *       linger. {@code apple/darwin-xnu} {@code bsd/sys/socket.h} (0a798f67) was read too: that older
  *       header has no MSG_NOSIGNAL, see below.</li>
+ *   <li>{@code apple/darwin-xnu} {@code bsd/sys/vsock.h} (d4061fb0): sockaddr_vm (declared
+ *       {@code __attribute__((__packed__))}), VMADDR_*. AF_VSOCK (40) is in the socket.h above. Darwin names
+ *       CID 1 VMADDR_CID_RESERVED; it has no VMADDR_CID_LOCAL (no vsock loopback transport).</li>
  *   <li>{@code apple-oss-distributions/xnu} {@code bsd/netinet/in.h} (5c2921b0): IPPROTO_*, IP_*,
  *       INADDR_*, INET_ADDRSTRLEN, sockaddr_in, ip_mreq, ip_mreqn, in_pktinfo.</li>
  *   <li>{@code apple-oss-distributions/xnu} {@code bsd/netinet6/in6.h} (5c2921b0): IPV6_*, INET6_ADDRSTRLEN,
@@ -85,6 +88,10 @@ final class DarwinTable {
         // address families and socket types (no SOCK_NONBLOCK / SOCK_CLOEXEC flags on Darwin)
         b.constant("AF_UNSPEC", 0).constant("AF_UNIX", 1).constant("AF_INET", 2).constant("AF_INET6", 30);
         b.constant("SOCK_STREAM", 1).constant("SOCK_DGRAM", 2).constant("SOCK_RAW", 3).constant("SOCK_SEQPACKET", 5);
+        // vsock (the family Virtualization.framework guests talk to their host over)
+        b.constant("AF_VSOCK", 40);
+        b.constant("VMADDR_CID_ANY", 0xffffffffL).constant("VMADDR_PORT_ANY", 0xffffffffL)
+                .constant("VMADDR_CID_HYPERVISOR", 0).constant("VMADDR_CID_RESERVED", 1).constant("VMADDR_CID_HOST", 2);
         // protocol levels
         b.constant("SOL_SOCKET", 0xffff).constant("SOL_LOCAL", 0).constant("IPPROTO_IP", 0).constant("IPPROTO_ICMP", 1)
                 .constant("IPPROTO_TCP", 6).constant("IPPROTO_UDP", 17).constant("IPPROTO_IPV6", 41)
@@ -205,6 +212,11 @@ final class DarwinTable {
                 JAVA_INT.withName("sin6_scope_id"));
         b.struct("sockaddr_un", JAVA_BYTE.withName("sun_len"), JAVA_BYTE.withName("sun_family"),
                 sequenceLayout(104, JAVA_BYTE).withName("sun_path"));
+        // declared __attribute__((__packed__)): alignment 1, though every member still sits at its natural offset
+        b.struct("sockaddr_vm",
+                JAVA_BYTE.withName("svm_len"), JAVA_BYTE.withName("svm_family"),
+                JAVA_SHORT.withByteAlignment(1).withName("svm_reserved1"), JAVA_INT.withByteAlignment(1).withName("svm_port"),
+                JAVA_INT.withByteAlignment(1).withName("svm_cid"));
         b.struct(MemoryLayout.structLayout(
                 JAVA_BYTE.withName("ss_len"), JAVA_BYTE.withName("ss_family"), paddingLayout(6),
                 JAVA_LONG.withName("__ss_align"), paddingLayout(112))
