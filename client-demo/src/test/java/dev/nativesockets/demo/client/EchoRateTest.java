@@ -58,26 +58,7 @@ class EchoRateTest {
 
     @Test
     void echoLoadNoticesAServerThatChangesAByte() throws Exception {
-        DemoProcess.require("python3", "skipping the faulty Python echo server");
-        String script = """
-                import socket, sys
-                srv = socket.socket()
-                srv.bind(("127.0.0.1", 0))
-                srv.listen(1)
-                print("listening on 127.0.0.1:%d" % srv.getsockname()[1], file=sys.stderr, flush=True)
-                conn, _ = srv.accept()
-                seen = 0
-                while True:
-                    data = bytearray(conn.recv(65536))
-                    if not data:
-                        break
-                    if seen <= 1000 < seen + len(data):
-                        data[1000 - seen] ^= 0x01
-                    seen += len(data)
-                    conn.sendall(data)
-                conn.close()
-                """;
-        try (DemoProcess py = DemoProcess.start("python3", "-c", script)) {
+        try (DemoProcess py = FaultyEchoServer.start(1000)) {
             int port = py.awaitListening(START);
             try (DemoProcess load = DemoProcess.client("echo-load", "--port", Integer.toString(port), "--clients", "1", "--seconds", "1")) {
                 assertEquals(1, load.exitCode(Duration.ofSeconds(60)), load::toString);
