@@ -237,7 +237,7 @@ final class Messages {
                     n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
                             : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
                 }
-                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                     break;
                 }
                 deadline = read ? s.awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno())
@@ -296,7 +296,7 @@ final class Messages {
                     int g = parks ? f | Constants.MSG_DONTWAIT : f;
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
                             : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                         break;
                     }
                     deadline = s.awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
@@ -357,7 +357,7 @@ final class Messages {
                     int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
                             : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                    if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                         break;
                     }
                     deadline = s.awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
@@ -524,7 +524,7 @@ final class Messages {
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, g, 0)
                         : LibC.sendmmsg(sc.cs, fd, vec, vlen, g);
-                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                     break;
                 }
                 deadline = s.awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
@@ -562,7 +562,7 @@ final class Messages {
                 n = pins != null && pins.any()
                         ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, g, ts.address())
                         : LibC.recvmmsg(sc.cs, fd, vec, vlen, g, ts);
-                if (n >= 0 || !parksOrRetries(parks, sc.errno())) {
+                if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                     break;
                 }
                 deadline = s.awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
@@ -776,11 +776,6 @@ final class Messages {
         } finally {
             Reference.reachabilityFence(b);
         }
-    }
-
-    /** After a failed attempt: retry on EINTR, park on would-block when the call parks. */
-    private static boolean parksOrRetries(boolean parks, int errno) {
-        return errno == Constants.EINTR || parks && Socket.isWouldBlock(errno);
     }
 
     private static void requireLinux(String call) {

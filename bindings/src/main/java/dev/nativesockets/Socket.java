@@ -458,7 +458,7 @@ public final class Socket implements AutoCloseable {
                     long deadline = 0;
                     for (;;) {
                         c = acceptOnce(s, fd, nonBlocking);
-                        if (c >= 0 || !retryOrPark(s.errno())) {
+                        if (c >= 0 || !retryOrPark(true, s.errno())) {
                             break;
                         }
                         deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
@@ -855,7 +855,7 @@ public final class Socket implements AutoCloseable {
                 long deadline = 0;
                 for (;;) {
                     n = LibC.recvNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !retryOrPark(CallState.errno(cs))) {
+                    if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
                     deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs));
@@ -943,12 +943,10 @@ public final class Socket implements AutoCloseable {
                 s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
                 n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f,
                         s.addr, s.addrLen);
-                if (n >= 0 || s.errno() != Constants.EINTR && !(parks && isWouldBlock(s.errno()))) {
+                if (n >= 0 || !retryOrPark(parks, s.errno())) {
                     break;
                 }
-                if (s.errno() != Constants.EINTR) {
-                    deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
-                }
+                deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
             }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
@@ -1106,7 +1104,7 @@ public final class Socket implements AutoCloseable {
                 long deadline = 0;
                 for (;;) {
                     n = LibC.sendNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !retryOrPark(CallState.errno(cs))) {
+                    if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
                     deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs));
@@ -1224,12 +1222,10 @@ public final class Socket implements AutoCloseable {
             long deadline = 0;
             for (;;) {
                 n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f, s.addr, len);
-                if (n >= 0 || s.errno() != Constants.EINTR && !(parks && isWouldBlock(s.errno()))) {
+                if (n >= 0 || !retryOrPark(parks, s.errno())) {
                     break;
                 }
-                if (s.errno() != Constants.EINTR) {
-                    deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno());
-                }
+                deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno());
             }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
@@ -1654,9 +1650,12 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** After a failed non-blocking attempt on a virtual thread: whether to retry (EINTR) or park (would block). */
-    static boolean retryOrPark(int errno) {
-        return errno == Constants.EINTR || isWouldBlock(errno);
+    /**
+     * After a failed attempt: whether to go round again — retried at once on EINTR, or (for a call
+     * that {@code parks}, see {@link #parks}) after {@link #awaitReady} on would-block.
+     */
+    static boolean retryOrPark(boolean parks, int errno) {
+        return errno == Constants.EINTR || parks && isWouldBlock(errno);
     }
 
     /**
