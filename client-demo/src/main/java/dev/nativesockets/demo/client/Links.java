@@ -1,11 +1,13 @@
 package dev.nativesockets.demo.client;
 
+import dev.nativesockets.Domain;
+import dev.nativesockets.HardwareType;
+import dev.nativesockets.LinkFlag;
 import dev.nativesockets.Netlink;
 import dev.nativesockets.NetlinkMessage;
 import dev.nativesockets.Socket;
 import dev.nativesockets.demo.Args;
 import dev.nativesockets.demo.Console;
-import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -19,14 +21,6 @@ import java.util.List;
 final class Links {
     private Links() {}
 
-    /** ip(8)'s order of the flag names. */
-    private static final String[] NAMES = {"LOOPBACK", "BROADCAST", "POINTOPOINT", "MULTICAST", "NOARP", "ALLMULTI",
-        "PROMISC", "MASTER", "SLAVE", "DEBUG", "DYNAMIC", "AUTOMEDIA", "PORTSEL", "NOTRAILERS", "UP", "LOWER_UP",
-        "DORMANT", "ECHO"};
-    private static final int[] BITS = {Constants.IFF_LOOPBACK, Constants.IFF_BROADCAST, Constants.IFF_POINTOPOINT,
-        Constants.IFF_MULTICAST, Constants.IFF_NOARP, Constants.IFF_ALLMULTI, Constants.IFF_PROMISC, Constants.IFF_MASTER,
-        Constants.IFF_SLAVE, Constants.IFF_DEBUG, Constants.IFF_DYNAMIC, Constants.IFF_AUTOMEDIA, Constants.IFF_PORTSEL,
-        Constants.IFF_NOTRAILERS, Constants.IFF_UP, Constants.IFF_LOWER_UP, Constants.IFF_DORMANT, Constants.IFF_ECHO};
     private static final String[] OPER_STATES = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"};
 
     static int run(Args args) {
@@ -77,9 +71,10 @@ final class Links {
     }
 
     static String line(NetlinkMessage.Address a) {
-        String family = a.family() == Constants.AF_INET6 ? "inet6" : "inet";
+        boolean v6 = a.family() == Domain.INET6.value();
+        String family = v6 ? "inet6" : "inet";
         String text = a.address() == null ? "?" : a.address().getHostAddress();
-        if (a.family() == Constants.AF_INET6) {
+        if (v6) {
             text = Console.compress(text);
         }
         String scope = switch (a.scope()) {
@@ -94,25 +89,25 @@ final class Links {
 
     static List<String> flags(int flags) {
         List<String> out = new ArrayList<>();
-        if ((flags & Constants.IFF_UP) != 0 && (flags & Constants.IFF_RUNNING) == 0) {
+        if (LinkFlag.UP.isSet(flags) && !LinkFlag.RUNNING.isSet(flags)) {
             out.add("NO-CARRIER");
         }
-        for (int i = 0; i < BITS.length; i++) {
-            if ((flags & BITS[i]) != 0) {
-                out.add(NAMES[i]);
+        for (LinkFlag f : LinkFlag.of(flags)) { // ip(8)'s order
+            if (f != LinkFlag.RUNNING) { // ip says NO-CARRIER for its absence, nothing for its presence
+                out.add(f.name());
             }
         }
         return out;
     }
 
     private static String hardware(int type) {
-        if (type == Constants.ARPHRD_ETHER) {
+        if (type == HardwareType.ETHER) {
             return "ether";
         }
-        if (type == Constants.ARPHRD_LOOPBACK) {
+        if (type == HardwareType.LOOPBACK) {
             return "loopback";
         }
-        if (type == Constants.ARPHRD_NONE) {
+        if (type == HardwareType.NONE) {
             return "none";
         }
         return Integer.toString(type);
