@@ -523,7 +523,9 @@ public final class Socket implements AutoCloseable {
     }
 
     private synchronized void leaveNonBlocking(Scratch s, int fd) throws IOException {
-        if (--nonBlockingUsers == 0 && blocking) {
+        // closed during the call (an interrupt closes a virtual thread's socket): nothing to restore,
+        // and a confined socket's number is already released — fcntl could reach another descriptor
+        if (--nonBlockingUsers == 0 && blocking && !handle.isClosed()) {
             setNonBlocking(s, fd, false);
         }
     }
@@ -546,7 +548,8 @@ public final class Socket implements AutoCloseable {
         int fd = acquire();
         try {
             if (blocking && Thread.currentThread().isVirtual()) {
-                connectParked(s, fd, len, Long.MAX_VALUE);
+                // SO_SNDTIMEO bounds a blocking Unix connect (Linux): the parked one too
+                connectParked(s, fd, len, family == Constants.AF_UNIX ? timeoutDeadline(Constants.SO_SNDTIMEO) : Long.MAX_VALUE);
                 return true;
             }
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
@@ -567,7 +570,8 @@ public final class Socket implements AutoCloseable {
                 wouldBlock(errno);
                 return false; // Unix sockets with a full backlog
             }
-            throw fail("connect", errno);
+            // a blocking Unix connect's EAGAIN: its SO_SNDTIMEO ran out (Linux), a timeout like any other
+            throw family == Constants.AF_UNIX ? failIo("connect", errno) : fail("connect", errno);
         } finally {
             release();
         }
