@@ -51,8 +51,11 @@ import java.time.Duration;
  * and fails with {@link SocketClosedException}; the descriptor is released only when the last call
  * in flight has left, so no call ever reaches a descriptor number that has been reused. A socket
  * that becomes unreachable without being closed is closed by a {@link Cleaner}. Interrupting a
- * thread does not affect a call it is blocked in (as with {@code java.net.Socket}); close the socket
- * to stop it. The interrupt status is left as it was.
+ * platform thread does not affect a call it is blocked in (as with {@code java.net.Socket}); close
+ * the socket to stop it. The interrupt status is left as it was. Interrupting a virtual thread
+ * parked in a blocking-mode call closes the socket, and the call throws
+ * {@link SocketClosedException} ("closed by interrupt") with the status still set, as the JDK's
+ * sockets do on virtual threads.
  *
  * <h2>Shared and confined</h2>
  * A socket starts <em>shared</em>: any thread may use it and close it at any time, which costs two

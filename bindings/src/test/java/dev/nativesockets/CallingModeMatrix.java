@@ -44,15 +44,15 @@ final class CallingModeMatrix {
     private CallingModeMatrix() {}
 
     /** The timeout a TIMEOUT cell sets ({@code SO_RCVTIMEO}, {@code SO_SNDTIMEO}, or connect's). */
-    static final Duration TIMEOUT = Duration.ofMillis(100);
+    static final Duration TIMEOUT = Duration.ofMillis(50);
     /** A timed-out call must have waited at least this long (the kernel rounds up to jiffies; generous below). */
-    static final long TIMEOUT_AT_LEAST_MS = 80;
+    static final long TIMEOUT_AT_LEAST_MS = 40;
     /** Generous: how long a woken or released call may take to return on a noisy two-core machine. */
     static final long WAKE_WITHIN_MS = 5_000;
     /** A released TCP connect waits for the SYN retransmission (1 s initial RTO): more than that. */
     static final long RELEASE_WITHIN_MS = 10_000;
     /** How long a platform thread must still be in its call after an interrupt. */
-    static final long STILL_WAITING_MS = 60;
+    static final long STILL_WAITING_MS = 50;
 
     enum ThreadKind { PLATFORM, VIRTUAL }
 
@@ -921,16 +921,18 @@ final class CallingModeMatrix {
      */
     public static void main(String[] args) {
         Mode mode = Mode.valueOf(args[0]);
-        cells(mode).filter(c -> exclusion(c) == null && !KNOWN_DEFECTS.containsKey(c.id())).forEach(cell -> {
-            String result;
-            try {
-                run(cell);
-                result = "PASS";
-            } catch (Throwable e) {
-                result = "FAIL " + String.valueOf(e).replace('\n', ' ');
-            }
-            System.out.println("CELL " + cell.id() + " " + result);
-        });
+        java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("matrix.only", ".*"));
+        cells(mode).filter(c -> exclusion(c) == null && !KNOWN_DEFECTS.containsKey(c.id()) && only.matcher(c.id()).matches())
+                .forEach(cell -> {
+                    String result;
+                    try {
+                        run(cell);
+                        result = "PASS";
+                    } catch (Throwable e) {
+                        result = "FAIL " + String.valueOf(e).replace('\n', ' ');
+                    }
+                    System.out.println("CELL " + cell.id() + " " + result);
+                });
         System.out.println("DONE");
         System.exit(0); // a worker stuck in a call that broke its promise must not keep the JVM
     }

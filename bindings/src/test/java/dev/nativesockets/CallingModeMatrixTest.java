@@ -112,6 +112,7 @@ class CallingModeMatrixTest {
                 codeSource(org.junit.jupiter.api.Assertions.class), codeSource(org.opentest4j.AssertionFailedError.class));
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(mode.jvmOptions);
+        cmd.add("-Dmatrix.only=" + ONLY.pattern());
         cmd.addAll(List.of("-cp", cp, CallingModeMatrix.class.getName(), mode.name()));
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
