@@ -262,6 +262,7 @@ final class ReliabilityTestSupport {
     enum Blocked {
         ACCEPT(X86_64 ? Set.of(43, 288) : Set.of(202, 242), true),
         RECV(X86_64 ? Set.of(45, 0) : Set.of(207, 63), true),
+        READV(X86_64 ? Set.of(19) : Set.of(65), true),
         SEND(X86_64 ? Set.of(44, 1) : Set.of(206, 64), true),
         CONNECT(X86_64 ? Set.of(42) : Set.of(203), true),
         SELECT(X86_64 ? Set.of(23, 270) : Set.of(72), false),
