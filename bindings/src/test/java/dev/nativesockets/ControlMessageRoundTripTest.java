@@ -283,7 +283,17 @@ class ControlMessageRoundTripTest {
             Message small = Message.of(arena.allocate(4)).controlBuffer(arena.allocate(ControlMessage.space(4)));
             assertEquals(1, rx.recvMsg(small));
             assertTrue(small.isControlTruncated());
-            assertTrue(small.received().size() <= 1, small.received().toString());
+            if (LINUX) {
+                // Linux puts IP_PKTINFO first and cuts it to the room left (8 of its 12 bytes): it must
+                // come back as exactly that, raw, not decoded as a whole in_pktinfo read past the data
+                assertEquals(1, small.received().size(), small.received().toString());
+                ControlMessage.Raw cut = assertInstanceOf(ControlMessage.Raw.class, small.received().get(0));
+                assertEquals(Constants.IPPROTO_IP, cut.level());
+                assertEquals(Constants.IP_PKTINFO, cut.type());
+                assertTrue(cut.data().length < 12, cut.toString());
+            } else {
+                assertTrue(small.received().size() <= 1, small.received().toString());
+            }
 
             // no control buffer at all
             tx.sendMsg(Message.of(arena.allocate(1)).address(to));

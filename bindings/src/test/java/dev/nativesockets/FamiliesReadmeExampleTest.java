@@ -129,7 +129,8 @@ class FamiliesReadmeExampleTest {
         try {
             s = Socket.open(Domain.VSOCK, Type.STREAM, 0);
         } catch (IOException e) {
-            Privilege.require(false, "no AF_VSOCK here: " + e.getMessage());
+            // what FamilyAddressTest accepts from a kernel without vsock
+            Privilege.skipOnlyFor(e, "no AF_VSOCK here", "EAFNOSUPPORT", "ENODEV", "EPROTONOSUPPORT");
             return;
         }
         // ---- as in the README ----

@@ -1,5 +1,10 @@
 package dev.nativesockets;
 
+import static dev.nativesockets.ReliabilityTestSupport.assertAllClosedSince;
+import static dev.nativesockets.ReliabilityTestSupport.closedSince;
+import static dev.nativesockets.ReliabilityTestSupport.createdSince;
+import static dev.nativesockets.ReliabilityTestSupport.descriptorTable;
+import static dev.nativesockets.ReliabilityTestSupport.numbersCreatedSince;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,14 +38,13 @@ import org.junit.jupiter.api.Test;
  * socket_import_stream/socket_export_stream).
  */
 class FdPassingTest {
-    private static final MemorySegment CS = CallState.allocate(Arena.global());
-
-    private static long openDescriptors() throws IOException {
-        Path dir = Path.of(Platform.current().isLinux() ? "/proc/self/fd" : "/dev/fd");
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.count();
-        }
+    private static java.util.Set<Integer> numbers(java.util.List<Fd> fds) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        fds.forEach(f -> out.add(f.value()));
+        return out;
     }
+
+    private static final MemorySegment CS = CallState.allocate(Arena.global());
 
     private static boolean isOpen(int fd) {
         return LibC.fcntl(CS, fd, Constants.F_GETFD, 0) >= 0;
@@ -168,10 +172,13 @@ class FdPassingTest {
             MemorySegment r = arena.allocate(3);
             assertEquals(3, LibC.read(CS, pipe[0], r, 3));
             assertEquals("abc", new String(r.toArray(ValueLayout.JAVA_BYTE), US_ASCII));
-            long before = openDescriptors();
+            var before = descriptorTable();
+            int copyNumber = pipeCopy.value();
+            int socketNumber = fds.get(1).value();
             pipeCopy.close();
             fds.get(1).close();
-            assertEquals(before - 2, openDescriptors());
+            assertTrue(closedSince(before, copyNumber), "the received pipe end is closed");
+            assertTrue(closedSince(before, socketNumber), "the received socket is closed");
         } finally {
             LibC.close(CS, pipe[0]);
         }
@@ -182,7 +189,7 @@ class FdPassingTest {
         try (SocketPair channel = Socket.pair(Domain.UNIX, Type.DGRAM);
              SocketPair a = Socket.pair(Domain.UNIX, Type.STREAM);
              Arena arena = Arena.ofConfined()) {
-            long baseline = openDescriptors();
+            var baseline = descriptorTable();
             ControlMessage three = ControlMessage.rights(a.first(), a.second(), channel.first());
 
             // room sized for one of three: what fits arrives and is owned — on Linux that is two, since
@@ -194,9 +201,9 @@ class FdPassingTest {
             assertEquals(1, channel.second().recvMsg(in));
             assertTrue(in.isControlTruncated());
             assertEquals(fit, in.receivedDescriptors().size());
-            assertEquals(baseline + fit, openDescriptors());
+            assertEquals(numbers(in.receivedDescriptors()), numbersCreatedSince(baseline), "installed: what arrived, nothing more");
             in.receivedDescriptors().forEach(Fd::close);
-            assertEquals(baseline, openDescriptors());
+            assertEquals(java.util.Set.of(), numbersCreatedSince(baseline));
 
             // room for a header only, and no control buffer at all: nothing is installed
             for (int small : new int[] {ControlMessage.length(0), 0}) {
@@ -205,7 +212,7 @@ class FdPassingTest {
                 assertEquals(1, channel.second().recvMsg(tiny));
                 assertTrue(tiny.isControlTruncated());
                 assertTrue(tiny.receivedDescriptors().isEmpty());
-                assertEquals(baseline, openDescriptors());
+                assertEquals(java.util.Set.of(), numbersCreatedSince(baseline), "nothing installed");
             }
 
             // room for two of three, the buffer reused
@@ -215,7 +222,7 @@ class FdPassingTest {
             assertTrue(two.isControlTruncated());
             assertEquals(2, two.receivedDescriptors().size());
             two.received(ControlMessage.Rights.class).close();
-            assertEquals(baseline, openDescriptors());
+            assertEquals(java.util.Set.of(), numbersCreatedSince(baseline));
         }
     }
 
@@ -224,18 +231,13 @@ class FdPassingTest {
         try (SocketPair channel = Socket.pair(Domain.UNIX, Type.DGRAM);
              SocketPair a = Socket.pair(Domain.UNIX, Type.STREAM);
              Arena arena = Arena.ofConfined()) {
-            long baseline = openDescriptors();
+            var baseline = descriptorTable();
             channel.first().sendMsg(withData(arena, "x").control(ControlMessage.rights(a.first(), a.second())));
             Message in = Message.allocate(4, 64);
             channel.second().recvMsg(in);
-            assertEquals(baseline + 2, openDescriptors());
+            assertEquals(2, numbersCreatedSince(baseline).size(), () -> "two installed: " + createdSince(baseline));
             in = null; // never looked at: the Fds become unreachable
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (openDescriptors() > baseline && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(20);
-            }
-            assertEquals(baseline, openDescriptors());
+            assertAllClosedSince(baseline, "received descriptors nobody claimed");
         }
     }
 
@@ -343,7 +345,7 @@ class FdPassingTest {
 
     @Test
     void fdOwnership() throws Exception {
-        long baseline = openDescriptors();
+        var baseline = descriptorTable();
         Socket s = Socket.open(Domain.UNIX, Type.DGRAM);
         Fd fd = Fd.adopt(s.detach());
         int n = fd.value();
@@ -352,10 +354,10 @@ class FdPassingTest {
         assertTrue(isOpen(n), "detach hands the number over open");
         assertThrows(IllegalStateException.class, fd::detach);
         Fd again = Fd.adopt(n);
-        assertEquals(baseline + 1, openDescriptors());
+        assertEquals(java.util.Set.of(n), numbersCreatedSince(baseline));
         again.close();
         again.close();
-        assertEquals(baseline, openDescriptors());
+        assertEquals(java.util.Set.of(), numbersCreatedSince(baseline));
         assertThrows(IllegalArgumentException.class, () -> Fd.adopt(-3));
     }
 

@@ -2,6 +2,7 @@ package dev.nativesockets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,14 +16,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * ICMP echo to 127.0.0.1 and ::1 over raw sockets (CAP_NET_RAW) and ping sockets (where
- * {@code net.ipv4.ping_group_range} admits this process's group; elsewhere the refusal must be an
- * {@code EACCES} errno exception from {@code socket}).
+ * ICMP echo to 127.0.0.1 and ::1 over raw sockets (CAP_NET_RAW) and ping sockets. The ping
+ * socket tests set {@code net.ipv4.ping_group_range} themselves (root; restored after): with every
+ * group admitted the echo must come back with its identifier, sequence and payload; with none
+ * admitted {@code socket} must fail with {@code EACCES}.
  */
 class IcmpTest {
     private static final byte[] PAYLOAD = "nativesockets-icmp-test".getBytes();
@@ -72,32 +76,66 @@ class IcmpTest {
 
     @Test
     void pingSocketV4() throws IOException {
-        pingSocket(false, Net.LO4);
+        withPingGroupRange(ADMIT_ALL, () -> {
+            try (Socket s = Icmp.openPing(false)) {
+                echo(s, Net.LO4, false, false);
+            }
+        });
     }
 
     @Test
     void pingSocketV6() throws IOException {
-        pingSocket(true, Net.LO6);
+        withPingGroupRange(ADMIT_ALL, () -> {
+            try (Socket s = Icmp.openPing(true)) {
+                echo(s, Net.LO6, true, false);
+            }
+        });
     }
 
-    private static void pingSocket(boolean ipv6, InetAddress target) throws IOException {
-        Privilege.requireLinux("ping sockets");
-        long[] range = Privilege.pingGroupRange();
-        Privilege.require(range != null, "cannot read /proc/sys/net/ipv4/ping_group_range");
-        int gid = LibC.getgid();
-        // the kernel checks the caller's groups; the primary one decides for a root or plain test user
-        boolean admitted = range[0] <= gid && gid <= range[1];
-        if (!admitted) {
-            IOException e = assertThrows(IOException.class, () -> Icmp.openPing(ipv6));
-            ErrnoException ee = (ErrnoException) e;
-            assertEquals("socket", ee.operation());
-            assertEquals("EACCES", ee.errnoName(), e.getMessage());
-            System.out.println("IcmpTest: ping socket refused as expected (ping_group_range "
-                    + range[0] + " " + range[1] + ", gid " + gid + "): " + e.getMessage());
-            return;
+    @Test
+    void pingSocketOutsideTheGroupRangeIsRefusedWithEacces() throws IOException {
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            withPingGroupRange(ADMIT_NONE, () -> {
+                IOException e = assertThrows(IOException.class, () -> Icmp.openPing(ipv6));
+                ErrnoException ee = assertInstanceOf(ErrnoException.class, e);
+                assertEquals("socket", ee.operation());
+                assertEquals(Constants.EACCES, ee.errno(), e.getMessage());
+                assertEquals("EACCES", ee.errnoName(), e.getMessage());
+                assertTrue(e.getMessage().contains("EACCES"), e.getMessage());
+            });
         }
-        try (Socket s = Icmp.openPing(ipv6)) {
-            echo(s, target, ipv6, false);
+    }
+
+    private static final Path PING_GROUP_RANGE = Path.of("/proc/sys/net/ipv4/ping_group_range");
+    /** Every group: the kernel's largest gid is 2^31 - 1. */
+    private static final String ADMIT_ALL = "0 2147483647";
+    /** No group: an empty range, the kernel's default. */
+    private static final String ADMIT_NONE = "1 0";
+
+    private interface Body {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code body} with {@code net.ipv4.ping_group_range} set to {@code range}, restoring the
+     * old value afterwards; skips (with the reason) where this process may not write the sysctl.
+     */
+    private static void withPingGroupRange(String range, Body body) throws IOException {
+        Privilege.requireLinux("ping sockets");
+        long[] old = Privilege.pingGroupRange();
+        Privilege.require(old != null, "cannot read " + PING_GROUP_RANGE);
+        Privilege.require(LibC.getuid() == 0, "setting " + PING_GROUP_RANGE + " needs root (uid " + LibC.getuid() + ")");
+        try {
+            Files.writeString(PING_GROUP_RANGE, range);
+        } catch (IOException e) {
+            Privilege.require(false, "cannot write " + PING_GROUP_RANGE + " (read-only /proc/sys?): " + e);
+        }
+        try {
+            long[] now = Privilege.pingGroupRange();
+            assertEquals(range, now[0] + " " + now[1], "the sysctl took the value");
+            body.run();
+        } finally {
+            Files.writeString(PING_GROUP_RANGE, old[0] + " " + old[1]);
         }
     }
 
@@ -111,12 +149,22 @@ class IcmpTest {
         int len = Icmp.echoRequest(out, ipv6, id, seq, PAYLOAD);
         assertEquals(len, s.sendTo(out.asSlice(0, len), 0, new InetSocketAddress(target, 0)));
         boolean dgram = s.type() == Type.DGRAM;
+        if (dgram) {
+            // a ping socket's identifier is its "port", set by the kernel: the reply must carry it
+            id = ((InetSocketAddress) s.localAddress()).getPort();
+        }
         for (int i = 0; i < 100; i++) { // a raw socket also sees the request itself and other ICMP traffic
             Received r = s.recvFrom(in, 0);
             assertTrue(r.length() > 0);
             Icmp.Packet p = Icmp.parse(in, r.length(), ipHeader);
             assertNotNull(p);
-            if (!p.isEchoReply(ipv6) || p.sequence() != seq || (!dgram && p.identifier() != id)) {
+            if (dgram) {
+                // the kernel hands a ping socket only the replies to its own requests
+                assertTrue(p.isEchoReply(ipv6), "a ping socket received type " + p.type());
+                assertEquals(id, p.identifier(), "the echoed identifier");
+                assertEquals(seq, p.sequence(), "the echoed sequence");
+            }
+            if (!p.isEchoReply(ipv6) || p.sequence() != seq || p.identifier() != id) {
                 continue;
             }
             InetSocketAddress from = (InetSocketAddress) r.source();

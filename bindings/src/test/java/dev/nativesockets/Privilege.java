@@ -22,6 +22,34 @@ final class Privilege {
         require(Platform.current().isLinux(), what + " is Linux-only");
     }
 
+    /**
+     * Skips when {@code e} is the kernel's way of saying it lacks {@code what} (its errno is one of
+     * {@code lacking}, e.g. {@code ENOPROTOOPT} for an option the kernel does not know); anything
+     * else is a failure of the code under test and is thrown as it is.
+     */
+    /**
+     * Skips, with {@code reason}, when {@code e} carries one of the errno names given (what the
+     * missing privilege, family or feature makes the kernel say); any other failure is thrown as it
+     * is, so a regression is not read as the machine's limit.
+     */
+    static void skipOnlyFor(IOException e, String reason, String... errnoNames) throws IOException {
+        if (e instanceof ErrnoException ee && java.util.Arrays.asList(errnoNames).contains(ee.errnoName())) {
+            require(false, reason + ": " + e.getMessage());
+        }
+        throw e;
+    }
+
+    static void requireKernelFeature(IOException e, String what, int... lacking) throws IOException {
+        if (e instanceof ErrnoException ee) {
+            for (int errno : lacking) {
+                if (ee.errno() == errno) {
+                    require(false, "this kernel lacks " + what + ": " + e.getMessage());
+                }
+            }
+        }
+        throw e;
+    }
+
     /** Skips unless this process may open raw/packet sockets (CAP_NET_RAW). */
     static void requireNetRaw(String what) throws IOException {
         requireLinux(what);

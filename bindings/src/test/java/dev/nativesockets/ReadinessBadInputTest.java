@@ -172,32 +172,32 @@ class ReadinessBadInputTest {
     @TestFactory
     Stream<DynamicTest> eachCaseRaisesItsExceptionBeforeAnySystemCall() {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.input(), () -> {
-            int before = ReliabilityTestSupport.openDescriptors();
+            var before = ReliabilityTestSupport.descriptorTable();
             try (Fixture f = new Fixture()) {
                 Throwable t = assertThrows(c.expected(), () -> c.body().run(f), c.input());
                 assertFalse(t.getMessage() == null || t.getMessage().isBlank(), c.input() + ": no message");
                 f.checkUntouched(c.input());
             }
-            assertEquals(before, ReliabilityTestSupport.openDescriptors(), c.input() + ": descriptor leaked");
+            ReliabilityTestSupport.assertAllClosedSince(before, c.input() + ": descriptor leaked");
         }));
     }
 
     @Test
     void wakeupAndCloseAfterCloseAreHarmless() throws IOException {
-        int before = ReliabilityTestSupport.openDescriptors();
+        var before = ReliabilityTestSupport.descriptorTable();
         Readiness loop = Readiness.open();
         loop.close();
         loop.wakeup();
         loop.close();
         assertFalse(loop.isOpen());
-        assertEquals(before, ReliabilityTestSupport.openDescriptors());
+        ReliabilityTestSupport.assertAllClosedSince(before, "closed twice, woken after close");
     }
 
     @Test
     void randomCallSequencesNeverCrashOrLeak() throws IOException {
         // every public operation in random order, bad arguments included: only the documented
         // exceptions, and every descriptor back at the end
-        int before = ReliabilityTestSupport.openDescriptors();
+        var before = ReliabilityTestSupport.descriptorTable();
         java.util.Random random = new java.util.Random(16);
         for (int run = 0; run < 50; run++) {
             Readiness loop = Readiness.open(1 + random.nextInt(4));
@@ -261,7 +261,7 @@ class ReadinessBadInputTest {
                 s.close();
             }
         }
-        assertEquals(before, ReliabilityTestSupport.openDescriptors(), "descriptors leaked");
+        ReliabilityTestSupport.assertAllClosedSince(before, "descriptors leaked");
     }
 
     /** Null in every reference parameter of every public method of Readiness, Registration and Epoll: IllegalArgumentException. */
@@ -289,7 +289,7 @@ class ReadinessBadInputTest {
                     String name = type.getSimpleName() + "." + m.getName() + java.util.Arrays.toString(
                             java.util.Arrays.stream(ps).map(Class::getSimpleName).toArray()) + " null #" + i;
                     tests.add(DynamicTest.dynamicTest(name, () -> {
-                        int before = ReliabilityTestSupport.openDescriptors();
+                        var before = ReliabilityTestSupport.descriptorTable();
                         try (Fixture f = new Fixture()) {
                             Object target = java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null
                                     : type == Readiness.class ? f.loop : type == Registration.class ? f.registered : f.epoll;
@@ -306,7 +306,7 @@ class ReadinessBadInputTest {
                             assertTrue(t instanceof IllegalArgumentException, name + ": expected IllegalArgumentException, got " + t);
                             f.checkUntouched(name);
                         }
-                        assertEquals(before, ReliabilityTestSupport.openDescriptors(), name + ": descriptor leaked");
+                        ReliabilityTestSupport.assertAllClosedSince(before, name + ": descriptor leaked");
                     }));
                 }
             }

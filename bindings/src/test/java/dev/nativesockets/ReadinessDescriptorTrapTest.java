@@ -70,7 +70,7 @@ class ReadinessDescriptorTrapTest {
 
     private void trap(String how, KeepAlive keepAlive) throws Exception {
         assumeTrue(Net.LINUX, "the kernel's entry list is read from /proc (Linux); kqueue drops a number's filters at close anyway");
-        int before = ReliabilityTestSupport.openDescriptors();
+        var before = ReliabilityTestSupport.descriptorTable();
         int reused = 0;
         try (Readiness loop = Readiness.open()) {
             int epfd = ((EpollBackend) loop.backend()).epoll().descriptor();
@@ -113,7 +113,7 @@ class ReadinessDescriptorTrapTest {
         }
         System.out.println("ReadinessDescriptorTrapTest " + how + ": B got A's number in " + reused + " of " + ROUNDS + " rounds");
         assertTrue(reused > ROUNDS * 9 / 10, "the trap needs the number reused: only " + reused + " of " + ROUNDS);
-        assertEquals(before, ReliabilityTestSupport.openDescriptors(), "no descriptor leaked");
+        ReliabilityTestSupport.assertAllClosedSince(before, how + ": no descriptor leaked");
     }
 
     /** The entries other than the eventfd: the one whose number is not a registered socket's. */
@@ -130,7 +130,7 @@ class ReadinessDescriptorTrapTest {
     @Test
     void rawEpollDeletesTheEntryBeforeTheNumberIsReleased() throws Exception {
         assumeTrue(Net.LINUX, "epoll is Linux-only");
-        int before = ReliabilityTestSupport.openDescriptors();
+        var before = ReliabilityTestSupport.descriptorTable();
         try (Epoll ep = Epoll.open(8)) {
             for (int round = 0; round < ROUNDS; round++) {
                 SocketPair pa = Socket.pair(Domain.UNIX, Type.STREAM);
@@ -151,6 +151,6 @@ class ReadinessDescriptorTrapTest {
                 pb.close();
             }
         }
-        assertEquals(before, ReliabilityTestSupport.openDescriptors(), "no descriptor leaked");
+        ReliabilityTestSupport.assertAllClosedSince(before, "no descriptor leaked");
     }
 }

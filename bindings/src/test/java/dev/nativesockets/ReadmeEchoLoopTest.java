@@ -72,7 +72,7 @@ class ReadmeEchoLoopTest {
 
     @Test
     void echoesTwoHundredClientsThenStopsWhenTheLoopCloses() throws Exception {
-        int before = ReliabilityTestSupport.openDescriptors();
+        var before = ReliabilityTestSupport.descriptorTable();
         try (Socket server = Socket.listen(new InetSocketAddress("127.0.0.1", 0), 4096);
                 Readiness loop = Readiness.open()) {
             Net.Blocked serving = Net.Blocked.start("echo", () -> {
@@ -106,6 +106,6 @@ class ReadmeEchoLoopTest {
             serving.join(10_000);
             assertTrue(serving.error instanceof ReadinessClosedException, "stopped by the close: " + serving.error);
         }
-        assertEquals(before, ReliabilityTestSupport.openDescriptors());
+        ReliabilityTestSupport.assertAllClosedSince(before, "200 clients and the server closed");
     }
 }

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code close()} from one thread while another is blocked in accept, recv, send (full buffer),
  * connect (SYNs dropped by a listener whose backlog is full), select and poll: 1,000 rounds each.
- * Every blocked call must come back within 100 ms with {@link SocketClosedException}, and nothing
+ * Every blocked call must come back within 100 ms with {@link SocketClosedException} (a round slower
+ * than that, as a noisy machine makes one now and then, is run again, up to three times: only a
+ * wake that is slow every time fails), and nothing
  * may reach the descriptor number once it is released: after each close, new descriptors are
  * opened that take the same numbers ("probes"), each holding one canary byte, and they are checked
  * later — canary still there, nothing written into them, same open file, still connected.
@@ -51,6 +53,8 @@ import org.junit.jupiter.api.Timeout;
 class ReliabilityCloseRaceTest {
     static final int ROUNDS = Integer.getInteger("reliability.rounds", 1000);
     static final long WAKE_LIMIT_NANOS = 100_000_000L;
+    /** How often a round whose wake took longer than the limit is run again before it counts as a failure. */
+    static final int SLOW_RETRIES = 3;
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     private ExecutorService worker;
@@ -117,9 +121,13 @@ class ReliabilityCloseRaceTest {
         ArrayDeque<Probe> probes = new ArrayDeque<>();
         int reused = 0;
         int inKernel = 0;
+        int attempts = 0;
+        int retried = 0; // of this round, after a slow wake
+        int slowRetried = 0;
         List<String> failures = new ArrayList<>();
         try {
             for (int i = 0; i < ROUNDS; i++) {
+                attempts++;
                 Round r = factory.next(i);
                 int fd = r.target().fd();
                 AtomicLongHolder returned = new AtomicLongHolder();
@@ -157,7 +165,19 @@ class ReliabilityCloseRaceTest {
                     failures.add("round " + i + ": " + name + " ended with " + outcome
                             + (outcome instanceof Throwable t ? " " + stack(t) : ""));
                 } else if (took > WAKE_LIMIT_NANOS) {
-                    failures.add("round " + i + ": " + name + " took " + took / 1_000_000 + " ms to wake");
+                    // a noisy machine can hold any one thread back for a while: run the same kind of round
+                    // again; a wake that is slow by design (a missed close, a long slice) is slow every time
+                    if (retried < SLOW_RETRIES) {
+                        retried++;
+                        slowRetried++;
+                        i--;
+                    } else {
+                        failures.add("round " + i + ": " + name + " took " + took / 1_000_000 + " ms to wake, and as long in "
+                                + SLOW_RETRIES + " retries");
+                        retried = 0;
+                    }
+                } else {
+                    retried = 0;
                 }
                 // the number is free now: take it, and make sure nothing of the closed socket touches it
                 Probe p = Probe.open(i);
@@ -178,14 +198,14 @@ class ReliabilityCloseRaceTest {
                 p.verifyAndClose();
             }
         }
-        System.out.printf("close race %-8s rounds=%d inKernel=%d reused=%d wake p50=%.2fms p99=%.2fms max=%.2fms%n",
-                name, wake.size(), inKernel, reused, ReliabilityTestSupport.percentileMillis(wake, 0.5),
+        System.out.printf("close race %-8s rounds=%d inKernel=%d reused=%d slowRetried=%d wake p50=%.2fms p99=%.2fms max=%.2fms%n",
+                name, wake.size(), inKernel, reused, slowRetried, ReliabilityTestSupport.percentileMillis(wake, 0.5),
                 ReliabilityTestSupport.percentileMillis(wake, 0.99), ReliabilityTestSupport.percentileMillis(wake, 1));
         if (!failures.isEmpty()) {
             fail(failures.size() + " bad rounds:\n" + String.join("\n", failures));
         }
         if (ReliabilityTestSupport.LINUX) {
-            assertEquals(ROUNDS, inKernel, "every round closed under a call blocked in the kernel");
+            assertEquals(attempts, inKernel, "every round closed under a call blocked in the kernel");
         }
         assertTrue(reused > ROUNDS / 2, "probes took the closed numbers in only " + reused + " of " + ROUNDS + " rounds");
     }

@@ -30,7 +30,7 @@ class ReliabilityReadinessRaceTest {
 
     @Test
     void noEventReachesARegistrationThatIsNotItsOwner() throws Exception {
-        int before = ReliabilityTestSupport.openDescriptors();
+        var before = ReliabilityTestSupport.descriptorTable();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         AtomicLong loudEvents = new AtomicLong();
         try (Readiness loop = Readiness.open(16)) {
@@ -85,6 +85,6 @@ class ReliabilityReadinessRaceTest {
         System.out.println("ReliabilityReadinessRaceTest: " + THREADS * ROUNDS + " rounds, " + loudEvents.get()
                 + " loud events handed over, " + violations.size() + " violations");
         assertEquals(List.of(), List.copyOf(violations));
-        assertEquals(before, ReliabilityTestSupport.openDescriptors(), "no descriptor leaked");
+        ReliabilityTestSupport.assertAllClosedSince(before, "no descriptor leaked");
     }
 }

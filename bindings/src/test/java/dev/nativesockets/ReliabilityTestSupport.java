@@ -239,13 +239,64 @@ final class ReliabilityTestSupport {
         return n;
     }
 
-    static void assertNoDescriptorGrowth(int baseline, TreeMap<Integer, String> before, String what) {
-        int after = settleDescriptors(baseline, 5_000);
-        if (after > baseline) {
-            TreeMap<Integer, String> now = descriptorTable();
-            now.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
-            fail(what + ": " + baseline + " descriptors before, " + after + " after; new: " + now);
+    /**
+     * Whether a descriptor is of a kind tests create: a socket, a pipe, or an anonymous inode
+     * (epoll, eventfd, ...). Files the JVM opens on its own (a jar read for a class loaded late)
+     * are not; off Linux nothing says what a descriptor is, so every one counts.
+     */
+    private static boolean ofATestsKind(String identity) {
+        return !LINUX || identity.startsWith("socket:") || identity.startsWith("pipe:") || identity.startsWith("anon_inode:");
+    }
+
+    /**
+     * The descriptors open now that {@code before} (a {@link #descriptorTable()}) did not have as
+     * the same thing: a new number, or a known number that now names another socket or pipe (its
+     * inode differs). Only the kinds a test creates count (see {@link #ofATestsKind}).
+     *
+     * <p>Unlike a count of all descriptors, this cannot be fooled by others: an earlier test's
+     * Cleaner that closes one of its descriptors meanwhile neither hides a leak (the count would
+     * fall by one as the leak adds one) nor makes one up.
+     */
+    static TreeMap<Integer, String> createdSince(TreeMap<Integer, String> before) {
+        TreeMap<Integer, String> now = descriptorTable();
+        now.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())) || !ofATestsKind(e.getValue()));
+        return now;
+    }
+
+    /** The numbers of the descriptors open now that {@code before} did not have (see {@link #createdSince}). */
+    static java.util.Set<Integer> numbersCreatedSince(TreeMap<Integer, String> before) {
+        return createdSince(before).keySet();
+    }
+
+    /** Whether descriptor {@code fd}, as {@code before} knew it, is closed now (its number free or another thing's). */
+    static boolean closedSince(TreeMap<Integer, String> before, int fd) {
+        String was = before.get(fd);
+        return was == null || !was.equals(identity(fd)) || !isOpen(fd);
+    }
+
+    /**
+     * Fails unless every descriptor created since {@code before} is closed again. Runs the garbage
+     * collector meanwhile, for up to 5 s, for the Cleaners of what the test itself dropped.
+     */
+    static void assertAllClosedSince(TreeMap<Integer, String> before, String what) {
+        long end = System.nanoTime() + 5_000_000_000L;
+        TreeMap<Integer, String> left = createdSince(before);
+        while (!left.isEmpty() && System.nanoTime() < end) {
+            System.gc();
+            LockSupport.parkNanos(20_000_000);
+            left = createdSince(before);
         }
+        if (!left.isEmpty()) {
+            fail(what + ": " + left.size() + " descriptor(s) opened since the start are still open: " + left);
+        }
+    }
+
+    /**
+     * Fails if descriptors opened since {@code before} stay open (see {@link #assertAllClosedSince});
+     * {@code baseline} is only reported: a count can be moved by other tests' Cleaners.
+     */
+    static void assertNoDescriptorGrowth(int baseline, TreeMap<Integer, String> before, String what) {
+        assertAllClosedSince(before, what + " (" + baseline + " descriptors open before, " + openDescriptors() + " now)");
     }
 
     // ---- threads and system calls -------------------------------------------------------------
@@ -262,6 +313,7 @@ final class ReliabilityTestSupport {
     enum Blocked {
         ACCEPT(X86_64 ? Set.of(43, 288) : Set.of(202, 242), true),
         RECV(X86_64 ? Set.of(45, 0) : Set.of(207, 63), true),
+        READV(X86_64 ? Set.of(19) : Set.of(65), true),
         SEND(X86_64 ? Set.of(44, 1) : Set.of(206, 64), true),
         CONNECT(X86_64 ? Set.of(42) : Set.of(203), true),
         SELECT(X86_64 ? Set.of(23, 270) : Set.of(72), false),

@@ -89,9 +89,14 @@ class SelectPollTest {
     @Test
     void selectWithZeroTimeoutOnlyPolls() throws IOException {
         try (SocketPair p = Socket.pair(Domain.UNIX, Type.DGRAM)) {
-            long t0 = System.nanoTime();
-            assertEquals(0, Select.select(mutable(p.first()), null, null, Duration.ZERO));
-            assertTrue((System.nanoTime() - t0) / 1_000_000 < 50);
+            // the fastest of ten: a noisy machine can delay any one call, but not every one of them
+            long fastest = Long.MAX_VALUE;
+            for (int i = 0; i < 10; i++) {
+                long t0 = System.nanoTime();
+                assertEquals(0, Select.select(mutable(p.first()), null, null, Duration.ZERO));
+                fastest = Math.min(fastest, System.nanoTime() - t0);
+            }
+            assertTrue(fastest < 10_000_000, "a zero timeout waited: fastest of ten took " + fastest / 1000 + " µs");
         }
     }
 

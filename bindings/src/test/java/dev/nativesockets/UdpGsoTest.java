@@ -65,12 +65,13 @@ class UdpGsoTest {
         return new Pair(tx, rx, rx.localAddress());
     }
 
-    private static void requireGso(Socket s) throws IOException {
+    static void requireGso(Socket s) throws IOException {
         Privilege.requireLinux("UDP GSO");
         try {
             s.getOption(NativeOptions.UDP_SEGMENT);
         } catch (IOException e) {
-            Privilege.require(false, "this kernel has no UDP_SEGMENT (Linux 4.18+): " + e.getMessage());
+            // a kernel before 4.18 does not know the option: ENOPROTOOPT; anything else is ours
+            Privilege.requireKernelFeature(e, "UDP_SEGMENT (Linux 4.18+)", Constants.ENOPROTOOPT);
         }
     }
 

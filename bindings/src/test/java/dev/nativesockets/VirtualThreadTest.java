@@ -214,8 +214,14 @@ class VirtualThreadTest {
     void receiveTimeoutKeepsItsMeaning() throws Exception {
         try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
             p.second().setOption(NativeOptions.SO_RCVTIMEO, Duration.ofMillis(200));
+            // once to load the park and failure code (slow the first time), then timed
+            assertInstanceOf(SocketTimeoutException.class, Net.failure(virtual(() -> p.second().read(4)), 20));
+            long t0 = System.nanoTime();
             Throwable t = Net.failure(virtual(() -> p.second().read(4)), 20);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
             assertInstanceOf(SocketTimeoutException.class, t);
+            // the meaning is the time: not before it (the upper bound is the 20 s above: not forever)
+            assertTrue(ms >= 190, "timed out after " + ms + " ms of 200");
             assertEquals(Constants.EAGAIN, p.second().lastError());
         }
     }
@@ -236,13 +242,16 @@ class VirtualThreadTest {
                         break;
                     }
                 }
+                long t0 = System.nanoTime();
                 Throwable t = Net.failure(virtual(() -> {
                     try (Socket c = Socket.open(Domain.UNIX, Type.STREAM)) {
                         c.connect(path, Duration.ofMillis(200));
                         return c;
                     }
                 }), 20);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertInstanceOf(SocketTimeoutException.class, t);
+                assertTrue(ms >= 190, "timed out after " + ms + " ms of 200");
             } finally {
                 fill.forEach(Socket::close);
             }
