@@ -84,6 +84,23 @@ class ChartsTest {
     }
 
     @Test
+    void everyImplementationInTheDataGetsItsSeries() {
+        // the recorded quick run measured nativesockets, confined, ffm and channel against C
+        assertEquals(List.of("nativesockets", "confined", "channel"),
+                names(Charts.speedVsFfm(recorded, "")), "every impl but the base");
+        assertEquals(List.of("nativesockets", "confined", "raw", "channel"),
+                names(Charts.speedBars(recorded, "c", "t", "")));
+        assertEquals(List.of("c", "nativesockets", "nio", "netty"),
+                names(Charts.rateByConns(recorded, "echo_loop", "same", "t", "")));
+        assertEquals(List.of("c", "vthreads", "nativesockets", "jdk_vthreads"),
+                names(Charts.rateByConns(recorded, "vthread_echo", "same", "t", "")));
+    }
+
+    private static List<String> names(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        return chart.getSeriesCollection().stream().map(org.knowm.xchart.internal.series.Series::getName).toList();
+    }
+
+    @Test
     void aResultsFileWithoutTheWorkloadsOfAChartSkipsIt(@TempDir Path dir) throws Exception {
         Results onlyEcho = new Results(Results.VERSION, recorded.started(), recorded.mode(), 1, recorded.host(),
                 recorded.entries().stream().filter(e -> e.workload().equals("echo_loop")).toList());
