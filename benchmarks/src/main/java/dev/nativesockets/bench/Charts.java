@@ -32,7 +32,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>{@code speed-vs-c}, {@code speed-vs-jdk}: relative speed of every implementation against
  *       the C baseline and against SocketChannel/DatagramChannel, from the paired rotating rounds;
  *   <li>{@code speed-vs-ffm}: against a bare FFM downcall in the same JMH setup;
- *   <li>{@code downcall}: nanoseconds per getsockopt call through each path;
+ *   <li>{@code downcall}: nanoseconds per getsockopt call over a bare FFM downcall (paired), or per path (JMH);
  *   <li>{@code echo-loop-PLACEMENT}: echo_loop rate against connections (log N) per server;
  *   <li>{@code vthread-echo-PLACEMENT}: the same for a virtual thread per connection;
  *   <li>{@code udp}: datagrams per second, one call per datagram, batches, GSO and GRO.
@@ -223,7 +223,32 @@ public final class Charts {
         });
     }
 
+    /**
+     * Per call: from the paired rounds where the run has them (nanoseconds over a bare FFM
+     * downcall measured beside it: a difference of a few ns on a call of hundreds, which the
+     * separate JMH forks cannot resolve), else the JMH medians.
+     */
     static CategoryChart downcall(Results r, String host) {
+        List<Results.Entry> paired = r.select("downcall", "downcall_paired");
+        Results.Entry ffm = r.find("downcall", "downcall_paired", null, "ffm", 0);
+        if (!paired.isEmpty() && ffm != null) {
+            List<String> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (Results.Entry e : paired) {
+                double base = e.median() / e.ratio("ffm");
+                if (!e.impl().startsWith("ffm (") && !e.impl().equals("ffm") && Double.isFinite(base)) {
+                    x.add(e.impl());
+                    y.add(e.median() - base);
+                }
+            }
+            CategoryChart c = bars(String.format(Locale.ROOT, "getsockopt: ns per call over a bare FFM downcall (%.0f ns), paired rounds",
+                    ffm.median()), host, "ns over bare FFM (lower = faster)");
+            c.getStyler().setLegendVisible(false);
+            c.getStyler().setLabelsVisible(true);
+            c.getStyler().setYAxisDecimalPattern("0.0");
+            c.addSeries("ns over ffm", x, y).setFillColor(colour("nativesockets"));
+            return c;
+        }
         List<Results.Entry> es = r.select("downcall", "jmh");
         if (es.isEmpty()) {
             return null;
