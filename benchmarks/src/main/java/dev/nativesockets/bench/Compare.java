@@ -39,9 +39,14 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * ({@link IdleCost}) and the targets of issue 16.
  * {@code benchmarks/compare.sh} builds everything and calls this.
  *
+ * <p>With {@code --out FILE.md} it also writes {@code FILE.json} ({@link Results}, through
+ * {@link RunResults}) and {@code FILE-charts/} ({@link Charts}, drawn from that JSON alone).
+ * Progress ({@link Progress}) goes to stderr: {@code --progress tty} rewrites one line,
+ * {@code lines} (the default) prints a line per step.
+ *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.Compare
- *      --c PATH_TO_NSBENCH [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N]
+ *      --c PATH_TO_NSBENCH [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N] [--progress tty|lines]
  * </pre>
  */
 public final class Compare {
