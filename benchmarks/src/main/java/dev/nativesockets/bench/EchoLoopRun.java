@@ -121,8 +121,9 @@ final class EchoLoopRun {
 
     /** Rough seconds for one placement and N with {@code servers} servers: start, connect, warm-up, rotations. */
     static double expectedSeconds(boolean quick, int servers, int conns) {
-        double rounds = quick ? servers * (2 * 0.5 + 4 * 0.6) : servers * (3 * 1.0 + 10 * 0.75);
-        return 4 + servers * conns / 5_000.0 + rounds;
+        // each round has an uncounted lead of half its length; connecting 10,000 takes about 15 s per server (run 10)
+        double rounds = quick ? servers * (2 * 0.75 + 4 * 0.6) : servers * (3 * 1.5 + 10 * 0.75);
+        return 5 + servers * 2 + rounds + servers * conns / 700.0;
     }
 
     /** The {@code vthread_echo} workload: the same rotation over a virtual thread per connection. */
