@@ -264,10 +264,10 @@ public final class Compare {
             p.plan("paired rounds", quick ? 30 : 240);
         }
         if (only == null || "alloc".matches(only)) {
-            p.plan("alloc", 15);
+            p.plan("alloc", quick ? 30 : 60);
         }
         if (only == null || "downcall_paired".matches(only)) {
-            p.plan("downcall_paired", quick ? 15 : 60);
+            p.plan("downcall_paired", quick ? 15 : 35);
         }
         if ((only == null || "cold".matches(only)) && coldRuns > 0) {
             p.plan("cold start", 10 + coldRuns * 6 * 0.5);
