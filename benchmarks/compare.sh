@@ -3,7 +3,7 @@
 # prints one table (workload × impl: median, spread, ratio to C and to the best JDK impl, B/op),
 # cold start, and the targets of issue 6.
 #
-#   benchmarks/compare.sh [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N]
+#   benchmarks/compare.sh [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N] [--progress tty|lines]
 #
 # --quick: fewer implementations and shorter iterations (≤ 3 minutes with the build).
 # Default (full): every implementation, same-core and split placement, 2 × 1 s warm-up and
@@ -12,6 +12,13 @@
 # Readiness loop, NIO Selector, Netty epoll; N = 1, 100, 1,000, 10,000 connections from
 # nsbench's load generator; same and split placement; ≈ 10 minutes) and idle_cost (memory of an
 # idle registered connection at 10,000). --only 'echo_loop|idle_cost' runs just those.
+#
+# Beside the report (--out FILE.md; default benchmarks/target/compare/run-<UTC time>.md) it writes
+# FILE.json (host, JDK, kernel, every workload × implementation × N: raw samples, median, ratios)
+# and FILE-charts/ (PNG and SVG drawn from that JSON alone, and headline.md). Redraw the charts of
+# any results file with: java -cp benchmarks/target/benchmarks.jar dev.nativesockets.bench.Charts FILE.json DIR
+# Progress (step, done/total, time left) goes to stderr: one updating line on a terminal, plain
+# lines otherwise (a log).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -51,4 +58,16 @@ jvm_args=(--enable-native-access=ALL-UNNAMED)
 if "$jdk/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
   jvm_args+=(--sun-misc-unsafe-memory-access=allow)
 fi
-exec "$jdk/bin/java" "${jvm_args[@]}" -cp "$jar" dev.nativesockets.bench.Compare --c "$cbin" "$@"
+jvm_args+=(-Djava.awt.headless=true)
+extra=()
+case " $* " in
+  *" --out "*) ;;
+  *) mkdir -p "$here/target/compare"; extra+=(--out "$here/target/compare/run-$(date -u +%Y%m%dT%H%M%SZ).md") ;;
+esac
+case " $* " in
+  *" --progress "*) ;;
+  *) if [ -t 2 ]; then extra+=(--progress tty); else extra+=(--progress lines); fi ;;
+esac
+NSBENCH_COMMIT="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || true)"
+export NSBENCH_COMMIT
+exec "$jdk/bin/java" "${jvm_args[@]}" -cp "$jar" dev.nativesockets.bench.Compare --c "$cbin" "${extra[@]}" "$@"

@@ -39,9 +39,14 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * ({@link IdleCost}) and the targets of issue 16.
  * {@code benchmarks/compare.sh} builds everything and calls this.
  *
+ * <p>With {@code --out FILE.md} it also writes {@code FILE.json} ({@link Results}, through
+ * {@link RunResults}) and {@code FILE-charts/} ({@link Charts}, drawn from that JSON alone).
+ * Progress ({@link Progress}) goes to stderr: {@code --progress tty} rewrites one line,
+ * {@code lines} (the default) prints a line per step.
+ *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.nativesockets.bench.Compare
- *      --c PATH_TO_NSBENCH [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N]
+ *      --c PATH_TO_NSBENCH [--quick] [--only REGEX] [--out FILE.md] [--no-split] [--cold-runs N] [--progress tty|lines]
  * </pre>
  */
 public final class Compare {
@@ -55,7 +60,8 @@ public final class Compare {
                 List<String> quickImpls, String cWorkload, List<String> cArgs, String cImpl,
                 double factor, String unit, boolean lowerBetter, String placement) {}
 
-    record Row(String spec, String impl, double median, double spread, double allocPerOp, int n) {}
+    /** One implementation's line of a section; {@code samples}: every measured iteration or round. */
+    record Row(String spec, String impl, double median, double spread, double allocPerOp, int n, double[] samples) {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
@@ -64,6 +70,7 @@ public final class Compare {
         String only = null;
         Path out = null;
         int coldRuns = -1;
+        boolean terminal = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -72,6 +79,11 @@ public final class Compare {
                 case "--only" -> only = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
+                case "--progress" -> terminal = switch (args[++i]) {
+                    case "tty" -> true;
+                    case "lines" -> false;
+                    default -> throw new IllegalArgumentException("--progress tty|lines, not " + args[i]);
+                };
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -84,7 +96,9 @@ public final class Compare {
         List<Spec> specs = specs(split);
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         long started = System.nanoTime();
+        Instant startedAt = Instant.now();
         String loadBefore = loadAverage();
+        Progress progress = plan(specs, only, quick, split, cBinary != null, coldRuns, terminal);
         for (Spec spec : specs) {
             if (only != null && !spec.id().matches(only)) {
                 continue;
@@ -100,38 +114,50 @@ public final class Compare {
             }
             boolean withC = cBinary != null && spec.cWorkload() != null;
             if (quick || impls.isEmpty()) {
+                progress.start(spec.id() + " · " + String.join(", ", impls) + (withC ? ", " + spec.cImpl() : ""));
                 if (withC) {
                     cValues.addAll(runC(cBinary, spec, quick));
                 }
                 r.addAll(runJmh(spec, impls, quick));
+                progress.done();
             } else {
                 for (String impl : impls) {
+                    progress.start(spec.id() + " · " + impl);
                     if (withC) {
                         cValues.addAll(runC(cBinary, spec, quick));
                     }
                     r.addAll(runJmh(spec, List.of(impl), quick));
+                    progress.done();
                 }
                 if (withC) {
+                    progress.start(spec.id() + " · " + spec.cImpl());
                     cValues.addAll(runC(cBinary, spec, quick));
+                    progress.done();
                 }
             }
             if (!cValues.isEmpty()) {
                 r.add(0, row(spec.id(), spec.cImpl(), cValues, Double.NaN));
             }
             rows.put(spec.id(), r);
-            System.err.printf(Locale.ROOT, "[compare] %s done (%.0f s so far)%n", spec.id(), (System.nanoTime() - started) / 1e9);
         }
+        String cBin = cBinary;
+        boolean isQuick = quick;
         Map<String, List<Paired.Result>> ratios = cBinary != null && (only == null || "paired".matches(only))
-                ? pairedRatios(cBinary, quick) : Map.of();
-        Map<String, Double> alloc = only == null || "alloc".matches(only) ? allocCheck() : Map.of();
+                ? step(progress, "paired rounds", () -> pairedRatios(cBin, isQuick)) : Map.of();
+        Map<String, Double> alloc = only == null || "alloc".matches(only) ? step(progress, "alloc", Compare::allocCheck) : Map.of();
         Map<String, double[]> paired = only == null || "downcall_paired".matches(only)
-                ? pairedDowncall(quick ? 300 : 2000) : Map.of();
-        Map<String, double[]> cold = (only == null || "cold".matches(only)) && coldRuns > 0 ? coldStart(coldRuns) : Map.of();
+                ? step(progress, "downcall_paired", () -> pairedDowncall(isQuick ? 300 : 2000)) : Map.of();
+        int runs = coldRuns;
+        Map<String, double[]> cold = (only == null || "cold".matches(only)) && coldRuns > 0
+                ? step(progress, "cold start", () -> coldStart(runs)) : Map.of();
+        boolean doSplit = split;
         Map<String, EchoLoopRun.Cell> echo = cBinary != null && (only == null || "echo_loop".matches(only))
-                ? EchoLoopRun.run(cBinary, quick, split) : Map.of();
-        String idle = cBinary != null && (only == null || "idle_cost".matches(only)) ? IdleCost.run(cBinary) : "";
+                ? EchoLoopRun.run(cBinary, quick, doSplit, progress) : Map.of();
+        String idle = cBinary != null && (only == null || "idle_cost".matches(only))
+                ? step(progress, "idle_cost", () -> IdleCost.run(cBin)) : "";
         Map<String, EchoLoopRun.Cell> vthreads = cBinary != null && (only == null || "vthread_echo".matches(only))
-                ? EchoLoopRun.runVthreads(cBinary, quick, split) : Map.of();
+                ? EchoLoopRun.runVthreads(cBinary, quick, doSplit, progress) : Map.of();
+        progress.finish();
 
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run: %s, %s mode, total %.0f s%n", Instant.now(),
@@ -173,8 +199,98 @@ public final class Compare {
         }
         System.out.println(md);
         if (out != null) {
+            Path dir = out.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
             Files.writeString(out, md.toString());
+            // beside the report: the results file, and the charts drawn from it alone
+            String base = out.getFileName().toString().replaceFirst("\\.md$", "");
+            Path json = out.resolveSibling(base + ".json");
+            Results results = RunResults.collect(startedAt, quick, (System.nanoTime() - started) / 1e9, loadBefore, specs, rows,
+                    ratios, alloc, paired, cold, echo, vthreads);
+            results.write(json);
+            Path charts = out.resolveSibling(base + "-charts");
+            List<Path> drawn = Charts.render(results, charts);
+            System.err.printf(Locale.ROOT, "[compare] report %s, results %s, %d chart files in %s%n", out, json,
+                    drawn.stream().filter(f -> f.toString().endsWith(".png")).count(), charts);
         }
+    }
+
+    interface Work<T> {
+        T run() throws Exception;
+    }
+
+    /** One whole section as one step of the progress display. */
+    static <T> T step(Progress progress, String label, Work<T> work) throws Exception {
+        progress.start(label);
+        T t = work.run();
+        progress.done();
+        return t;
+    }
+
+    /**
+     * The steps this run will take, in order, each with its expected seconds on the 2-vCPU host
+     * the runs so far were made on; only the proportions matter, {@link Progress} rescales them
+     * by the pace of the steps already done.
+     */
+    static Progress plan(List<Spec> specs, String only, boolean quick, boolean split, boolean withC, int coldRuns, boolean terminal) {
+        Progress p = new Progress(System.err, terminal);
+        double fork = quick ? 4 : 10;
+        double cRun = quick ? 3 : 3;
+        for (Spec spec : specs) {
+            if (only != null && !spec.id().matches(only)) {
+                continue;
+            }
+            List<String> impls = quick ? spec.quickImpls() : spec.impls();
+            if (impls.isEmpty()) {
+                continue;
+            }
+            boolean c = withC && spec.cWorkload() != null;
+            boolean slow = impls.contains("nativesockets_mmsg") || impls.contains("mmsg") || impls.contains("gso");
+            if (quick) {
+                p.plan(spec.id() + " · " + String.join(", ", impls) + (c ? ", " + spec.cImpl() : ""),
+                        impls.size() * (fork + (slow ? 3 : 0)) + (c ? cRun : 0));
+            } else {
+                for (String impl : impls) {
+                    p.plan(spec.id() + " · " + impl, fork + (slow ? 3 : 0) + (c ? cRun : 0));
+                }
+                if (c) {
+                    p.plan(spec.id() + " · " + spec.cImpl(), cRun);
+                }
+            }
+        }
+        if (withC && (only == null || "paired".matches(only))) {
+            p.plan("paired rounds", quick ? 30 : 240);
+        }
+        if (only == null || "alloc".matches(only)) {
+            p.plan("alloc", quick ? 30 : 60);
+        }
+        if (only == null || "downcall_paired".matches(only)) {
+            p.plan("downcall_paired", quick ? 15 : 35);
+        }
+        if ((only == null || "cold".matches(only)) && coldRuns > 0) {
+            p.plan("cold start", 10 + coldRuns * 6 * 0.5);
+        }
+        List<String> placements = split && Affinity.canSplit() ? List.of("same", "split") : List.of("same");
+        if (withC && (only == null || "echo_loop".matches(only))) {
+            for (String placement : placements) {
+                for (int n : EchoLoopRun.CONNS) {
+                    p.plan(EchoLoopRun.stepLabel("echo_loop", placement, n), EchoLoopRun.expectedSeconds(quick, 4, n));
+                }
+            }
+        }
+        if (withC && (only == null || "idle_cost".matches(only))) {
+            p.plan("idle_cost", 40);
+        }
+        if (withC && (only == null || "vthread_echo".matches(only))) {
+            for (String placement : placements) {
+                for (int n : EchoLoopRun.VTHREAD_CONNS) {
+                    p.plan(EchoLoopRun.stepLabel("vthread_echo", placement, n), EchoLoopRun.expectedSeconds(quick, 4, n));
+                }
+            }
+        }
+        return p;
     }
 
     static String loadAverage() {
@@ -331,7 +447,8 @@ public final class Compare {
     static Row row(String spec, String impl, List<Double> values, double alloc) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = median(v);
-        return new Row(spec, impl, median, (v[v.length - 1] - v[0]) / median, alloc, v.length);
+        double[] raw = values.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Row(spec, impl, median, (v[v.length - 1] - v[0]) / median, alloc, v.length, raw);
     }
 
     static double median(double[] sorted) {

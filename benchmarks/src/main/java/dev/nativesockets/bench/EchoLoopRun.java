@@ -40,7 +40,7 @@ final class EchoLoopRun {
      * the medians of its per-round ratios to C, NIO and Netty.
      */
     record Cell(String placement, int conns, String impl, double median, double spread, double allocPerEcho,
-                double toC, double toNio, double toNetty, int n) {}
+                double toC, double toNio, double toNetty, int n, double[] rounds) {}
 
     static List<String> impls() {
         List<String> impls = new ArrayList<>(List.of("c"));
@@ -110,26 +110,38 @@ final class EchoLoopRun {
         return new Child(impl + " server", cmd);
     }
 
-    static Map<String, Cell> run(String cBinary, boolean quick, boolean split) throws IOException, InterruptedException {
-        return run(cBinary, quick, split, impls(), CONNS, "echo_loop", "nio", "netty");
+    static Map<String, Cell> run(String cBinary, boolean quick, boolean split, Progress progress) throws IOException, InterruptedException {
+        return run(cBinary, quick, split, impls(), CONNS, "echo_loop", "nio", "netty", progress);
+    }
+
+    /** The progress step of one placement and N (Compare plans the same labels). */
+    static String stepLabel(String label, String placement, int conns) {
+        return String.format(Locale.ROOT, "%s %s N=%,d", label, placement, conns);
+    }
+
+    /** Rough seconds for one placement and N with {@code servers} servers: start, connect, warm-up, rotations. */
+    static double expectedSeconds(boolean quick, int servers, int conns) {
+        // each round has an uncounted lead of half its length; connecting 10,000 takes about 15 s per server (run 10)
+        double rounds = quick ? servers * (2 * 0.75 + 4 * 0.6) : servers * (3 * 1.5 + 10 * 0.75);
+        return 5 + servers * 2 + rounds + servers * conns / 700.0;
     }
 
     /** The {@code vthread_echo} workload: the same rotation over a virtual thread per connection. */
     static final int[] VTHREAD_CONNS = {100, 1_000, 10_000};
 
-    static Map<String, Cell> runVthreads(String cBinary, boolean quick, boolean split) throws IOException, InterruptedException {
+    static Map<String, Cell> runVthreads(String cBinary, boolean quick, boolean split, Progress progress) throws IOException, InterruptedException {
         List<String> impls = new ArrayList<>(List.of("c"));
         if (NsEchoServer.available()) {
             impls.addAll(List.of("vthreads", "nativesockets"));
         }
         impls.add("jdk_vthreads");
         // Cell.toNio / toNetty hold the ratios to the JDK's virtual threads and to this library's loop here
-        return run(cBinary, quick, split, impls, VTHREAD_CONNS, "vthread_echo", "jdk_vthreads", "nativesockets");
+        return run(cBinary, quick, split, impls, VTHREAD_CONNS, "vthread_echo", "jdk_vthreads", "nativesockets", progress);
     }
 
     /** The rotation for {@code impls} at each N; {@code base2}, {@code base3}: the second and third ratio columns' bases. */
     static Map<String, Cell> run(String cBinary, boolean quick, boolean split, List<String> impls, int[] connsList, String label,
-                                 String base2, String base3) throws IOException, InterruptedException {
+                                 String base2, String base3, Progress progress) throws IOException, InterruptedException {
         List<String> placements = split && Affinity.canSplit() ? List.of("same", "split") : List.of("same");
         int warmRotations = quick ? 2 : 3;
         int warmMs = quick ? 500 : 1000;
@@ -138,6 +150,7 @@ final class EchoLoopRun {
         Map<String, Cell> cells = new LinkedHashMap<>();
         for (String placement : placements) {
             for (int conns : connsList) {
+                progress.start(stepLabel(label, placement, conns));
                 Map<String, Child> servers = new LinkedHashMap<>();
                 Map<String, Child> gens = new LinkedHashMap<>();
                 Map<String, double[]> values = new LinkedHashMap<>();
@@ -186,7 +199,8 @@ final class EchoLoopRun {
                     }
                 }
                 for (String impl : impls) {
-                    double[] v = values.get(impl).clone();
+                    double[] rounds = values.get(impl).clone();
+                    double[] v = rounds.clone();
                     java.util.Arrays.sort(v);
                     double median = Compare.median(v);
                     long[] a = before.get(impl);
@@ -195,9 +209,9 @@ final class EchoLoopRun {
                             : (b[1] - a[1]) / ((b[0] - a[0]) / (double) MESSAGE);
                     cells.put(key(placement, conns, impl), new Cell(placement, conns, impl, median, (v[v.length - 1] - v[0]) / median,
                             alloc, pairedRatio(values, impl, "c"), pairedRatio(values, impl, base2),
-                            pairedRatio(values, impl, base3), v.length));
+                            pairedRatio(values, impl, base3), v.length, rounds));
                 }
-                System.err.printf(Locale.ROOT, "[compare] %s %s N=%d done%n", label, placement, conns);
+                progress.done();
             }
         }
         return cells;
