@@ -67,7 +67,10 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** Closes unreachable epoll and kqueue sets: one cleaner thread for both. */
+    /**
+     * The library's Cleaner for owners other than sockets and {@link Fd}s: unreachable epoll and
+     * kqueue sets, a readiness set's eventfd, {@link IoVector} buffers, zero-copy sends in flight.
+     */
     static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private final FdHandle handle;

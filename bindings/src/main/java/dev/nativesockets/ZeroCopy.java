@@ -141,11 +141,9 @@ public final class ZeroCopy {
         } finally {
             h.release();
         }
-        CLEANER.register(zc, zc.inFlight); // dropped with sends in flight: the reaper takes over
+        Epoll.CLEANER.register(zc, zc.inFlight); // dropped with sends in flight: the reaper takes over
         return zc;
     }
-
-    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private static void requireNotConfined(Socket socket) {
         if (socket.isConfined()) {
