@@ -42,8 +42,9 @@ import java.util.List;
  * that). A {@linkplain Socket#confine() confined} socket cannot carry zero-copy sends: its close
  * releases the number at once, so nothing could wait for the completions.
  *
- * <p>Every zero-copy send on the socket must go through one {@code ZeroCopy}: the kernel numbers
- * the sends from 0 per socket, and this class counts them to match completions to buffers. Not
+ * <p>Every zero-copy send on the socket must go through a {@code ZeroCopy}: the kernel numbers
+ * the sends from 0 per socket, and this class counts them to match completions to buffers (the
+ * {@code ZeroCopy}s of one socket share that count, so one made after another is fine). Not
  * thread-safe: one thread sends and reads completions. Over loopback the kernel copies anyway and
  * reports {@link Completion#copied()}.
  *
@@ -113,9 +114,9 @@ public final class ZeroCopy {
         }
     }
 
-    private ZeroCopy(Socket socket) {
+    private ZeroCopy(Socket socket, ZeroCopyInFlight inFlight) {
         this.socket = socket;
-        this.inFlight = new ZeroCopyInFlight(socket.handle());
+        this.inFlight = inFlight;
     }
 
     /**
@@ -133,15 +134,9 @@ public final class ZeroCopy {
         }
         requireNotConfined(socket);
         socket.setOption(NativeOptions.SO_ZEROCOPY, true);
-        ZeroCopy zc = new ZeroCopy(socket);
-        FdHandle h = socket.handle();
-        h.acquire();
-        try {
-            h.watch(zc.inFlight); // told of the socket's close: the reaper takes over what is in flight
-        } finally {
-            h.release();
-        }
-        Epoll.CLEANER.register(zc, zc.inFlight); // dropped with sends in flight: the reaper takes over
+        // one record per socket: a ZeroCopy made after another continues its send numbers
+        ZeroCopy zc = new ZeroCopy(socket, ZeroCopyInFlight.of(socket.handle()));
+        Epoll.CLEANER.register(zc, zc.inFlight.ownerGone()); // dropped with sends in flight: the reaper takes over
         return zc;
     }
 
@@ -186,12 +181,12 @@ public final class ZeroCopy {
         return n;
     }
 
-    /** Sends made and not yet completed. */
+    /** Sends made on this socket (through any of its {@code ZeroCopy}s) and not yet completed. */
     public int pending() {
         return inFlight.pending();
     }
 
-    /** Sends made through this object so far. */
+    /** Zero-copy sends made on this socket so far (through any of its {@code ZeroCopy}s). */
     public long sends() {
         return inFlight.sends();
     }

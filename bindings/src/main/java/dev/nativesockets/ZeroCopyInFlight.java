@@ -40,9 +40,14 @@ import java.util.List;
  * connection ({@code TCP_USER_TIMEOUT}, keepalive, a reset), which purges the queue and queues the
  * completions.
  *
- * <p>All methods are synchronized: the owner's thread and the reaper may both read completions.
+ * <p>One per socket, shared by every {@code ZeroCopy} made for it: the kernel numbers the sends of a
+ * socket from 0, so a second {@code ZeroCopy} (say, after the first was dropped with sends still in
+ * flight) must continue the same count and the same ring, not read the first one's completions as
+ * its own.
+ *
+ * <p>All methods are synchronized: the owners' threads and the reaper may all read completions.
  */
-final class ZeroCopyInFlight extends FdWatcher implements Runnable {
+final class ZeroCopyInFlight extends FdWatcher {
     private static final int CONTROL = 256;
 
     private final FdHandle handle;
@@ -55,8 +60,10 @@ final class ZeroCopyInFlight extends FdWatcher implements Runnable {
     private long copiedSends;
     /** Whether this holds the descriptor (exactly while count > 0, or a send is being made). */
     private boolean holding;
-    /** Set once handed to the reaper. */
+    /** While the reaper has it. */
     private boolean adopted;
+    /** Live {@code ZeroCopy} objects using this. */
+    private int owners = 1;
     private final MemorySegment msg;
     private final MemorySegment control;
     private final MemorySegment cs;
@@ -215,7 +222,7 @@ final class ZeroCopyInFlight extends FdWatcher implements Runnable {
         }
     }
 
-    /** For the reaper: reads what has come; true once nothing is in flight (this object is done with). */
+    /** For the reaper: reads what has come; true once nothing is in flight (the reaper is done with it). */
     synchronized boolean reap() {
         if (count > 0) {
             try {
@@ -225,36 +232,78 @@ final class ZeroCopyInFlight extends FdWatcher implements Runnable {
             }
         }
         if (count == 0) {
-            handle.unwatch(this);
+            adopted = false;
+            if (owners == 0) {
+                handle.unwatch(this);
+            }
             return true;
         }
         return false;
     }
 
-    /** The Cleaner's action, when the {@code ZeroCopy} became unreachable. */
-    @Override
-    public void run() {
-        handOver();
+    /**
+     * The object of {@code handle}'s socket: the one its earlier {@code ZeroCopy}s use, or a new one
+     * (watching the handle, so the socket's close hands what is in flight to the reaper).
+     */
+    static ZeroCopyInFlight of(FdHandle handle) {
+        synchronized (KEY) { // two enables at once must not make two
+            handle.acquire(); // throws if closed; the number stays ours while we watch
+            try {
+                if (handle.watcher(KEY) instanceof ZeroCopyInFlight z && z.addOwner()) {
+                    return z;
+                }
+                ZeroCopyInFlight z = new ZeroCopyInFlight(handle);
+                handle.watch(z);
+                return z;
+            } finally {
+                handle.release();
+            }
+        }
     }
 
-    /** Nobody will read the completions but the reaper: hand over, or, with nothing in flight, just leave. */
-    private synchronized void handOver() {
+    private synchronized boolean addOwner() {
+        if (owners == 0 && count == 0) {
+            return false; // left the handle already or about to: a new one takes over
+        }
+        owners++;
+        return true;
+    }
+
+    /** A {@code ZeroCopy} became unreachable: the Cleaner's action. */
+    Runnable ownerGone() {
+        return this::dropOwner;
+    }
+
+    private synchronized void dropOwner() {
+        owners--;
+        if (owners == 0) {
+            handOver();
+        }
+    }
+
+    /** Nobody but the reaper will read the completions: hand over, or, with nothing in flight and no owner, leave. */
+    private void handOver() {
         if (count == 0) {
-            handle.unwatch(this);
+            if (owners == 0) {
+                handle.unwatch(this);
+            }
         } else if (!adopted) {
             adopted = true;
             ZeroCopyReaper.adopt(this);
         }
     }
 
+    /** The key under which the handle keeps this: one per socket. */
+    private static final Object KEY = new Object();
+
     @Override
     Object watchOwner() {
-        return this;
+        return KEY;
     }
 
-    /** The socket was closed: its owner can no longer wait for the completions; the reaper will. */
+    /** The socket was closed: its owners can no longer wait for the completions; the reaper will. */
     @Override
-    void descriptorReleasing(int fd) {
+    synchronized void descriptorReleasing(int fd) {
         handOver();
     }
 }

@@ -123,6 +123,44 @@ class ReliabilityLifetimeTest {
     }
 
     @Test
+    void aZeroCopyMadeAfterADroppedOneContinuesItsSendNumbers() throws Exception {
+        Privilege.requireLinux("MSG_ZEROCOPY");
+        try (Net.Conn c = Net.tcp(Domain.INET)) {
+            ZeroCopy first;
+            try {
+                first = ZeroCopy.enable(c.client());
+            } catch (IOException e) {
+                Privilege.require(false, "this kernel refuses SO_ZEROCOPY (Linux 4.14+): " + e.getMessage());
+                return;
+            }
+            ZeroCopy.Buffer a = first.allocate(16);
+            for (int i = 0; i < 200; i++) {
+                assertEquals(1, first.send(a, 0, 1)); // delivered at once: 200 completions queue up, unread
+            }
+            first = null; // dropped, its completions not read
+            a = null;
+            Thread.sleep(100);
+            ZeroCopy second = ZeroCopy.enable(c.client());
+            c.client().setBlocking(false);
+            ZeroCopy.Buffer b = second.allocate(64 * 1024);
+            long total = 200;
+            for (long n; (n = second.send(b, 0, b.size())) != Socket.WOULD_BLOCK; ) {
+                total += n; // the peer does not read: these stay in flight
+            }
+            assertTrue(b.inFlight() > 0);
+            second.readCompletions(); // may meet the first one's completions: they must not release b
+            assertThrows(IllegalStateException.class, b::segment,
+                    "b's sends are still queued behind a shut window: the first ZeroCopy's completions must not count as b's");
+            long expect = total;
+            Net.Blocked reader = Net.Blocked.start("reader", () -> Net.readN(c.server(), (int) expect).length);
+            assertTrue(second.awaitCompletions(Duration.ofSeconds(10)), "every send completes");
+            assertEquals(0, second.pending());
+            reader.join(10_000);
+            assertEquals((int) expect, reader.result);
+        }
+    }
+
+    @Test
     void zeroCopyRefusesAConfinedSocket() throws Exception {
         Privilege.requireLinux("MSG_ZEROCOPY");
         try (Net.Conn c = Net.tcp(Domain.INET)) {
