@@ -67,6 +67,9 @@ abstract class SetEntries implements Runnable {
     }
 
     private synchronized void unlink(Entry e) {
+        if (closed) {
+            return; // the list belongs to run() now, which walks it unlocked: leave its links alone
+        }
         if (e.prev == null && first != e) {
             return; // not (or no longer) in the list
         }

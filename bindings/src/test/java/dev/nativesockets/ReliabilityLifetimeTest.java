@@ -279,6 +279,53 @@ class ReliabilityLifetimeTest {
     }
 
     @Test
+    void closingASetWhileItsEntriesAreDeletedLeavesNoneBehind() throws Exception {
+        Privilege.requireLinux("epoll");
+        List<SocketPair> pairs = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            pairs.add(Socket.pair(Domain.UNIX, Type.STREAM));
+        }
+        try {
+            List<WeakReference<Epoll>> sets = new ArrayList<>();
+            int rounds = Math.max(100, ROUNDS / 5);
+            for (int round = 0; round < rounds; round++) {
+                Epoll e = Epoll.open(4);
+                for (SocketPair p : pairs) {
+                    e.add(p.first(), Epoll.IN, 0);
+                }
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                Thread closer = Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException ignored) {
+                        return;
+                    }
+                    e.close();
+                });
+                go.countDown();
+                for (int i = pairs.size() - 1; i >= 0; i--) {
+                    try {
+                        e.delete(pairs.get(i).first());
+                    } catch (IllegalStateException closed) {
+                        // the close won for this one
+                    }
+                }
+                closer.join();
+                sets.add(new WeakReference<>(e));
+            }
+            awaitTrue(() -> {
+                System.gc();
+                return sets.stream().allMatch(w -> w.get() == null);
+            }, 10_000, () -> sets.stream().filter(w -> w.get() != null).count() + " of " + sets.size()
+                    + " sets closed while their entries were deleted are still reachable from the live sockets");
+        } finally {
+            for (SocketPair p : pairs) {
+                p.close();
+            }
+        }
+    }
+
+    @Test
     void addingToAClosedEpollIsIllegalState() throws Exception {
         Privilege.requireLinux("epoll");
         try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
