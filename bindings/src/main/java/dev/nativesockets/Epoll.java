@@ -240,6 +240,7 @@ public final class Epoll implements AutoCloseable {
         entries.ensureOpen();
         SetEntries.Entry w = entries.entryOn(h);
         if (w == null) {
+            entries.ensureOpen(); // closed meanwhile (which took the entry off): that is the error
             throw new IllegalArgumentException("descriptor " + h.fd() + " is not in " + this);
         }
         return w;

@@ -16,7 +16,8 @@ abstract class SetEntries implements Runnable {
     final FdHandle set;
     /** Entries still on a handle; guarded by this. */
     private Entry first;
-    private boolean closed;
+    /** Set (under the lock) before any entry leaves its handle, so a caller missing its entry can tell why. */
+    private volatile boolean closed;
 
     SetEntries(FdHandle set) {
         this.set = set;
@@ -61,7 +62,7 @@ abstract class SetEntries implements Runnable {
     }
 
     void ensureOpen() {
-        if (set.isClosed()) {
+        if (closed || set.isClosed()) {
             throw closedSet();
         }
     }
