@@ -191,6 +191,8 @@ public final class Kqueue implements AutoCloseable {
         if (w == null && (flags & EV_ADD) != 0) {
             w = new SetEntries.Entry(entries, h);
             entries.add(w);
+        } else if (w == null) {
+            entries.ensureOpen(); // closed meanwhile (which took the entry off): that is the error
         }
         try {
             apply(fd, filter, flags, fflags, data, udata);

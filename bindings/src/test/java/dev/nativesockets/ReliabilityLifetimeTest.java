@@ -223,6 +223,37 @@ class ReliabilityLifetimeTest {
         }
     }
 
+    @Test
+    void aClosedSocketIsNeverHandedOverWhileAVirtualThreadIsParkedInIt() throws Exception {
+        int rounds = Math.max(50, ROUNDS / 5);
+        try (Readiness loop = Readiness.open()) {
+            for (int round = 0; round < rounds; round++) {
+                SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
+                Registration reg = loop.register(p.first(), Readiness.READ, null);
+                AtomicInteger ended = new AtomicInteger();
+                Thread parked = Thread.ofVirtual().start(() -> {
+                    try {
+                        p.first().recv(new byte[1], 0, 1, 0); // parks: nothing to read
+                    } catch (IOException | RuntimeException closed) {
+                        ended.incrementAndGet();
+                    }
+                });
+                long end = System.nanoTime() + 5_000_000_000L;
+                while (parked.getState() != Thread.State.WAITING && System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                p.first().close(); // the parked recv still holds the number until it runs again
+                assertFalse(reg.isValid(), "round " + round + ": closing the socket ends its registration at once");
+                AtomicInteger handed = new AtomicInteger();
+                loop.poll((r, ops) -> handed.incrementAndGet()); // the shut-down socket reads as ready
+                assertEquals(0, handed.get(), "round " + round + ": a closed socket is never handed over");
+                parked.join(10_000);
+                assertEquals(1, ended.get(), "the parked recv fails with the close");
+                p.second().close();
+            }
+        }
+    }
+
     // ---- dropped and closed sets release everything and are not kept reachable ----------------------
 
     @Test
