@@ -60,6 +60,8 @@ final class ZeroCopyInFlight extends FdWatcher {
     private long copiedSends;
     /** Whether this holds the descriptor (exactly while count > 0, or a send is being made). */
     private boolean holding;
+    /** Sends between {@link #beforeSend} and {@link #afterSend}: the hold must outlive them too. */
+    private int sending;
     /** While the reaper has it. */
     private boolean adopted;
     /** Live {@code ZeroCopy} objects using this. */
@@ -94,16 +96,18 @@ final class ZeroCopyInFlight extends FdWatcher {
             handle.hold(); // throws if closed
             holding = true;
         }
+        sending++;
     }
 
     /** After a send: {@code buffer} is in flight if it moved bytes (non-null), else nothing changed. */
     synchronized void afterSend(ZeroCopy.Buffer buffer) {
+        sending--;
         if (buffer != null) {
             buffer.inFlight++;
             push(buffer);
             nextId++;
             sends++;
-        } else if (count == 0) {
+        } else if (count == 0 && sending == 0) {
             unhold();
         }
     }
@@ -158,6 +162,11 @@ final class ZeroCopyInFlight extends FdWatcher {
         } finally {
             if (call) {
                 handle.release();
+            } else if (count == 0 && sending == 0) {
+                // only now, with the number no longer in use here: the last completion's release of
+                // the hold may close it (the socket was closed), and the loop above must not read on;
+                // and never under a send in progress (another owner's), which counts on the hold
+                unhold();
             }
         }
     }
@@ -216,9 +225,6 @@ final class ZeroCopyInFlight extends FdWatcher {
             if (out != null) {
                 out.add(new ZeroCopy.Completion(first, last, copied));
             }
-        }
-        if (count == 0 && holding) {
-            unhold();
         }
     }
 

@@ -161,6 +161,38 @@ class ReliabilityLifetimeTest {
     }
 
     @Test
+    void zeroCopyCompletionsCanBeAwaitedAfterTheSocketIsClosed() throws Exception {
+        Privilege.requireLinux("MSG_ZEROCOPY");
+        try (Net.Conn c = Net.tcp(Domain.INET)) {
+            ZeroCopy zc;
+            try {
+                zc = ZeroCopy.enable(c.client());
+            } catch (IOException e) {
+                Privilege.require(false, "this kernel refuses SO_ZEROCOPY (Linux 4.14+): " + e.getMessage());
+                return;
+            }
+            c.client().setBlocking(false);
+            ZeroCopy.Buffer b = zc.allocate(64 * 1024);
+            long total = 0;
+            for (long n; (n = zc.send(b, 0, b.size())) != Socket.WOULD_BLOCK; ) {
+                total += n;
+            }
+            int fd = c.client().fd();
+            String id = identity(fd);
+            c.client().close();
+            assertThrows(IllegalStateException.class, () -> zc.send(b, 0, 1), "no send on a closed socket");
+            long expect = total;
+            Net.Blocked reader = Net.Blocked.start("reader", () -> Net.readN(c.server(), (int) expect).length);
+            assertTrue(zc.awaitCompletions(Duration.ofSeconds(10)), "the sends in flight complete after the close");
+            assertEquals(0, b.inFlight());
+            b.segment(); // free again
+            reader.join(10_000);
+            assertEquals((int) expect, reader.result);
+            awaitTrue(() -> !id.equals(identity(fd)), 10_000, "the descriptor is released after the last completion");
+        }
+    }
+
+    @Test
     void zeroCopyRefusesAConfinedSocket() throws Exception {
         Privilege.requireLinux("MSG_ZEROCOPY");
         try (Net.Conn c = Net.tcp(Domain.INET)) {
