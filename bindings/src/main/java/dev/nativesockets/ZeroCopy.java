@@ -225,7 +225,13 @@ public final class ZeroCopy {
         long deadline = WaitTimeout.deadline(nanos);
         Poller poller = null;
         while (true) {
-            inFlight.read(completed, true);
+            try {
+                inFlight.read(completed, true);
+            } catch (IllegalStateException closed) {
+                if (inFlight.pending() != 0) {
+                    throw closed;
+                } // the socket is closed and the reaper has read the last completion meanwhile
+            }
             completed.clear();
             if (inFlight.pending() == 0) {
                 return true;
