@@ -67,10 +67,15 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** Closes unreachable epoll and kqueue sets: one cleaner thread for both. */
+    /**
+     * The library's Cleaner for owners other than sockets and {@link Fd}s: unreachable epoll and
+     * kqueue sets, a readiness set's eventfd, {@link IoVector} buffers, zero-copy sends in flight.
+     */
     static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private final FdHandle handle;
+    /** The entries on added descriptors' handles; also the Cleaner's action. Never points back here. */
+    private final Entries entries;
 
     /** The set's own descriptor (readable while events are pending), for a set of sets. */
     FdHandle handle() {
@@ -90,7 +95,8 @@ public final class Epoll implements AutoCloseable {
 
     private Epoll(int fd, int capacity) {
         this.handle = new FdHandle(fd);
-        this.cleanable = CLEANER.register(this, handle);
+        this.entries = new Entries(handle);
+        this.cleanable = CLEANER.register(this, entries);
         this.capacity = capacity;
         Arena arena = Arena.ofAuto(); // freed when unreachable: a late reader never meets freed memory
         this.events = arena.allocate(EpollEvent.SIZE * capacity, 8);
@@ -164,12 +170,12 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void add(FdHandle h, int fd, int events, long data) throws IOException {
-        Watch w = new Watch(this);
-        h.watch(w); // refuses a second add of the same descriptor before the kernel would (EEXIST)
+        SetEntries.Entry w = new SetEntries.Entry(entries, h);
+        entries.add(w); // refuses a closed set, and a second add of the descriptor before the kernel would (EEXIST)
         try {
             ctl(Constants.EPOLL_CTL_ADD, fd, events, data);
         } catch (IOException | RuntimeException e) {
-            h.unwatch(w);
+            entries.remove(w);
             throw e;
         }
     }
@@ -225,14 +231,16 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void delete(FdHandle h, int fd) throws IOException {
-        FdWatcher w = requireAdded(h);
+        SetEntries.Entry w = requireAdded(h);
         ctl(Constants.EPOLL_CTL_DEL, fd, 0, 0);
-        h.unwatch(w);
+        entries.remove(w);
     }
 
-    private FdWatcher requireAdded(FdHandle h) {
-        FdWatcher w = h.watcher(this);
+    private SetEntries.Entry requireAdded(FdHandle h) {
+        entries.ensureOpen();
+        SetEntries.Entry w = entries.entryOn(h);
         if (w == null) {
+            entries.ensureOpen(); // closed meanwhile (which took the entry off): that is the error
             throw new IllegalArgumentException("descriptor " + h.fd() + " is not in " + this);
         }
         return w;
@@ -244,7 +252,7 @@ public final class Epoll implements AutoCloseable {
      * A signal ({@code EINTR}) does not end the wait early.
      *
      * @return how many events were stored, 0 on timeout; read them with {@link #events(int)} and {@link #data(int)}
-     * @throws IllegalArgumentException for a negative timeout or one longer than {@code Integer.MAX_VALUE} ms
+     * @throws IllegalArgumentException for a negative timeout (100 years or more waits forever, as {@code null})
      * @throws IllegalStateException if closed, or if another thread is waiting
      */
     public int await(Duration timeout) throws IOException {
@@ -286,13 +294,15 @@ public final class Epoll implements AutoCloseable {
                 } else {
                     n = LibC.epoll_wait(waitCs, ep, events, capacity, WaitTimeout.millisCeil(nanos));
                 }
-                if (n >= 0) {
+                if (n > 0 || (n == 0 && nanos <= WaitTimeout.MAX_CALL_NANOS)) {
                     return n;
                 }
-                int errno = errno();
-                if (errno != Constants.EINTR) {
-                    throw Errno.exception("epoll_wait", errno);
-                }
+                if (n < 0) {
+                    int errno = errno();
+                    if (errno != Constants.EINTR) {
+                        throw Errno.exception("epoll_wait", errno);
+                    }
+                } // else one slice of a wait longer than epoll_wait can take is over
                 if (nanos > 0) {
                     nanos = Math.max(0, deadline - System.nanoTime());
                 }
@@ -351,6 +361,10 @@ public final class Epoll implements AutoCloseable {
 
     /** {@link #ctl} returning the errno (0 on success): no exception, no thread's last error recorded. */
     private int ctlErrno(int op, int fd, int events, long data) {
+        return ctlErrno(handle, op, fd, events, data);
+    }
+
+    private static int ctlErrno(FdHandle handle, int op, int fd, int events, long data) {
         Scratch s = Scratch.get();
         MemorySegment ev = s.readinessEvent();
         MemorySegment cs = s.readinessCs();
@@ -366,11 +380,15 @@ public final class Epoll implements AutoCloseable {
 
     /** DEL while the number is still ours, ignoring failure: the descriptor is going away anyway. */
     void deleteQuietly(int fd) {
+        deleteQuietly(handle, fd);
+    }
+
+    private static void deleteQuietly(FdHandle handle, int fd) {
         if (handle.isClosed()) {
             return; // the whole set is going: nothing will read its events
         }
         try {
-            ctlErrno(Constants.EPOLL_CTL_DEL, fd, 0, 0); // ENOENT: already gone, nothing names the number
+            ctlErrno(handle, Constants.EPOLL_CTL_DEL, fd, 0, 0); // ENOENT: already gone, nothing names the number
         } catch (IllegalStateException closed) {
             // the set closed meanwhile: nothing will read its events
         }
@@ -386,7 +404,11 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** {@code close(2)}; idempotent. A thread in {@link #await} keeps the descriptor until it returns. */
+    /**
+     * {@code close(2)}; idempotent. Every added descriptor's handle forgets this set (nothing the
+     * sockets hold keeps it reachable); a thread in {@link #await} keeps the descriptor until it
+     * returns. Dropped unclosed, the set's Cleaner does the same.
+     */
     @Override
     public void close() {
         cleanable.clean();
@@ -397,22 +419,15 @@ public final class Epoll implements AutoCloseable {
         return "Epoll[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + "]";
     }
 
-    /** This set's entry on a descriptor's handle: deletes it before the number is released. */
-    private static final class Watch extends FdWatcher {
-        private final Epoll epoll;
-
-        Watch(Epoll epoll) {
-            this.epoll = epoll;
+    /** This set's entries on descriptors' handles: each deletes its descriptor before the number is released. */
+    private static final class Entries extends SetEntries {
+        Entries(FdHandle set) {
+            super(set);
         }
 
         @Override
-        Object watchOwner() {
-            return epoll;
-        }
-
-        @Override
-        void descriptorReleasing(int fd) {
-            epoll.deleteQuietly(fd);
+        void deleteQuietly(int fd) {
+            Epoll.deleteQuietly(set, fd);
         }
     }
 }

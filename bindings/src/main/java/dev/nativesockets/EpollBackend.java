@@ -13,6 +13,8 @@ final class EpollBackend implements ReadyBackend {
 
     private final Epoll epoll;
     private final FdHandle wake;
+    /** Closes the eventfd of a set dropped unclosed (the epoll descriptor has a Cleaner of its own). */
+    private final java.lang.ref.Cleaner.Cleanable wakeCleaner;
 
     EpollBackend(int capacity) throws IOException {
         epoll = Epoll.open(capacity);
@@ -24,10 +26,11 @@ final class EpollBackend implements ReadyBackend {
             throw Errno.exception("eventfd", errno);
         }
         wake = new FdHandle(efd);
+        wakeCleaner = Epoll.CLEANER.register(this, wake);
         try {
             epoll.ctl(Constants.EPOLL_CTL_ADD, efd, Epoll.IN, Readiness.WAKE_TOKEN);
         } catch (IOException e) {
-            wake.close();
+            wakeCleaner.clean();
             epoll.close();
             throw e;
         }
@@ -163,7 +166,7 @@ final class EpollBackend implements ReadyBackend {
 
     @Override
     public void close() {
-        wake.close();
+        wakeCleaner.clean();
         epoll.close();
     }
 }

@@ -20,6 +20,10 @@ import java.lang.invoke.VarHandle;
  * shutting the socket down would break the very connection being handed over — it only leaves the
  * release to the last hold out.
  *
+ * <p>{@link FdWatcher}s (readiness registrations) are told at {@link #close} itself, while the
+ * closer still counts as a call in flight, not when the last user leaves: a closed socket leaves
+ * every set at once, even while a parked call or a carrying send keeps its number for long.
+ *
  * <p>A handle can be {@linkplain #confine() confined} to one thread, as a confined
  * {@link java.lang.foreign.Arena} is: from then on only that thread may use or close it, so no
  * other thread can race a call, and a call costs no atomic operation — a plain read of the state
@@ -114,12 +118,14 @@ final class FdHandle implements Runnable {
     }
 
     /** Tells every watcher, once, that the number is about to go; called while it is still ours. */
-    private void releaseWatchers() {
+    private void releaseWatchers(boolean usersInFlight) {
         // Unlocked first look, so closing a socket that was never registered takes no monitor. A
         // watcher is only added by a call in flight, and the last call out publishes its writes
         // (the state's compare-and-set) before the release gets here; a stale non-null only
-        // takes the locked path. Adding later fails anyway: the closed bit is already set.
-        if (watchers == null) {
+        // takes the locked path. Adding later fails anyway: the closed bit is already set. With
+        // users still in flight (a close under calls), one of them may have just added a watcher
+        // without publishing it: always look under the lock then.
+        if (!usersInFlight && watchers == null) {
             return;
         }
         FdWatcher w;
@@ -234,21 +240,26 @@ final class FdHandle implements Runnable {
                 checkOwner();
                 return closeConfined(s);
             }
-            if ((s & CALLS) == 0) {
-                // no call to wake, and the closed bit keeps new ones out: release now, or leave
-                // it to the last send still carrying the descriptor
+            if ((s & USERS) == 0) {
+                // no user: the closed bit keeps new ones out and the number is released now
                 if (STATE.compareAndSet(this, s, s | CLOSED)) {
-                    if ((s & HOLDS) == 0) {
-                        closeNow();
-                    }
+                    closeNow();
                     return true;
                 }
             } else if (STATE.compareAndSet(this, s, (s | CLOSED) + 1)) {
                 break;
             }
         }
-        // wake the calls in flight; the last to leave (they or this thread) closes the descriptor
-        LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
+        // The registrations end now, not when the last user leaves: a call parked in the socket or
+        // a send carrying it may keep the number for long, and meanwhile no readiness set may hand
+        // the closed socket over. The number is still ours: this thread counts as a call in flight.
+        releaseWatchers(true);
+        if ((s & CALLS) != 0) {
+            // wake the calls in flight (a send carrying the descriptor is not one of them: shutting
+            // the socket down would break the connection being handed over)
+            LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
+        }
+        // the last to leave (a call, a carrying send, or this thread) closes the descriptor
         leave((long) STATE.getAndAdd(this, -1L) - 1);
         return true;
     }
@@ -263,7 +274,7 @@ final class FdHandle implements Runnable {
                 checkOwner();
             }
         } while (!STATE.compareAndSet(this, s, s | CLOSED | DETACHED));
-        releaseWatchers(); // the number leaves our hands: no readiness set may keep it
+        releaseWatchers(false); // the number leaves our hands: no readiness set may keep it
         return fd;
     }
 
@@ -334,7 +345,7 @@ final class FdHandle implements Runnable {
     }
 
     private void closeNow() {
-        releaseWatchers(); // before close(2): a reused number must never inherit a registration
+        releaseWatchers(false); // before close(2): a reused number must never inherit a registration
         // close(2) is never retried on EINTR: on Linux the descriptor is released regardless
         LibC.close(Scratch.get().cs, fd);
     }

@@ -15,7 +15,9 @@ import java.util.List;
  * {@code socket_iovec_free} ({@link #close()}).
  *
  * <p>Buffers are either owned — allocated here, each in its own arena, freed by
- * {@link #delete}, a replacing {@link #set} or {@link #close} — or views of segments the caller
+ * {@link #delete}, a replacing {@link #set} or {@link #close}, or by a Cleaner once the vector is
+ * unreachable (a segment from {@link #get} does not keep it alive: close the vector, or keep it,
+ * while you use one) — or views of segments the caller
  * passed ({@link #of}, {@link #add(MemorySegment)}), which stay the caller's. The native
  * {@code iovec} array is built per call from per-thread memory, so a vector may be used with any
  * socket and any thread, one call at a time. At most {@value #IOV_MAX} buffers ({@code IOV_MAX}).
@@ -63,7 +65,27 @@ public final class IoVector implements AutoCloseable {
         }
     }
 
+    /** Closes the owned buffers' arenas of a vector dropped unclosed (shared arenas are never freed by the GC). */
+    private final java.lang.ref.Cleaner.Cleanable cleanable = Epoll.CLEANER.register(this, new Freer(arenas));
+
     private IoVector() {}
+
+    /** The Cleaner's action: holds the arena list, never the vector. */
+    private record Freer(List<Arena> arenas) implements Runnable {
+        @Override
+        public void run() {
+            for (Arena a : arenas) {
+                if (a != null) {
+                    try {
+                        a.close();
+                    } catch (IllegalStateException inUseOrClosed) {
+                        // closed already; or held by a call, which cannot be: the vector was unreachable
+                    }
+                }
+            }
+            arenas.clear();
+        }
+    }
 
     /** PHP's {@code socket_iovec_alloc(n, len...)}: one zeroed, owned buffer per length. */
     public static IoVector allocate(long... lengths) {
@@ -265,6 +287,7 @@ public final class IoVector implements AutoCloseable {
         } finally {
             state = CLOSED; // no call could enter while the change was under way
         }
+        cleanable.clean(); // nothing left to free: just unregisters
     }
 
     public boolean isClosed() {

@@ -77,6 +77,8 @@ public final class Kqueue implements AutoCloseable {
     }
 
     private final FdHandle handle;
+    /** The entries on added descriptors' handles; also the Cleaner's action. Never points back here. */
+    private final Entries entries;
 
     /** The queue's own descriptor (readable while events are pending), for a set of sets. */
     FdHandle handle() {
@@ -92,7 +94,8 @@ public final class Kqueue implements AutoCloseable {
 
     private Kqueue(int fd, int capacity) {
         this.handle = new FdHandle(fd);
-        this.cleanable = Epoll.CLEANER.register(this, handle);
+        this.entries = new Entries(handle);
+        this.cleanable = Epoll.CLEANER.register(this, entries);
         this.capacity = capacity;
         Arena arena = Arena.ofAuto();
         this.events = arena.allocate(Kevent.SIZE * capacity, 8);
@@ -182,17 +185,20 @@ public final class Kqueue implements AutoCloseable {
 
     private synchronized void change(FdHandle h, int fd, int filter, int flags, int fflags, long data, long udata)
             throws IOException {
-        Watch w = (Watch) h.watcher(this);
+        entries.ensureOpen();
+        SetEntries.Entry w = entries.entryOn(h);
         int bit = filter == EVFILT_READ ? 1 : 2;
         if (w == null && (flags & EV_ADD) != 0) {
-            w = new Watch(this);
-            h.watch(w);
+            w = new SetEntries.Entry(entries, h);
+            entries.add(w);
+        } else if (w == null) {
+            entries.ensureOpen(); // closed meanwhile (which took the entry off): that is the error
         }
         try {
             apply(fd, filter, flags, fflags, data, udata);
         } catch (IOException | RuntimeException e) {
             if (w != null && w.filters == 0) {
-                h.unwatch(w);
+                entries.remove(w);
             }
             throw e;
         }
@@ -203,7 +209,7 @@ public final class Kqueue implements AutoCloseable {
                 w.filters |= bit; // a fired one-shot stays counted: deleting it later just fails quietly
             }
             if (w.filters == 0) {
-                h.unwatch(w);
+                entries.remove(w);
             }
         }
     }
@@ -218,6 +224,10 @@ public final class Kqueue implements AutoCloseable {
 
     /** {@link #apply} returning the errno (0 on success): no exception, no thread's last error recorded. */
     private int applyErrno(long ident, int filter, int flags, int fflags, long data, long udata) {
+        return applyErrno(handle, ident, filter, flags, fflags, data, udata);
+    }
+
+    private static int applyErrno(FdHandle handle, long ident, int filter, int flags, int fflags, long data, long udata) {
         Scratch s = Scratch.get();
         MemorySegment kev = s.readinessEvent();
         MemorySegment cs = s.readinessCs();
@@ -241,7 +251,7 @@ public final class Kqueue implements AutoCloseable {
      * zero: just looks). A signal ({@code EINTR}) does not end the wait early.
      *
      * @return how many events were stored, 0 on timeout
-     * @throws IllegalArgumentException for a negative timeout or one longer than {@code Integer.MAX_VALUE} ms
+     * @throws IllegalArgumentException for a negative timeout (100 years or more waits forever, as {@code null})
      * @throws IllegalStateException if closed, or if another thread is waiting
      */
     public int await(Duration timeout) throws IOException {
@@ -344,16 +354,24 @@ public final class Kqueue implements AutoCloseable {
 
     /** Removes both socket filters while the number is still ours, ignoring "not there". */
     void deleteQuietly(int fd) {
+        deleteQuietly(handle, fd);
+    }
+
+    private static void deleteQuietly(FdHandle handle, int fd) {
         if (handle.isClosed()) {
             return;
         }
-        deleteQuietly(fd, EVFILT_READ);
-        deleteQuietly(fd, EVFILT_WRITE);
+        deleteQuietly(handle, fd, EVFILT_READ);
+        deleteQuietly(handle, fd, EVFILT_WRITE);
     }
 
     void deleteQuietly(int fd, int filter) {
+        deleteQuietly(handle, fd, filter);
+    }
+
+    private static void deleteQuietly(FdHandle handle, int fd, int filter) {
         try {
-            applyErrno(fd, filter, EV_DELETE, 0, 0, 0); // ENOENT: not registered for it (a one-shot that fired)
+            applyErrno(handle, fd, filter, EV_DELETE, 0, 0, 0); // ENOENT: not registered for it (a one-shot that fired)
         } catch (IllegalStateException closed) {
             // the queue closed meanwhile
         }
@@ -372,7 +390,10 @@ public final class Kqueue implements AutoCloseable {
         return handle.isClosed();
     }
 
-    /** {@code close(2)}; idempotent. */
+    /**
+     * {@code close(2)}; idempotent. Every added descriptor's handle forgets this queue (nothing the
+     * sockets hold keeps it reachable). Dropped unclosed, the queue's Cleaner does the same.
+     */
     @Override
     public void close() {
         cleanable.clean();
@@ -383,23 +404,15 @@ public final class Kqueue implements AutoCloseable {
         return "Kqueue[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + "]";
     }
 
-    /** This queue's entry on a descriptor's handle; {@code filters}: bit 1 read, bit 2 write. */
-    private static final class Watch extends FdWatcher {
-        private final Kqueue kqueue;
-        int filters;
-
-        Watch(Kqueue kqueue) {
-            this.kqueue = kqueue;
+    /** This queue's entries on descriptors' handles: each deletes both filters before the number is released. */
+    private static final class Entries extends SetEntries {
+        Entries(FdHandle set) {
+            super(set);
         }
 
         @Override
-        Object watchOwner() {
-            return kqueue;
-        }
-
-        @Override
-        void descriptorReleasing(int fd) {
-            kqueue.deleteQuietly(fd);
+        void deleteQuietly(int fd) {
+            Kqueue.deleteQuietly(set, fd);
         }
     }
 }

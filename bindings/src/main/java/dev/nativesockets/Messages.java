@@ -588,8 +588,8 @@ final class Messages {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        if (WaitTimeout.nanos(timeout) == WaitTimeout.FOREVER) {
+            timeout = null; // refuses a negative one; 100 years or more is the same as none
         }
         int vlen = ms.size();
         Buffers b = Buffers.get();
@@ -751,8 +751,8 @@ final class Messages {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        if (WaitTimeout.nanos(timeout) == WaitTimeout.FOREVER) {
+            timeout = null; // refuses a negative one; 100 years or more is the same as none
         }
         MemorySegment ts = MemorySegment.NULL;
         if (timeout != null) {

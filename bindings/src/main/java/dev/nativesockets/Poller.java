@@ -107,7 +107,7 @@ public final class Poller {
 
     /**
      * {@code poll(2)}: waits until a registered socket is ready or {@code timeout} passes
-     * ({@code null} waits forever).
+     * ({@code null}, or 100 years or more, waits forever; see the README's "Timeouts").
      *
      * <p>A signal ({@code EINTR}) does not end the wait early: {@code poll(2)} is called again
      * with the time that is left.
@@ -117,9 +117,7 @@ public final class Poller {
      * @throws IllegalStateException if a registered socket was already closed
      */
     public int poll(Duration timeout) throws IOException {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
+        WaitTimeout.nanos(timeout); // refuses a negative timeout before anything else
         if (Offload.applies() && !Duration.ZERO.equals(timeout) && Select.noneConfined(sockets)) {
             // a virtual thread: the wait runs on a platform thread, the caller parks
             return Offload.call(() -> pollHere(timeout));
@@ -128,9 +126,7 @@ public final class Poller {
     }
 
     private int pollHere(Duration timeout) throws IOException {
-        // Duration.toMillis() overflows past 292 million years: saturate instead
-        int millis = timeout == null ? -1
-                : timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE : (int) timeout.toMillis();
+        long nanos = WaitTimeout.nanos(timeout); // saturates: no overflow, 100 years or more is forever
         int held = 0;
         Scratch s = Scratch.get();
         try {
@@ -138,22 +134,20 @@ public final class Poller {
                 socket.acquire();
                 held++;
             }
-            long deadline = System.nanoTime() + millis * 1_000_000L;
+            long deadline = WaitTimeout.deadline(nanos);
             int n;
             for (;;) {
-                n = LibC.poll(s.cs, fds, sockets.size(), millis);
+                n = LibC.poll(s.cs, fds, sockets.size(), WaitTimeout.millisCeil(nanos));
                 for (Socket socket : sockets) {
                     if (socket.isClosed()) {
                         throw new SocketClosedException("poll");
                     }
                 }
-                if (n >= 0 || s.errno() != Constants.EINTR) {
+                if (n > 0 || (n == 0 && nanos <= WaitTimeout.MAX_CALL_NANOS) || (n < 0 && s.errno() != Constants.EINTR)) {
                     break;
                 }
-                // a signal: wait out the rest of the time
-                if (millis > 0) {
-                    millis = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-                }
+                // a signal, or one slice of a wait longer than poll(2) can take: wait out the rest
+                nanos = WaitTimeout.left(nanos, deadline);
             }
             if (n < 0) {
                 throw Errno.exception("poll", s.errno());

@@ -253,8 +253,8 @@ public final class Readiness implements AutoCloseable {
                     return; // closing the socket already took it out
                 }
                 requireActive(r);
-                // closed, its number still held by a call in flight: the watcher deletes the kernel
-                // entry when that call leaves; until then its events are dropped by the generation
+                // closed a moment ago, its closer about to tell the watchers: the watcher deletes
+                // the kernel entry; until then its events are dropped by the generation
                 end(r, Registration.CANCELLED);
             }
             return;
@@ -335,7 +335,7 @@ public final class Readiness implements AutoCloseable {
      * runs on the caller.
      *
      * @return how many events were handed over; 0 on timeout or wake-up
-     * @throws IllegalArgumentException for a null handler, a negative timeout, or one over {@code Integer.MAX_VALUE} ms
+     * @throws IllegalArgumentException for a null handler or a negative timeout (100 years or more waits forever, as {@code null})
      * @throws IllegalStateException if this set is closed, or another thread (or the handler itself) is waiting
      * @throws ReadinessClosedException if another thread closed the set during the wait
      * @throws IOException what the handler threw; the events not yet handed over come with the next wait
@@ -393,8 +393,10 @@ public final class Readiness implements AutoCloseable {
                 continue;
             }
             Registration r = (Registration) SLOTS.getAcquire(table, slot);
-            if (r == null || r.token != token || r.state != Registration.ACTIVE) {
-                continue; // ended meanwhile: its queued event must not reach a successor
+            if (r == null || r.token != token || r.state != Registration.ACTIVE || r.handle.isClosed()) {
+                // ended meanwhile: its queued event must not reach a successor; closed and its
+                // watchers not yet told: a closed socket is never handed over
+                continue;
             }
             int ops = backend.readyOps(i);
             ops &= r.interest | HANGUP | ERROR;

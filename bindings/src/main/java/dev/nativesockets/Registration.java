@@ -7,8 +7,9 @@ import java.io.IOException;
  * change or end it. Made by {@link Readiness#register}; handed to the {@link ReadyHandler} when ready.
  *
  * <p>A registration ends in one of three ways: {@link #cancel()}; closing (or detaching) its socket,
- * which removes it from the kernel set before the descriptor number is released; or closing the
- * readiness set. Once ended, {@link #isValid()} is false and the wait never hands it over again —
+ * which removes it from the kernel set at {@code close()} itself — for every waiter, even while a
+ * call in flight or a send carrying the socket ({@code SCM_RIGHTS}) still holds the descriptor
+ * number — and always before that number is released; or closing the readiness set. Once ended, {@link #isValid()} is false and the wait never hands it over again —
  * not even for an event the kernel had already queued.
  *
  * <p>Every method may be called from any thread, also while another thread waits.

@@ -33,7 +33,7 @@ public final class Select {
      * @param read    sockets to watch for reading, or {@code null}; modified in place
      * @param write   sockets to watch for writing, or {@code null}; modified in place
      * @param except  sockets to watch for exceptions, or {@code null}; modified in place
-     * @param timeout how long to wait; {@code null} waits forever, zero polls
+     * @param timeout how long to wait; {@code null} (or 100 years or more) waits forever, zero polls
      * <p>A signal ({@code EINTR}) does not end the wait early: {@code select(2)} is called again
      * with the original sets and the time that is left.
      *
@@ -45,9 +45,7 @@ public final class Select {
      */
     public static int select(Collection<Socket> read, Collection<Socket> write, Collection<Socket> except,
                              Duration timeout) throws IOException {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
+        WaitTimeout.nanos(timeout); // refuses a negative timeout before anything else
         if (Offload.applies() && !Duration.ZERO.equals(timeout) && noneConfined(read) && noneConfined(write)
                 && noneConfined(except)) {
             // a virtual thread: the wait runs on a platform thread, the caller parks
@@ -111,7 +109,8 @@ public final class Select {
             // select(2) may change the sets and the timeval even when it fails: keep the originals
             MemorySegment wanted = scratch.fdSetsCopy();
             wanted.copyFrom(fdSets);
-            long deadline = timeout == null ? 0 : System.nanoTime() + saturatedNanos(timeout);
+            long nanos = WaitTimeout.nanos(timeout); // null, or 100 years or more: forever
+            long deadline = WaitTimeout.deadline(nanos);
             // close() wakes a call with shutdown(2), which makes a socket readable but not always
             // writable (a full Unix send buffer) and never "exceptional": a socket watched only
             // for those is checked for a close every CLOSE_CHECK_NANOS instead
@@ -119,7 +118,7 @@ public final class Select {
             int n;
             for (;;) {
                 MemorySegment tv = MemorySegment.NULL;
-                long left = timeout == null ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+                long left = nanos < 0 ? Long.MAX_VALUE : WaitTimeout.left(nanos, deadline);
                 long wait = sliced ? Math.min(left, CLOSE_CHECK_NANOS) : left;
                 if (wait != Long.MAX_VALUE) {
                     tv = scratch.timeval();
@@ -183,14 +182,6 @@ public final class Select {
             }
         }
         return false;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 
     // Both supported architectures are little-endian, so bit n of the long (or int) words is

@@ -596,9 +596,10 @@ public final class Socket implements AutoCloseable {
         int len = Addresses.encode(address, s.addr, family);
         int fd = acquire();
         try {
-            // saturated at a century: Duration.toMillis() and the nanosecond deadline would overflow
-            long millis = Math.max(1, timeout.getSeconds() >= MAX_CONNECT_SECONDS
-                    ? MAX_CONNECT_SECONDS * 1000 : timeout.toMillis());
+            // the library's rule (WaitTimeout): 100 years or more is forever, which for a connect
+            // is as long as the kernel keeps trying; a century of milliseconds cannot overflow
+            long nanos = WaitTimeout.nanos(timeout);
+            long millis = nanos < 0 ? MAX_CONNECT_SECONDS * 1000 : Math.max(1, timeout.toMillis());
             if (Thread.currentThread().isVirtual()) {
                 connectParked(s, fd, len, System.nanoTime() + millis * 1_000_000);
                 return;

@@ -23,8 +23,13 @@ import java.util.List;
  *
  * <ul>
  *   <li>each buffer's memory belongs to an automatic arena that the buffer alone references; the
- *       record of every send not yet completed holds the buffer, so the memory cannot be freed
- *       before its completion, whatever the caller drops or closes;</li>
+ *       record of every send not yet completed holds the buffer, and that record is owned apart
+ *       from this object and the socket, so the memory cannot be freed before its completion,
+ *       whatever the caller drops or closes: while sends are in flight the socket's descriptor
+ *       is held open (closing the socket ends its use and its registrations, but not the
+ *       connection's queued data), and if the socket is closed or this object dropped meanwhile,
+ *       a library thread reads the remaining completions and only then lets the memory and the
+ *       descriptor go — see docs/RELIABILITY.md, "Owners";</li>
  *   <li>{@link Buffer#segment()} refuses ({@link IllegalStateException}) while a send from the
  *       buffer is in flight, so the way to write into it is closed until
  *       {@link #readCompletions()} or {@link #awaitCompletions(Duration)} has seen it done.</li>
@@ -32,8 +37,14 @@ import java.util.List;
  * A segment obtained before a send still points at the memory; writing through it while
  * {@link Buffer#inFlight()} is the one mistake left open — do not keep segments across sends.
  *
- * <p>Every zero-copy send on the socket must go through one {@code ZeroCopy}: the kernel numbers
- * the sends from 0 per socket, and this class counts them to match completions to buffers. Not
+ * <p>A peer that never reads keeps the completions from coming: the descriptor and the buffers then
+ * stay until the kernel ends the connection (set {@code TCP_USER_TIMEOUT} or keepalive to bound
+ * that). A {@linkplain Socket#confine() confined} socket cannot carry zero-copy sends: its close
+ * releases the number at once, so nothing could wait for the completions.
+ *
+ * <p>Every zero-copy send on the socket must go through a {@code ZeroCopy}: the kernel numbers
+ * the sends from 0 per socket, and this class counts them to match completions to buffers (the
+ * {@code ZeroCopy}s of one socket share that count, so one made after another is fine). Not
  * thread-safe: one thread sends and reads completions. Over loopback the kernel copies anyway and
  * reports {@link Completion#copied()}.
  *
@@ -48,18 +59,9 @@ import java.util.List;
  */
 public final class ZeroCopy {
     private final Socket socket;
-    /*
-     * The buffers of the sends not yet completed, oldest first, in a ring: the kernel numbers sends
-     * consecutively, so send nextId - count + i is slot (head + i); no record per send.
-     */
-    private Buffer[] ring = new Buffer[64];
-    private int head;
-    private int count;
-    private final Message errors = new Message().controlCapacity(256);
+    /** The sends in flight and their buffers; never points back here or to the socket. */
+    private final ZeroCopyInFlight inFlight;
     private final List<Completion> completed = new ArrayList<>();
-    private long nextId; // the kernel's 32-bit counter, unwrapped
-    private long sends;
-    private long copiedSends;
 
     /**
      * A completion: sends {@code first}..{@code last} (inclusive, as the kernel numbers them) are
@@ -80,7 +82,8 @@ public final class ZeroCopy {
      */
     public static final class Buffer {
         private final MemorySegment memory;
-        private int inFlight;
+        /** Changed under the lock of the {@link ZeroCopyInFlight} that holds this buffer. */
+        volatile int inFlight;
 
         private Buffer(long size) {
             this.memory = Arena.ofAuto().allocate(size, 64);
@@ -92,8 +95,9 @@ public final class ZeroCopy {
          * @throws IllegalStateException while a send from this buffer has not completed
          */
         public MemorySegment segment() {
-            if (inFlight > 0) {
-                throw new IllegalStateException(inFlight + " zero-copy send(s) from this buffer not yet completed:"
+            int n = inFlight;
+            if (n > 0) {
+                throw new IllegalStateException(n + " zero-copy send(s) from this buffer not yet completed:"
                         + " the kernel may still read it; wait for the completions first");
             }
             return memory;
@@ -110,8 +114,9 @@ public final class ZeroCopy {
         }
     }
 
-    private ZeroCopy(Socket socket) {
+    private ZeroCopy(Socket socket, ZeroCopyInFlight inFlight) {
         this.socket = socket;
+        this.inFlight = inFlight;
     }
 
     /**
@@ -119,6 +124,7 @@ public final class ZeroCopy {
      * {@code ZeroCopy} to send through it.
      *
      * @throws UnsupportedOperationException off Linux
+     * @throws IllegalStateException if the socket is closed or {@linkplain Socket#confine() confined}
      * @throws IOException the kernel's refusal (e.g. {@code ENOPROTOOPT} before 4.14, {@code EOPNOTSUPP} for a socket type without it)
      */
     public static ZeroCopy enable(Socket socket) throws IOException {
@@ -126,8 +132,19 @@ public final class ZeroCopy {
         if (!NativeOptions.SO_ZEROCOPY.isSupported()) {
             throw new UnsupportedOperationException("MSG_ZEROCOPY is Linux-only");
         }
+        requireNotConfined(socket);
         socket.setOption(NativeOptions.SO_ZEROCOPY, true);
-        return new ZeroCopy(socket);
+        // one record per socket: a ZeroCopy made after another continues its send numbers
+        ZeroCopy zc = new ZeroCopy(socket, ZeroCopyInFlight.of(socket.handle()));
+        Epoll.CLEANER.register(zc, zc.inFlight.ownerGone()); // dropped with sends in flight: the reaper takes over
+        return zc;
+    }
+
+    private static void requireNotConfined(Socket socket) {
+        if (socket.isConfined()) {
+            throw new IllegalStateException("zero-copy sends need a socket that is not confined: a confined"
+                    + " socket's close releases its descriptor at once, before the kernel's completions");
+        }
     }
 
     /** A new buffer of {@code bytes} bytes (see {@link Buffer}). */
@@ -144,6 +161,7 @@ public final class ZeroCopy {
      * would block ({@link Socket#WOULD_BLOCK}) or failed moved nothing and is not counted.
      *
      * @return bytes sent (may be fewer than {@code length} on a stream), or {@link Socket#WOULD_BLOCK}
+     * @throws IllegalStateException if the socket is closed or {@linkplain Socket#confine() confined}
      * @throws IOException {@code ENOBUFS} when the socket's option memory is full of unread
      *     completions: {@link #readCompletions()} and send again
      */
@@ -152,121 +170,90 @@ public final class ZeroCopy {
         if (offset < 0 || length < 1 || offset > buffer.size() - length) {
             throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length + ") outside buffer of " + buffer.size());
         }
-        int n = socket.send(buffer.memory.asSlice(offset, length), MsgFlags.ZEROCOPY);
-        if (n > 0) {
-            buffer.inFlight++;
-            push(buffer);
-            nextId++;
-            sends++;
+        requireNotConfined(socket);
+        inFlight.beforeSend(); // holds the descriptor: a close from now on cannot release it under the kernel
+        int n = 0;
+        try {
+            n = socket.send(buffer.memory.asSlice(offset, length), MsgFlags.ZEROCOPY);
+        } finally {
+            inFlight.afterSend(n > 0 ? buffer : null);
         }
         return n;
     }
 
-    /** Sends made and not yet completed. */
+    /** Sends made on this socket (through any of its {@code ZeroCopy}s) and not yet completed. */
     public int pending() {
-        return count;
+        return inFlight.pending();
     }
 
-    private void push(Buffer b) {
-        if (count == ring.length) {
-            Buffer[] bigger = new Buffer[ring.length * 2];
-            for (int i = 0; i < count; i++) {
-                bigger[i] = ring[(head + i) % ring.length];
-            }
-            ring = bigger;
-            head = 0;
-        }
-        ring[(head + count) % ring.length] = b;
-        count++;
-    }
-
-    /** Sends made through this object so far. */
+    /** Zero-copy sends made on this socket so far (through any of its {@code ZeroCopy}s). */
     public long sends() {
-        return sends;
+        return inFlight.sends();
     }
 
     /** Of the completed sends, how many the kernel copied after all. */
     public long copiedSends() {
-        return copiedSends;
+        return inFlight.copiedSends();
     }
 
     /**
      * Reads every completion queued now ({@code recvmsg(MSG_ERRQUEUE | MSG_DONTWAIT)}) and releases
-     * the buffers of the sends they cover.
+     * the buffers of the sends they cover. Works after the socket's close as long as sends are in
+     * flight (the descriptor is still held for them).
      *
      * @return the completions read, in order; empty if none was queued
      * @throws IOException an error-queue entry that is not a zero-copy completion (its errno), or a socket error
+     * @throws IllegalStateException if the socket is closed and nothing is in flight
      */
     public List<Completion> readCompletions() throws IOException {
         completed.clear();
-        while (true) {
-            long r = socket.recvMsg(errors, MsgFlags.ERRQUEUE | MsgFlags.DONTWAIT);
-            if (r == Socket.WOULD_BLOCK) {
-                return List.copyOf(completed);
-            }
-            ExtendedError e = errors.received(ExtendedError.class);
-            if (e == null) {
-                continue; // an entry without the extended error: nothing of ours
-            }
-            if (!e.isZeroCopy()) {
-                throw Errno.exception("error queue (origin " + e.origin() + ")", e.errno() != 0 ? e.errno() : Constants.EIO);
-            }
-            complete(e);
-        }
+        inFlight.read(completed, true);
+        return List.copyOf(completed);
     }
 
     /**
      * Reads completions until none is pending or {@code timeout} has passed, waiting in
-     * {@code poll(2)} for {@code POLLERR} between reads.
+     * {@code poll(2)} for {@code POLLERR} between reads (in short sleeps once the socket is closed).
      *
+     * @param timeout how long to wait at most; {@code null}, or 100 years or more, waits as long as
+     *     it takes (the library's one timeout rule, see the README's "Timeouts")
      * @return whether every send has completed
+     * @throws IllegalArgumentException for a negative timeout
      */
     public boolean awaitCompletions(Duration timeout) throws IOException {
-        Socket.requireArg(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Poller poller = new Poller();
-        poller.add(socket, Poller.ERR);
+        long nanos = WaitTimeout.nanos(timeout);
+        long deadline = WaitTimeout.deadline(nanos);
+        Poller poller = null;
         while (true) {
-            readCompletions();
-            if (count == 0) {
+            try {
+                inFlight.read(completed, true);
+            } catch (IllegalStateException closed) {
+                if (inFlight.pending() != 0) {
+                    throw closed;
+                } // the socket is closed and the reaper has read the last completion meanwhile
+            }
+            completed.clear();
+            if (inFlight.pending() == 0) {
                 return true;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            long left = WaitTimeout.left(nanos, deadline);
+            if (left == 0) {
                 return false;
             }
-            poller.poll(Duration.ofNanos(Math.min(left, 100_000_000L)));
-        }
-    }
-
-    /** Releases the sends {@code ee_info..ee_data}; the kernel's numbers are 32-bit and wrap. */
-    private void complete(ExtendedError e) {
-        long lo = Integer.toUnsignedLong(e.info());
-        long hi = Integer.toUnsignedLong(e.data());
-        long n = ((hi - lo) & 0xffff_ffffL) + 1;
-        long first = -1;
-        long last = -1;
-        for (long i = 0; i < n && count > 0; i++) {
-            long id = nextId - count; // the oldest send not yet completed
-            if ((id & 0xffff_ffffL) != ((lo + i) & 0xffff_ffffL)) {
-                break; // not ours (a send outside this object): stop rather than release the wrong buffer
+            long slice = Math.min(left < 0 ? Long.MAX_VALUE : left, 100_000_000L);
+            if (!socket.isClosed()) {
+                try {
+                    if (poller == null) {
+                        poller = new Poller();
+                        poller.add(socket, Poller.ERR);
+                    }
+                    poller.poll(Duration.ofNanos(slice));
+                    continue;
+                } catch (IllegalStateException | SocketClosedException closedMeanwhile) {
+                    // closed under the wait: the sends in flight are still ours to read
+                }
             }
-            Buffer b = ring[head];
-            ring[head] = null;
-            head = (head + 1) % ring.length;
-            count--;
-            b.inFlight--;
-            if (first < 0) {
-                first = id;
-            }
-            last = id;
-        }
-        if (first >= 0) {
-            boolean copied = e.copied();
-            if (copied) {
-                copiedSends += last - first + 1;
-            }
-            completed.add(new Completion(first, last, copied));
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(slice, 10_000_000L));
         }
     }
 }
