@@ -916,6 +916,15 @@ public final class Socket implements AutoCloseable {
         return n;
     }
 
+    /**
+     * {@code recv(2)} into {@code b[off, off+len)}, no flags.
+     *
+     * @throws IllegalArgumentException if {@code b} is null or the range is outside it (before any call)
+     */
+    public int recv(byte[] b, int off, int len) throws IOException {
+        return recv(b, off, len, 0);
+    }
+
     /** {@code recv(fd, b, b.length, 0)}. */
     public int recv(byte[] b) throws IOException {
         return recv(b, 0, requireArg(b, "array").length, 0);
@@ -1172,6 +1181,15 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code send(2)} from {@code b[off, off+len)}, no flags.
+     *
+     * @throws IllegalArgumentException if {@code b} is null or the range is outside it (before any call)
+     */
+    public int send(byte[] b, int off, int len) throws IOException {
+        return send(b, off, len, 0);
+    }
+
     /** {@code send(2)} from {@code b[off, off+len)}. */
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
@@ -1235,13 +1253,24 @@ public final class Socket implements AutoCloseable {
 
     /** {@code send(2)} until every byte of {@code b} is sent (blocking mode); see {@link #sendAll(MemorySegment)}. */
     public void sendAll(byte[] b) throws IOException {
-        requireArg(b, "array");
+        sendAll(b, 0, requireArg(b, "array").length);
+    }
+
+    /**
+     * {@code send(2)} until every byte of {@code b[off, off+len)} is sent (blocking mode): an echo
+     * sends back what it received without copying it first. See {@link #sendAll(MemorySegment)}.
+     *
+     * @throws IllegalArgumentException if {@code b} is null or the range is outside it (before any call)
+     * @throws IllegalStateException in non-blocking mode
+     */
+    public void sendAll(byte[] b, int off, int len) throws IOException {
+        checkRange(b, off, len);
         if (!blocking) {
             throw new IllegalStateException("sendAll needs a blocking socket");
         }
-        int off = 0;
-        while (off < b.length) {
-            off += send(b, off, b.length - off, 0);
+        int end = off + len;
+        while (off < end) {
+            off += send(b, off, end - off, 0);
         }
     }
 
