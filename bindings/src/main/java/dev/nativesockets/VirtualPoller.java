@@ -63,12 +63,24 @@ final class VirtualPoller {
         ReadyBackend master = backend(Math.max(4, COUNT));
         VirtualPoller[] p = new VirtualPoller[COUNT];
         Thread[] threads = new Thread[COUNT];
-        for (int i = 0; i < COUNT; i++) {
-            VirtualPoller vp = new VirtualPoller(backend(BATCH), i);
-            p[i] = vp;
-            threads[i] = Thread.ofVirtual().name("nativesockets-poller-" + i).unstarted(() -> vp.loop(master));
-            // registered before the thread runs: its first idle park is then always heard
-            master.add(vp.set.descriptor().fd(), Readiness.READ | Readiness.ONE_SHOT, i);
+        try {
+            for (int i = 0; i < COUNT; i++) {
+                VirtualPoller vp = new VirtualPoller(backend(BATCH), i);
+                p[i] = vp;
+                threads[i] = Thread.ofVirtual().name("nativesockets-poller-" + i).unstarted(() -> vp.loop(master));
+                // registered before the thread runs: its first idle park is then always heard
+                master.add(vp.set.descriptor().fd(), Readiness.READ | Readiness.ONE_SHOT, i);
+            }
+        } catch (IOException | RuntimeException e) {
+            // out of descriptors (EMFILE) at the first park: give back what was made, so that a
+            // later park can try again with nothing leaked meanwhile
+            for (VirtualPoller vp : p) {
+                if (vp != null) {
+                    vp.set.close();
+                }
+            }
+            master.close();
+            throw e;
         }
         Thread m = new Thread(() -> master(master, threads), "nativesockets-poller-master");
         m.setDaemon(true);

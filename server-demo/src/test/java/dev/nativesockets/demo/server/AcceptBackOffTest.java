@@ -41,7 +41,15 @@ class AcceptBackOffTest {
             InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             List<Socket> clients = new ArrayList<>();
             try {
-                for (int i = 0; i < CLIENTS; i++) {
+                // one client served before the limit: a server that is already running when it
+                // runs out (its first echo also starts what the server needs to park virtual threads)
+                Socket before = new Socket();
+                before.connect(at, 30_000);
+                before.setSoTimeout(30_000);
+                clients.add(before);
+                Thread.sleep(300);
+                echo(before, "before the limit".getBytes());
+                for (int i = 1; i < CLIENTS; i++) {
                     Socket s = new Socket();
                     try {
                         s.connect(at, 2_000); // queued in the backlog even when not accepted
