@@ -112,7 +112,7 @@ final class Scratch {
 
     private static void giveBack(Scratch s) {
         s.leaseDepth = 0;
-        LEASE.remove();
+        LEASE.set(null); // not remove(): the next set would allocate a new map entry per call
         ScratchPool.offer(s);
     }
 

@@ -23,8 +23,16 @@ final class ScratchPool {
                 return s;
             }
         }
+        CREATED.incrementAndGet();
         return new Scratch(null);
     }
+
+    /** Scratches made for leases since start (tests: it must follow the carriers, not the threads). */
+    static long created() {
+        return CREATED.get();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
 
     static void offer(Scratch s) {
         for (int i = 0, n = SLOTS.length(); i < n; i++) {
