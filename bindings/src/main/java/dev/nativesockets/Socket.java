@@ -852,7 +852,7 @@ public final class Socket implements AutoCloseable {
      */
     public int recv(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
-        return recvInto(buf, flags);
+        return recvInto(buf, buf.byteSize(), flags);
     }
 
     /**
@@ -860,7 +860,7 @@ public final class Socket implements AutoCloseable {
      * array on a virtual thread, where every call carries {@code MSG_DONTWAIT} and so may touch
      * the array in place.
      */
-    private int recvInto(MemorySegment buf, int flags) throws IOException {
+    private int recvInto(MemorySegment buf, long size, int flags) throws IOException {
         int f = MsgFlags.check(flags);
         MemorySegment cs = callState();
         int fd = acquire();
@@ -869,7 +869,7 @@ public final class Socket implements AutoCloseable {
             if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
                 // cannot block: the critical downcall skips the thread-state transition
                 do {
-                    n = recvNow(cs, fd, buf, f | Constants.MSG_DONTWAIT);
+                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
@@ -878,7 +878,7 @@ public final class Socket implements AutoCloseable {
                 long deadline = 0;
                 for (;;) {
                     int mark = readyMark(Readiness.READ);
-                    n = recvNow(cs, fd, buf, f | Constants.MSG_DONTWAIT);
+                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                     if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
@@ -887,7 +887,7 @@ public final class Socket implements AutoCloseable {
                 }
             } else {
                 do {
-                    n = LibC.recv(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                    n = LibC.recv(cs, fd, buf, Math.min(size, MAX_IO), f);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
             }
             if (n < 0) {
@@ -906,7 +906,7 @@ public final class Socket implements AutoCloseable {
         if (Thread.currentThread().isVirtual()) {
             // every call of a virtual thread carries MSG_DONTWAIT: into the array in place, with no
             // native buffer that would have to outlive a park
-            return recvInto(MemorySegment.ofArray(b).asSlice(off, len), flags);
+            return recvInto(heapView(b, off), len, flags);
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         int n = recv(tmp, flags);
@@ -1138,11 +1138,11 @@ public final class Socket implements AutoCloseable {
      */
     public int send(MemorySegment buf, int flags) throws IOException {
         checkFrom(buf);
-        return sendFrom(buf, flags);
+        return sendFrom(buf, buf.byteSize(), flags);
     }
 
     /** {@link #send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    private int sendFrom(MemorySegment buf, int flags) throws IOException {
+    private int sendFrom(MemorySegment buf, long size, int flags) throws IOException {
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
         MemorySegment cs = callState();
         int fd = acquire();
@@ -1150,7 +1150,7 @@ public final class Socket implements AutoCloseable {
             long n;
             if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
                 do {
-                    n = sendNow(cs, fd, buf, f | Constants.MSG_DONTWAIT);
+                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
@@ -1159,7 +1159,7 @@ public final class Socket implements AutoCloseable {
                 long deadline = 0;
                 for (;;) {
                     int mark = readyMark(Readiness.WRITE);
-                    n = sendNow(cs, fd, buf, f | Constants.MSG_DONTWAIT);
+                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                     if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
@@ -1168,7 +1168,7 @@ public final class Socket implements AutoCloseable {
                 }
             } else {
                 do {
-                    n = LibC.send(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                    n = LibC.send(cs, fd, buf, Math.min(size, MAX_IO), f);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
             }
             if (n < 0) {
@@ -1194,7 +1194,7 @@ public final class Socket implements AutoCloseable {
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return sendFrom(MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
+            return sendFrom(heapView(b, off), len, flags); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
@@ -1759,15 +1759,34 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    /**
+     * The Java array a virtual thread's call passes in place, with its segment, kept from the
+     * last such call (one reference, so array and segment are always read as a pair): a server
+     * that receives into and sends from the same array per connection makes no segment per call.
+     */
+    private record HeapView(byte[] array, MemorySegment whole) {}
+
+    private HeapView lastHeapView;
+
+    /** {@code b} from {@code off} on as a heap segment (the call passes its length apart). */
+    private MemorySegment heapView(byte[] b, int off) {
+        HeapView v = lastHeapView;
+        if (v == null || v.array != b) {
+            v = new HeapView(b, MemorySegment.ofArray(b));
+            lastHeapView = v;
+        }
+        return off == 0 ? v.whole : v.whole.asSlice(off);
+    }
+
     /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */
-    private static long recvNow(MemorySegment cs, int fd, MemorySegment buf, int flags) {
-        long len = Math.min(buf.byteSize(), MAX_IO);
+    private static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
+        long len = Math.min(size, MAX_IO);
         return buf.isNative() ? LibC.recvNonBlocking(cs, fd, buf, len, flags) : LibC.recvHeap(cs, fd, buf, len, flags);
     }
 
     /** A {@code MSG_DONTWAIT} send(2) from {@code buf}; see {@link #recvNow}. */
-    private static long sendNow(MemorySegment cs, int fd, MemorySegment buf, int flags) {
-        long len = Math.min(buf.byteSize(), MAX_IO);
+    private static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
+        long len = Math.min(size, MAX_IO);
         return buf.isNative() ? LibC.sendNonBlocking(cs, fd, buf, len, flags) : LibC.sendHeap(cs, fd, buf, len, flags);
     }
 
