@@ -146,16 +146,34 @@ public final class Errno {
      * counts ({@code EAGAIN}, {@code EINPROGRESS}), as in PHP. No system call.
      */
     public static int lastError() {
-        return Scratch.get().lastErrno;
+        return lastHolder()[0];
     }
 
     /** Forgets this thread's last error (PHP's {@code socket_clear_error()} without a socket). */
     public static void clearError() {
-        Scratch.get().lastErrno = 0;
+        lastHolder()[0] = 0;
     }
 
     static void recordLast(int errno) {
-        Scratch.get().lastErrno = errno;
+        lastHolder()[0] = errno;
+    }
+
+    /**
+     * A virtual thread's last errno: on the heap, not in its {@link Scratch}, which is only leased
+     * for a call and then another thread's.
+     */
+    private static final ThreadLocal<int[]> VIRTUAL_LAST = new ThreadLocal<>();
+
+    private static int[] lastHolder() {
+        if (!Thread.currentThread().isVirtual()) {
+            return Scratch.get().lastErrnoHolder;
+        }
+        int[] h = VIRTUAL_LAST.get();
+        if (h == null) {
+            h = new int[1];
+            VIRTUAL_LAST.set(h);
+        }
+        return h;
     }
 
     /** The exception for {@code operation} failing with {@code errno}: a JDK type where one fits. */

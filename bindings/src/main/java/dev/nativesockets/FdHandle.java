@@ -168,6 +168,7 @@ final class FdHandle implements Runnable {
                 throw new IllegalStateException("too many calls in flight on the socket");
             }
             if (STATE.compareAndSet(this, s, s + 1)) {
+                Scratch.enterCall(); // a virtual thread keeps its leased scratch until the call ends
                 return fd;
             }
         }
@@ -179,6 +180,7 @@ final class FdHandle implements Runnable {
             return; // confinement needs no user in flight, so this call was not counted
         }
         leave((long) STATE.getAndAdd(this, -1L) - 1);
+        Scratch.exitCall(); // last: the release above may still use the scratch to close(2)
     }
 
     /**
@@ -295,7 +297,7 @@ final class FdHandle implements Runnable {
                 throw wrongThread();
             }
             owner = me; // published by the compare-and-set below
-            ownerScratch = Scratch.get();
+            ownerScratch = Scratch.dedicated(); // never a virtual thread's lease: the socket keeps it
         } while (!STATE.compareAndSet(this, s, s | CONFINED));
     }
 

@@ -164,56 +164,66 @@ final class Messages {
                 heap += b.remaining();
             }
         }
-        MemorySegment stage = heap > 0 ? Scratch.get().copyBuffer(heap) : MemorySegment.NULL;
-        MemorySegment iov = Buffers.get().iov(bufs.length);
-        Pins pins = Buffers.get().pins;
-        long off = 0;
-        for (int i = 0; i < bufs.length; i++) {
-            ByteBuffer b = bufs[i];
-            MemorySegment seg;
-            if (b.isDirect()) {
-                seg = MemorySegment.ofBuffer(b); // a view of an arena's segment keeps that arena's scope
-                try {
-                    pins.add(seg);
-                } catch (RuntimeException e) {
-                    pins.clear();
-                    throw e;
-                }
-            } else {
-                seg = stage.asSlice(off, b.remaining());
-                if (!read) {
-                    MemorySegment.copy(MemorySegment.ofBuffer(b), 0, seg, 0, b.remaining());
-                }
-                off += b.remaining();
-            }
-            putIov(iov, i, seg);
-        }
-        long n;
+        // a virtual thread may park inside the call and give its leased scratch back: its heap
+        // buffers are staged in memory of the call's own instead
+        Arena callArena = heap > 0 && Thread.currentThread().isVirtual() ? Arena.ofConfined() : null;
+        MemorySegment stage = heap == 0 ? MemorySegment.NULL
+                : callArena != null ? callArena.allocate(heap, 8) : Scratch.get().copyBuffer(heap);
         try {
-            n = transfer(s, iov, bufs.length, read, pins);
-        } finally {
-            pins.clear();
-            Reference.reachabilityFence(bufs);
-        }
-        if (n > 0) {
-            long left = n;
-            off = 0;
-            for (ByteBuffer b : bufs) {
-                if (left == 0) {
-                    break;
-                }
-                int k = (int) Math.min(b.remaining(), left);
-                if (read && !b.isDirect()) {
-                    MemorySegment.copy(stage, off, MemorySegment.ofBuffer(b), 0, k);
-                }
-                if (!b.isDirect()) {
+            MemorySegment iov = Buffers.get().iov(bufs.length);
+            Pins pins = Buffers.get().pins;
+            long off = 0;
+            for (int i = 0; i < bufs.length; i++) {
+                ByteBuffer b = bufs[i];
+                MemorySegment seg;
+                if (b.isDirect()) {
+                    seg = MemorySegment.ofBuffer(b); // a view of an arena's segment keeps that arena's scope
+                    try {
+                        pins.add(seg);
+                    } catch (RuntimeException e) {
+                        pins.clear();
+                        throw e;
+                    }
+                } else {
+                    seg = stage.asSlice(off, b.remaining());
+                    if (!read) {
+                        MemorySegment.copy(MemorySegment.ofBuffer(b), 0, seg, 0, b.remaining());
+                    }
                     off += b.remaining();
                 }
-                b.position(b.position() + k);
-                left -= k;
+                putIov(iov, i, seg);
+            }
+            long n;
+            try {
+                n = transfer(s, iov, bufs.length, read, pins);
+            } finally {
+                pins.clear();
+                Reference.reachabilityFence(bufs);
+            }
+            if (n > 0) {
+                long left = n;
+                off = 0;
+                for (ByteBuffer b : bufs) {
+                    if (left == 0) {
+                        break;
+                    }
+                    int k = (int) Math.min(b.remaining(), left);
+                    if (read && !b.isDirect()) {
+                        MemorySegment.copy(stage, off, MemorySegment.ofBuffer(b), 0, k);
+                    }
+                    if (!b.isDirect()) {
+                        off += b.remaining();
+                    }
+                    b.position(b.position() + k);
+                    left -= k;
+                }
+            }
+            return n;
+        } finally {
+            if (callArena != null) {
+                callArena.close();
             }
         }
-        return n;
     }
 
     private static long transfer(Socket s, MemorySegment iov, int count, boolean read, Pins pins) throws IOException {
@@ -228,6 +238,7 @@ final class Messages {
             long n;
             long deadline = 0;
             for (;;) {
+                int mark = s.readyMark(read ? Readiness.READ : Readiness.WRITE);
                 if (read && !parks) {
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
                             : LibC.readv(sc.cs, fd, iov, count);
@@ -240,8 +251,9 @@ final class Messages {
                 if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                     break;
                 }
-                deadline = read ? s.awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno())
-                        : s.awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+                deadline = read ? s.awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark)
+                        : s.awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                sc = Scratch.get(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 int e = sc.errno();
@@ -292,6 +304,7 @@ final class Messages {
                 long n;
                 long deadline = 0;
                 for (;;) {
+                    int mark = s.readyMark(Readiness.WRITE);
                     header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
                     int g = parks ? f | Constants.MSG_DONTWAIT : f;
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
@@ -299,7 +312,8 @@ final class Messages {
                     if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                         break;
                     }
-                    deadline = s.awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+                    deadline = s.awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
                 }
                 if (n < 0) {
                     int e = sc.errno();
@@ -353,6 +367,7 @@ final class Messages {
                 long n;
                 long deadline = 0;
                 for (;;) {
+                    int mark = s.readyMark(Readiness.READ);
                     header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
                     int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
@@ -360,7 +375,8 @@ final class Messages {
                     if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                         break;
                     }
-                    deadline = s.awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
+                    deadline = s.awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
+                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
                 }
                 if (n < 0) {
                     int e = sc.errno();
@@ -521,13 +537,15 @@ final class Messages {
             int n;
             long deadline = 0;
             for (;;) {
+                int mark = s.readyMark(Readiness.WRITE);
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, g, 0)
                         : LibC.sendmmsg(sc.cs, fd, vec, vlen, g);
                 if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                     break;
                 }
-                deadline = s.awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno());
+                deadline = s.awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                sc = Scratch.get(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 int e = sc.errno();
@@ -558,6 +576,7 @@ final class Messages {
             int n;
             long deadline = 0;
             for (;;) {
+                int mark = s.readyMark(Readiness.READ);
                 int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
                 n = pins != null && pins.any()
                         ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, g, ts.address())
@@ -565,7 +584,8 @@ final class Messages {
                 if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
                     break;
                 }
-                deadline = s.awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno());
+                deadline = s.awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
+                sc = Scratch.get(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 int e = sc.errno();

@@ -10,14 +10,26 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Per-thread native temporaries: the errno capture segment, a sockaddr buffer and its length,
+ * Native temporaries for one call: the errno capture segment, a sockaddr buffer and its length,
  * option values, a message buffer. Every call borrows these instead of allocating, so send/recv
  * on a {@link MemorySegment} allocate nothing per call.
  *
- * <p>Memory comes from an automatic arena: it is freed once nothing references the scratch —
- * the thread (and so its ThreadLocal) gone, and no shared {@link Socket} that this thread called
- * first still reachable (such a socket keeps its first caller's scratch). A thread uses its
- * scratch for one call at a time; nothing here outlives a call.
+ * <p>A <em>platform</em> thread keeps one scratch for its life (a ThreadLocal): its memory comes
+ * from an automatic arena and is freed once nothing references the scratch — the thread gone, and
+ * no shared {@link Socket} that this thread called first still reachable (such a socket keeps its
+ * first caller's scratch).
+ *
+ * <p>A <em>virtual</em> thread owns no native memory: it <em>leases</em> a scratch from a small
+ * shared pool for the length of a call and gives it back when its outermost call on a descriptor
+ * ends ({@link #enterCall()}/{@link #exitCall()}, counted by {@link FdHandle#acquire()}/
+ * {@link FdHandle#release()}) — and also <em>before it parks</em> in the middle of a call
+ * ({@link #suspendLease()}, by {@link VirtualWait}): another virtual thread then mounted on the
+ * same carrier may take that very scratch, so a parked thread must hold nothing of it. After the
+ * park it leases again ({@link #resumeLease(int)}) and the call's loop fetches its temporaries anew
+ * before it retries; nothing a call keeps across a park (the deadline, the caller's buffers) lives
+ * here. Native memory so grows with the carriers (the calls running at once), not with the virtual
+ * threads; a lease never returned (a thread that ends inside a call) is simply collected with its
+ * automatic arena.
  */
 final class Scratch {
     static final int ADDR_SIZE = 128;
@@ -28,18 +40,86 @@ final class Scratch {
     // a plain ThreadLocal filled on first get, not ThreadLocal.withInitial(Scratch::new) or a
     // subclass: no lambda to spin and no extra class to load at start-up
     private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
+    /** A virtual thread's current lease, if any (a heap entry, no native memory). */
+    private static final ThreadLocal<Scratch> LEASE = new ThreadLocal<>();
 
     static Scratch get() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            return lease();
+        }
         Scratch s = LOCAL.get();
         if (s == null) {
-            s = new Scratch();
+            s = new Scratch(t);
             LOCAL.set(s);
         }
         return s;
     }
 
-    /** The thread these belong to: the one that called {@link #get()}. */
-    final Thread thread = Thread.currentThread();
+    /** A scratch no other thread uses, for good: a confined socket's owner, a platform thread. */
+    static Scratch dedicated() {
+        Thread t = Thread.currentThread();
+        return t.isVirtual() ? new Scratch(null) : get();
+    }
+
+    /** The virtual thread's lease, taken from the pool if it holds none. */
+    private static Scratch lease() {
+        Scratch s = LEASE.get();
+        if (s == null) {
+            s = ScratchPool.borrow();
+            LEASE.set(s);
+        }
+        return s;
+    }
+
+    /** A call on a descriptor begins (see the class comment). No effect on a platform thread. */
+    static void enterCall() {
+        if (Thread.currentThread().isVirtual()) {
+            lease().leaseDepth++;
+        }
+    }
+
+    /** A call on a descriptor ends: the outermost one gives a virtual thread's lease back. */
+    static void exitCall() {
+        if (Thread.currentThread().isVirtual()) {
+            Scratch s = LEASE.get();
+            if (s != null && --s.leaseDepth <= 0) {
+                giveBack(s);
+            }
+        }
+    }
+
+    /**
+     * Before a virtual thread parks inside a call: gives its lease back and returns how deep in
+     * calls it was, for {@link #resumeLease(int)}. The caller must not touch the scratch it had.
+     */
+    static int suspendLease() {
+        Scratch s = LEASE.get();
+        if (s == null) {
+            return 0;
+        }
+        int depth = s.leaseDepth;
+        giveBack(s);
+        return depth;
+    }
+
+    /** After the park: a fresh lease at the depth the thread left. */
+    static void resumeLease(int depth) {
+        if (depth > 0) {
+            lease().leaseDepth = depth;
+        }
+    }
+
+    private static void giveBack(Scratch s) {
+        s.leaseDepth = 0;
+        LEASE.set(null); // not remove(): the next set would allocate a new map entry per call
+        ScratchPool.offer(s);
+    }
+
+    /** The platform thread these belong to; null for a virtual thread's lease or a confined socket's own. */
+    final Thread thread;
+    /** Calls in flight of the virtual thread holding this lease (see {@link #enterCall()}). */
+    private int leaseDepth;
     final Arena arena = Arena.ofAuto();
     final MemorySegment cs = CallState.allocate(arena);
     final MemorySegment addr = arena.allocate(ADDR_SIZE, 8);
@@ -63,12 +143,18 @@ final class Scratch {
     private MemorySegment fdSets;
     private MemorySegment fdSetsCopy;
     private MemorySegment timeval;
-    private MemorySegment heapCopy = arena.allocate(INITIAL_HEAP_COPY, 8);
-    /** This thread's last errno, for {@link Errno#lastError()}. */
-    int lastErrno;
+    // on first use: a virtual thread's heap arrays go to the kernel directly (see Socket), so a
+    // lease never needs one
+    private MemorySegment heapCopy;
+    /** This platform thread's last errno, for {@link Errno#lastError()} (a virtual thread's is in {@link Errno}). */
+    final int[] lastErrnoHolder = new int[1];
 
     private MemorySegment readinessEvent;
     private MemorySegment readinessCs;
+
+    Scratch(Thread thread) {
+        this.thread = thread;
+    }
 
     /**
      * One {@code struct epoll_event} / {@code struct kevent} (32 bytes hold either) for a readiness-set
@@ -134,8 +220,9 @@ final class Scratch {
 
     /** A native buffer of at least {@code size} bytes to stage heap arrays through. */
     MemorySegment copyBuffer(long size) {
-        if (heapCopy.byteSize() < size) {
-            heapCopy = arena.allocate(Math.max(size, heapCopy.byteSize() * 2), 8);
+        if (heapCopy == null || heapCopy.byteSize() < size) {
+            long had = heapCopy == null ? INITIAL_HEAP_COPY / 2 : heapCopy.byteSize();
+            heapCopy = arena.allocate(Math.max(size, had * 2), 8);
         }
         return heapCopy;
     }

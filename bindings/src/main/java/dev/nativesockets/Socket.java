@@ -137,6 +137,17 @@ public final class Socket implements AutoCloseable {
      */
     private volatile long rcvTimeoutNanos = -1;
     private volatile long sndTimeoutNanos = -1;
+    /** Moved by every SOL_SOCKET setsockopt(2) once done, so that a racing cache store is undone (see timeoutDeadline). */
+    private volatile int timeoutEpoch;
+    private static final java.lang.invoke.VarHandle TIMEOUT_EPOCH;
+
+    static {
+        try {
+            TIMEOUT_EPOCH = java.lang.invoke.MethodHandles.lookup().findVarHandle(Socket.class, "timeoutEpoch", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /*
      * The confined fast path reads the socket alone: a round trip switches threads on every call
      * and each switch leaves these lines cold, so the owner's call should not also walk to the
@@ -460,11 +471,13 @@ public final class Socket implements AutoCloseable {
                 try {
                     long deadline = 0;
                     for (;;) {
+                        int mark = readyMark(Readiness.READ);
                         c = acceptOnce(s, fd, nonBlocking);
                         if (c >= 0 || !retryOrPark(true, s.errno())) {
                             break;
                         }
-                        deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
+                        deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
+                        s = scratch(); // the park gave the lease back (see Scratch)
                     }
                 } finally {
                     leaveNonBlocking(s, fd);
@@ -714,12 +727,13 @@ public final class Socket implements AutoCloseable {
             if (errno != Constants.EINPROGRESS && errno != Constants.EALREADY) {
                 throw fail("connect", errno);
             }
-            while (pollOne(s, fd, Constants.POLLOUT, 0) == 0) {
+            for (int mark = readyMark(Readiness.WRITE); pollOne(s, fd, Constants.POLLOUT, 0) == 0; mark = readyMark(Readiness.WRITE)) {
                 if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
                     lastError = Constants.ETIMEDOUT;
                     throw Errno.timeout("connect", Constants.ETIMEDOUT);
                 }
-                park("connect", Readiness.WRITE, deadline);
+                park("connect", Readiness.WRITE, deadline, mark);
+                s = scratch(); // the park gave the lease back (see Scratch)
             }
             int err = soError(s, fd);
             if (err != 0) {
@@ -846,6 +860,15 @@ public final class Socket implements AutoCloseable {
      */
     public int recv(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
+        return recvInto(buf, buf.byteSize(), flags);
+    }
+
+    /**
+     * {@link #recv(MemorySegment, int)} after the checks; {@code buf} may be a slice of a Java
+     * array on a virtual thread, where every call carries {@code MSG_DONTWAIT} and so may touch
+     * the array in place.
+     */
+    private int recvInto(MemorySegment buf, long size, int flags) throws IOException {
         int f = MsgFlags.check(flags);
         MemorySegment cs = callState();
         int fd = acquire();
@@ -854,7 +877,7 @@ public final class Socket implements AutoCloseable {
             if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
                 // cannot block: the critical downcall skips the thread-state transition
                 do {
-                    n = LibC.recvNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
@@ -862,15 +885,17 @@ public final class Socket implements AutoCloseable {
             } else if (Thread.currentThread().isVirtual()) {
                 long deadline = 0;
                 for (;;) {
-                    n = LibC.recvNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    int mark = readyMark(Readiness.READ);
+                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                     if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
-                    deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs));
+                    deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs), mark);
+                    cs = callState(); // the park gave the lease back (see Scratch)
                 }
             } else {
                 do {
-                    n = LibC.recv(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                    n = LibC.recv(cs, fd, buf, Math.min(size, MAX_IO), f);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
             }
             if (n < 0) {
@@ -886,12 +911,26 @@ public final class Socket implements AutoCloseable {
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
+        if (Thread.currentThread().isVirtual()) {
+            // every call of a virtual thread carries MSG_DONTWAIT: into the array in place, with no
+            // native buffer that would have to outlive a park
+            return recvInto(heapView(b, off), len, flags);
+        }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         int n = recv(tmp, flags);
         if (n > 0) {
             MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(n, len));
         }
         return n;
+    }
+
+    /**
+     * {@code recv(2)} into {@code b[off, off+len)}, no flags.
+     *
+     * @throws IllegalArgumentException if {@code b} is null or the range is outside it (before any call)
+     */
+    public int recv(byte[] b, int off, int len) throws IOException {
+        return recv(b, off, len, 0);
     }
 
     /** {@code recv(fd, b, b.length, 0)}. */
@@ -937,6 +976,11 @@ public final class Socket implements AutoCloseable {
      */
     public Received recvFrom(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
+        return recvFromInto(buf, flags);
+    }
+
+    /** {@link #recvFrom(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
+    private Received recvFromInto(MemorySegment buf, int flags) throws IOException {
         int f = MsgFlags.check(flags);
         if (!blocking) {
             f |= Constants.MSG_DONTWAIT;
@@ -948,13 +992,16 @@ public final class Socket implements AutoCloseable {
             long n;
             long deadline = 0;
             for (;;) {
+                int mark = readyMark(Readiness.READ);
                 s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                n = LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f,
-                        s.addr, s.addrLen);
+                int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, s.addrLen)
+                        : LibC.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
                 if (n >= 0 || !retryOrPark(parks, s.errno())) {
                     break;
                 }
-                deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno());
+                deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
+                s = scratch(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
@@ -995,6 +1042,9 @@ public final class Socket implements AutoCloseable {
     /** {@code recvfrom(2)} into {@code b[off, off+len)}; see {@link #recvFrom(MemorySegment, int)}. */
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
+        if (Thread.currentThread().isVirtual()) {
+            return recvFromInto(MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
+        }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         Received r = recvFrom(tmp, flags);
         if (r.length() > 0) {
@@ -1096,6 +1146,11 @@ public final class Socket implements AutoCloseable {
      */
     public int send(MemorySegment buf, int flags) throws IOException {
         checkFrom(buf);
+        return sendFrom(buf, buf.byteSize(), flags);
+    }
+
+    /** {@link #send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
+    private int sendFrom(MemorySegment buf, long size, int flags) throws IOException {
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
         MemorySegment cs = callState();
         int fd = acquire();
@@ -1103,7 +1158,7 @@ public final class Socket implements AutoCloseable {
             long n;
             if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
                 do {
-                    n = LibC.sendNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
                 if (n < 0 && isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
@@ -1111,15 +1166,17 @@ public final class Socket implements AutoCloseable {
             } else if (Thread.currentThread().isVirtual()) {
                 long deadline = 0;
                 for (;;) {
-                    n = LibC.sendNonBlocking(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f | Constants.MSG_DONTWAIT);
+                    int mark = readyMark(Readiness.WRITE);
+                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                     if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
-                    deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs));
+                    deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs), mark);
+                    cs = callState(); // the park gave the lease back (see Scratch)
                 }
             } else {
                 do {
-                    n = LibC.send(cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), f);
+                    n = LibC.send(cs, fd, buf, Math.min(size, MAX_IO), f);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
             }
             if (n < 0) {
@@ -1132,9 +1189,21 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code send(2)} from {@code b[off, off+len)}, no flags.
+     *
+     * @throws IllegalArgumentException if {@code b} is null or the range is outside it (before any call)
+     */
+    public int send(byte[] b, int off, int len) throws IOException {
+        return send(b, off, len, 0);
+    }
+
     /** {@code send(2)} from {@code b[off, off+len)}. */
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
+        if (Thread.currentThread().isVirtual()) {
+            return sendFrom(heapView(b, off), len, flags); // see recv(byte[], int, int, int)
+        }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
         return send(tmp, flags);
@@ -1192,13 +1261,24 @@ public final class Socket implements AutoCloseable {
 
     /** {@code send(2)} until every byte of {@code b} is sent (blocking mode); see {@link #sendAll(MemorySegment)}. */
     public void sendAll(byte[] b) throws IOException {
-        requireArg(b, "array");
+        sendAll(b, 0, requireArg(b, "array").length);
+    }
+
+    /**
+     * {@code send(2)} until every byte of {@code b[off, off+len)} is sent (blocking mode): an echo
+     * sends back what it received without copying it first. See {@link #sendAll(MemorySegment)}.
+     *
+     * @throws IllegalArgumentException if {@code b} is null or the range is outside it (before any call)
+     * @throws IllegalStateException in non-blocking mode
+     */
+    public void sendAll(byte[] b, int off, int len) throws IOException {
+        checkRange(b, off, len);
         if (!blocking) {
             throw new IllegalStateException("sendAll needs a blocking socket");
         }
-        int off = 0;
-        while (off < b.length) {
-            off += send(b, off, b.length - off, 0);
+        int end = off + len;
+        while (off < end) {
+            off += send(b, off, end - off, 0);
         }
     }
 
@@ -1216,6 +1296,11 @@ public final class Socket implements AutoCloseable {
     /** {@code sendto(2)}: PHP's {@code socket_sendto}. */
     public int sendTo(MemorySegment buf, int flags, SocketAddress to) throws IOException {
         checkFrom(buf);
+        return sendToFrom(buf, flags, to);
+    }
+
+    /** {@link #sendTo(MemorySegment, int, SocketAddress)} after the buffer checks; see {@link #recvInto} for a heap {@code buf}. */
+    private int sendToFrom(MemorySegment buf, int flags, SocketAddress to) throws IOException {
         checkFamily(to);
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
         if (!blocking) {
@@ -1229,11 +1314,16 @@ public final class Socket implements AutoCloseable {
             long n;
             long deadline = 0;
             for (;;) {
-                n = LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), parks ? f | Constants.MSG_DONTWAIT : f, s.addr, len);
+                int mark = readyMark(Readiness.WRITE);
+                int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, len)
+                        : LibC.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
                 if (n >= 0 || !retryOrPark(parks, s.errno())) {
                     break;
                 }
-                deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno());
+                deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno(), mark);
+                s = scratch(); // the park gave the lease back (see Scratch): encode the address again
+                Addresses.encode(to, s.addr, family);
             }
             if (n < 0) {
                 if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
@@ -1266,6 +1356,9 @@ public final class Socket implements AutoCloseable {
     /** {@code sendto(2)} from {@code b[off, off+len)}; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
+        if (Thread.currentThread().isVirtual()) {
+            return sendToFrom(MemorySegment.ofArray(b).asSlice(off, len), flags, to); // see recv(byte[], int, int, int)
+        }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
         return sendTo(tmp, flags, to);
@@ -1406,6 +1499,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + o.name() + ")", s.errno());
             }
         } finally {
+            timeoutsChanged(o.level());
             release();
         }
     }
@@ -1469,6 +1563,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
+            timeoutsChanged(level);
             release();
         }
     }
@@ -1510,6 +1605,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
+            timeoutsChanged(level);
             release();
         }
     }
@@ -1577,7 +1673,7 @@ public final class Socket implements AutoCloseable {
 
     private Scratch claimScratch() {
         Scratch s = handle.scratch(); // refuses a thread other than a confined socket's owner
-        if (firstUserScratch == null && !handle.isConfined()) {
+        if (firstUserScratch == null && s.thread != null && !handle.isConfined()) { // never a virtual thread's lease
             // a racing thread may win instead: either is a right answer. A confine() racing this
             // store can leave the fast path to a non-owner; FdHandle.acquire() still refuses it
             // before any system call
@@ -1659,6 +1755,50 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
+     * A SOL_SOCKET option was set (or failed to be): a reader of the timeouts that raced the
+     * setsockopt(2) may be about to store what it read before it, so first move the epoch (the
+     * reader checks it after its store and undoes a store that raced) and then forget again. See
+     * {@link #timeoutDeadline}.
+     */
+    private void timeoutsChanged(int level) {
+        if (level == Constants.SOL_SOCKET) {
+            TIMEOUT_EPOCH.getAndAdd(this, 1);
+            forgetTimeouts(level);
+        }
+    }
+
+    /**
+     * The Java array a virtual thread's call passes in place, with its segment, kept from the
+     * last such call (one reference, so array and segment are always read as a pair): a server
+     * that receives into and sends from the same array per connection makes no segment per call.
+     */
+    private record HeapView(byte[] array, MemorySegment whole) {}
+
+    private HeapView lastHeapView;
+
+    /** {@code b} from {@code off} on as a heap segment (the call passes its length apart). */
+    private MemorySegment heapView(byte[] b, int off) {
+        HeapView v = lastHeapView;
+        if (v == null || v.array != b) {
+            v = new HeapView(b, MemorySegment.ofArray(b));
+            lastHeapView = v;
+        }
+        return off == 0 ? v.whole : v.whole.asSlice(off);
+    }
+
+    /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */
+    private static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
+        long len = Math.min(size, MAX_IO);
+        return buf.isNative() ? LibC.recvNonBlocking(cs, fd, buf, len, flags) : LibC.recvHeap(cs, fd, buf, len, flags);
+    }
+
+    /** A {@code MSG_DONTWAIT} send(2) from {@code buf}; see {@link #recvNow}. */
+    private static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
+        long len = Math.min(size, MAX_IO);
+        return buf.isNative() ? LibC.sendNonBlocking(cs, fd, buf, len, flags) : LibC.sendHeap(cs, fd, buf, len, flags);
+    }
+
+    /**
      * After a failed attempt: whether to go round again — retried at once on EINTR, or (for a call
      * that {@code parks}, see {@link #parks}) after {@link #awaitReady} on would-block.
      */
@@ -1677,7 +1817,7 @@ public final class Socket implements AutoCloseable {
      *     threads, as the JDK's sockets have it — the thread was interrupted while parked, which
      *     closes the socket (the interrupt status stays set)
      */
-    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno) throws IOException {
+    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno, int mark) throws IOException {
         if (errno == Constants.EINTR) {
             return deadline;
         }
@@ -1687,12 +1827,26 @@ public final class Socket implements AutoCloseable {
             lastError = Constants.EAGAIN;
             throw Errno.timeout(op, Constants.EAGAIN);
         }
-        park(op, ops, deadline);
+        park(op, ops, deadline, mark);
         return deadline;
     }
 
-    /** Parks until ready for {@code ops} or the deadline; then a close or an interrupt throws (see {@link #awaitReady}). */
-    void park(String op, int ops, long deadline) throws IOException {
+    /**
+     * The readiness mark for {@code ops} ({@link VirtualWait#mark}) to take <em>before</em> a call
+     * that may fail with would-block, and to hand to {@link #awaitReady} after it: the park is
+     * skipped if an edge came in between. 0 before the socket's first park (see {@link #park}).
+     */
+    int readyMark(int ops) {
+        VirtualWait w = virtualWait;
+        return w == null ? 0 : w.mark(ops);
+    }
+
+    /**
+     * Parks until ready for {@code ops} (an edge since {@code mark}) or the deadline; then a close
+     * or an interrupt throws (see {@link #awaitReady}). The caller holds a call in flight, so the
+     * descriptor is ours while the first park registers it.
+     */
+    void park(String op, int ops, long deadline, int mark) throws IOException {
         if (Thread.currentThread().isInterrupted()) {
             throw closedByInterrupt(op);
         }
@@ -1701,11 +1855,17 @@ public final class Socket implements AutoCloseable {
             synchronized (this) {
                 w = virtualWait;
                 if (w == null) {
-                    virtualWait = w = new VirtualWait(this);
+                    try {
+                        // a mark of 0 stays right: the registration starts at 0 and its edge-triggered
+                        // add reports whatever is ready already, so nothing since the failed call is lost
+                        virtualWait = w = VirtualWait.register(handle);
+                    } catch (IllegalStateException closed) {
+                        throw new SocketClosedException(op);
+                    }
                 }
             }
         }
-        w.await(ops, deadline);
+        w.await(ops, mark, deadline);
         if (handle.isClosed()) {
             throw new SocketClosedException(op);
         }
@@ -1724,12 +1884,20 @@ public final class Socket implements AutoCloseable {
         boolean rcv = timeoutName == Constants.SO_RCVTIMEO;
         long t = rcv ? rcvTimeoutNanos : sndTimeoutNanos;
         if (t < 0) {
+            // coherent with the kernel under any interleaving with setOption: a setter moves the
+            // epoch after its setsockopt(2) and then clears the cache. If the epoch is the same
+            // after the store, either the setter's clear comes later or its setsockopt came
+            // before the getsockopt below; if it moved, this read may be stale, so it is undone
+            int epoch = timeoutEpoch;
             Duration d = getOption(rcv ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
             t = Math.min(d.toNanos(), Long.MAX_VALUE / 4);
             if (rcv) {
                 rcvTimeoutNanos = t;
             } else {
                 sndTimeoutNanos = t;
+            }
+            if (timeoutEpoch != epoch) {
+                forgetTimeouts(Constants.SOL_SOCKET); // this call still uses t: it is as new as the call
             }
         }
         if (t == 0) {

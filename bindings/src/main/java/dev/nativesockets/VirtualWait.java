@@ -7,55 +7,88 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * How a blocking-mode call made on a virtual thread waits without holding its carrier: the call is
  * issued non-blocking ({@code MSG_DONTWAIT}, or {@code O_NONBLOCK} for the span of an accept or a
- * connect), and on {@code EAGAIN}/{@code EINPROGRESS} the virtual thread parks here until the
- * library's poller threads see the descriptor ready — the shape of the JDK's
- * {@code sun.nio.ch.NioSocketImpl} with {@code sun.nio.ch.Poller}. A foreign call that blocks in
- * the kernel would pin the carrier for its whole length (a native frame cannot be unmounted), and
- * the scheduler does not compensate for foreign calls: two such calls on two carriers stop every
- * other virtual thread.
+ * connect), and on {@code EAGAIN}/{@code EINPROGRESS} the virtual thread parks here until one of
+ * the library's pollers sees the descriptor ready. A foreign call that blocks in the kernel would
+ * pin the carrier for its whole length (a native frame cannot be unmounted).
  *
- * <p>One per socket, made when a virtual thread first has to wait on it. The socket is registered
- * once in one poller's {@link Readiness} set, {@link Readiness#ONE_SHOT}, and re-armed for what the
- * current waiters want before each park: {@code epoll_ctl(EPOLL_CTL_MOD)} re-checks readiness, so
- * an event between the failed call and the park is never lost. An event wakes every waiter; each
- * retries its call and parks again if it still would block (several threads on one socket are
- * rare). {@link #wakeAll()} is also what {@link Socket#close()} calls, so a close wakes parked
- * threads at once, and the registration leaves the kernel set before the number is released
- * (the readiness set's descriptor safety).
+ * <p>One per socket, made the first time a virtual thread has to wait on it and kept until the
+ * descriptor is released: the descriptor is added once to one poller's set, <em>edge-triggered</em>
+ * for reading and writing ({@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}; {@code EV_CLEAR} on
+ * kqueue), and never re-armed. Each edge the poller takes moves a per-direction sequence number
+ * and unparks the waiters of that direction. A call reads the number ({@link #mark}) before its
+ * attempt and hands it to {@link #await} after the attempt failed: the thread parks only if no
+ * edge has come since — so an edge between the failed call and the park is never lost, and the
+ * common path costs no system call besides the failed attempt itself (the JDK's one-shot poller
+ * re-arms with {@code epoll_ctl} before every park).
+ *
+ * <p>What it holds: the descriptor's {@link FdHandle} and a slot in its poller's table — never the
+ * {@link Socket}, so a socket dropped unclosed after a park is still collected, and its Cleaner's
+ * close ends the registration. It is the handle's {@link FdWatcher}: whoever releases the number
+ * (close, the last call out after a close, detach, the Cleaner) first removes it from the kernel
+ * set and frees the slot ({@link #descriptorReleasing}), so a reused number never inherits it.
+ * {@link Socket#close()} also calls {@link #wakeAll()} at once: parked threads retry, see the
+ * close and throw, though the number may stay open while their calls are still in.
  */
-final class VirtualWait {
-    private static final Pollers POLLERS = new Pollers();
+final class VirtualWait extends FdWatcher {
+    private final FdHandle handle;
+    private final VirtualPoller poller;
+    /** The token in the poller's set: slot in the low half, a generation above (stale events miss). */
+    final long token;
 
-    private final Socket socket;
-    private Registration registration;
+    // moved by the poller under the lock, read without it by mark()
+    private volatile int readSeq;
+    private volatile int writeSeq;
+
+    // waiters, guarded by this
     private Thread[] threads = new Thread[2];
     private int[] wants = new int[2];
     private int count;
+    private boolean released;
 
-    VirtualWait(Socket socket) {
-        this.socket = socket;
+    private VirtualWait(FdHandle handle, VirtualPoller poller, long token) {
+        this.handle = handle;
+        this.poller = poller;
+        this.token = token;
     }
 
     /**
-     * Parks the calling virtual thread until the socket is ready for {@code ops}
-     * ({@link Readiness#READ}, {@link Readiness#WRITE}), it is closed or interrupted, or
-     * {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for none) passes. A
-     * return says nothing about which: the caller retries its call and decides.
+     * Registers {@code handle}'s descriptor with a poller. The caller has a call in flight on it,
+     * so the number is ours throughout.
+     *
+     * @throws IllegalStateException if the handle is closed (or closing)
      */
-    void await(int ops, long deadline) throws IOException {
+    static VirtualWait register(FdHandle handle) throws IOException {
+        VirtualPoller p = VirtualPoller.of(handle.fd());
+        VirtualWait w = p.add(handle, VirtualWait::new);
+        return w;
+    }
+
+    /** Creates the wait for a slot; the poller adds it to its table and then to the kernel set. */
+    interface Factory {
+        VirtualWait make(FdHandle handle, VirtualPoller poller, long token);
+    }
+
+    /** The current sequence number of {@code ops}' direction (see the class comment). */
+    int mark(int ops) {
+        return (ops & Readiness.READ) != 0 ? readSeq : writeSeq;
+    }
+
+    /**
+     * Parks the calling virtual thread until an edge for {@code ops} ({@link Readiness#READ},
+     * {@link Readiness#WRITE}) came after {@code mark}, the socket is closed, the thread is
+     * interrupted, or {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for none)
+     * passes. A return says nothing about which: the caller retries its call and decides. The
+     * thread gives its leased {@link Scratch} back for the park and takes one again after.
+     */
+    void await(int ops, int mark, long deadline) {
         Thread me = Thread.currentThread();
         synchronized (this) {
-            add(me, ops);
-            try {
-                arm();
-            } catch (IllegalStateException closed) {
-                remove(me);
-                return; // closed meanwhile: the caller's retry reports it
-            } catch (IOException | RuntimeException e) {
-                remove(me);
-                throw e;
+            if (released || mark(ops) != mark || handle.isClosed()) {
+                return; // an edge came since the failed attempt (or a close): retry now
             }
+            add(me, ops);
         }
+        int depth = Scratch.suspendLease();
         try {
             if (deadline == Long.MAX_VALUE) {
                 LockSupport.park(this);
@@ -69,27 +102,56 @@ final class VirtualWait {
             synchronized (this) {
                 remove(me);
             }
+            Scratch.resumeLease(depth);
         }
     }
 
-    /** Wakes every parked waiter: an event came, or the socket was closed. Any thread. */
+    /** The poller took an edge with these ready ops: move the numbers, wake who waits for them. */
+    void edge(int ops) {
+        boolean read = (ops & (Readiness.READ | Readiness.HANGUP | Readiness.ERROR)) != 0;
+        boolean write = (ops & (Readiness.WRITE | Readiness.HANGUP | Readiness.ERROR)) != 0;
+        synchronized (this) {
+            if (read) {
+                readSeq++;
+            }
+            if (write) {
+                writeSeq++;
+            }
+            for (int i = 0; i < count; i++) {
+                int want = wants[i];
+                if (read && (want & Readiness.READ) != 0 || write && (want & Readiness.WRITE) != 0) {
+                    LockSupport.unpark(threads[i]);
+                }
+            }
+        }
+    }
+
+    /** Wakes every parked waiter: the socket was closed. Any thread. */
     synchronized void wakeAll() {
+        readSeq++;
+        writeSeq++;
         for (int i = 0; i < count; i++) {
             LockSupport.unpark(threads[i]);
         }
     }
 
-    /** Registers on first use, else re-arms the one-shot interest with what the waiters want now. Under the lock. */
-    private void arm() throws IOException {
-        int interest = Readiness.ONE_SHOT;
-        for (int i = 0; i < count; i++) {
-            interest |= wants[i];
+    @Override
+    Object watchOwner() {
+        return poller;
+    }
+
+    /** The number is about to be released: out of the kernel set and the table, every waiter woken. */
+    @Override
+    void descriptorReleasing(int fd) {
+        synchronized (this) {
+            released = true;
         }
-        if (registration == null) {
-            registration = POLLERS.of(socket).register(socket, interest, this);
-        } else {
-            registration.interest(interest);
-        }
+        poller.remove(this, fd);
+        wakeAll();
+    }
+
+    FdHandle handle() {
+        return handle;
     }
 
     private void add(Thread t, int ops) {
@@ -108,77 +170,6 @@ final class VirtualWait {
                 wants[i] = wants[count];
                 threads[count] = null;
                 return;
-            }
-        }
-    }
-
-    /**
-     * The poller threads, in the shape of the JDK's virtual-thread poller: each readiness set is
-     * polled by a <em>virtual</em> thread that never blocks in the kernel — it takes what is ready
-     * ({@code epoll_wait} with a zero timeout), wakes those threads, and when nothing is ready parks
-     * on the set's own descriptor, which one <em>platform</em> thread (the master) watches in a set
-     * of sets. Under load the wake-ups so stay on the carriers, with no switch to another OS thread
-     * per event; idle, everything sleeps in the master's wait. Started on first use.
-     */
-    static final class Pollers {
-        private final int count = Math.max(1, Integer.getInteger("dev.nativesockets.pollers",
-                Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
-        private volatile Readiness[] sets;
-
-        Readiness of(Socket s) throws IOException {
-            Readiness[] all = sets;
-            if (all == null) {
-                all = start();
-            }
-            return all[Math.floorMod(s.fd(), all.length)];
-        }
-
-        private synchronized Readiness[] start() throws IOException {
-            if (sets != null) {
-                return sets;
-            }
-            Readiness master = Readiness.open(Math.max(4, count));
-            Thread m = new Thread(() -> loop(master, (r, ops) -> LockSupport.unpark((Thread) r.attachment())),
-                    "nativesockets-poller-master");
-            m.setDaemon(true);
-            m.start();
-            Readiness[] all = new Readiness[count];
-            for (int i = 0; i < count; i++) {
-                Readiness set = Readiness.open();
-                all[i] = set;
-                Thread.ofVirtual().name("nativesockets-poller-" + i).start(() -> subLoop(master, set));
-            }
-            sets = all;
-            return all;
-        }
-
-        /** A sub-poller: takes what is ready without blocking; parks on the master while nothing is. */
-        private static void subLoop(Readiness master, Readiness set) {
-            ReadyHandler wake = (r, ops) -> ((VirtualWait) r.attachment()).wakeAll();
-            try {
-                Registration onMaster = master.registerSet(set, Readiness.READ | Readiness.ONE_SHOT, Thread.currentThread());
-                for (;;) {
-                    if (set.poll(wake) == 0) {
-                        // re-arming re-checks the set: events that came meanwhile unpark at once
-                        onMaster.interest(Readiness.READ | Readiness.ONE_SHOT);
-                        LockSupport.park();
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                System.err.println("nativesockets poller stopped: " + e);
-            }
-        }
-
-        private static void loop(Readiness set, ReadyHandler handler) {
-            for (;;) {
-                try {
-                    set.await(null, handler);
-                } catch (IOException | RuntimeException e) {
-                    // a wait that fails cannot be retried usefully; every parked thread would hang:
-                    // say so loudly rather than spin
-                    System.err.println("nativesockets poller stopped: " + e);
-                    return;
-                }
             }
         }
     }

@@ -230,6 +230,11 @@ class BadInputTest {
         add("buffer", "recv(b, 1, Integer.MAX_VALUE, 0): oversized length", IAE, f -> f.s().recv(new byte[8], 1, Integer.MAX_VALUE, 0));
         add("buffer", "send(b, 9, 0, 0): offset past the array", IAE, f -> f.s().send(new byte[8], 9, 0, 0));
         add("buffer", "send(b, 0, Integer.MAX_VALUE, 0): oversized length", IAE, f -> f.s().send(new byte[8], 0, Integer.MAX_VALUE, 0));
+        add("buffer", "recv(b, -1, 1): negative offset", IAE, f -> f.s().recv(new byte[8], -1, 1));
+        add("buffer", "send(b, 2, 7): range past the array", IAE, f -> f.s().send(new byte[8], 2, 7));
+        add("buffer", "sendAll(b, 4, 5): range past the array", IAE, f -> f.s().sendAll(new byte[8], 4, 5));
+        add("buffer", "sendAll(null, 0, 0)", IAE, f -> f.s().sendAll(null, 0, 0));
+        add("buffer", "sendAll(b, 0, -1): negative length", IAE, f -> f.s().sendAll(new byte[8], 0, -1));
         add("buffer", "sendTo(b, -1, 1, 0, address)", IAE, f -> f.udp.sendTo(new byte[8], -1, 1, 0, new InetSocketAddress(LO, 9)));
         add("buffer", "recvFrom(b, 0, 9, 0) on an 8-byte array", IAE, f -> f.udp.recvFrom(new byte[8], 0, 9, 0));
         add("buffer", "recv(null ByteBuffer)", IAE, f -> f.s().recv((ByteBuffer) null));

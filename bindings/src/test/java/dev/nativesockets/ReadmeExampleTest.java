@@ -51,7 +51,7 @@ class ReadmeExampleTest {
                             try (conn) {
                                 byte[] buf = new byte[8192];
                                 for (int n; (n = conn.recv(buf)) > 0; ) {  // parks while idle
-                                    conn.sendAll(java.util.Arrays.copyOf(buf, n));
+                                    conn.sendAll(buf, 0, n);
                                 }
                             } catch (IOException e) { /* this client is gone */ }
                         });

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The server of {@link VirtualThreadScaleTest}, in a JVM of its own (one carrier): a thread per
  * connection, written as plainly as the seed's server — accept, then recv and send back until the
  * peer closes. Commands on standard input: {@code count} (connections accepted), {@code threads}
- * (the process's OS threads); end of input stops it.
+ * (the process's OS threads), {@code memory} (direct memory reserved — the JVM counts native
+ * segments there too — and resident size); end of input stops it.
  */
 public final class VirtualEchoChild {
     private VirtualEchoChild() {}
@@ -38,6 +39,7 @@ public final class VirtualEchoChild {
             switch (line) {
                 case "count" -> System.out.println("ACCEPTED " + accepted.get());
                 case "threads" -> System.out.println("THREADS " + osThreads());
+                case "memory" -> System.out.println("MEMORY direct=" + directBytes() + " rss=" + rssKb());
                 default -> System.out.println("UNKNOWN " + line);
             }
         }
@@ -52,11 +54,34 @@ public final class VirtualEchoChild {
                 if (n <= 0) {
                     return;
                 }
-                c.sendAll(java.util.Arrays.copyOf(b, n));
+                for (int off = 0; off < n; ) { // what it received, with no copy
+                    off += c.send(b, off, n - off, 0);
+                }
             }
         } catch (IOException e) {
             // the client went away
         }
+    }
+
+    private static long directBytes() {
+        for (java.lang.management.BufferPoolMXBean b : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (b.getName().equals("direct")) {
+                return b.getMemoryUsed();
+            }
+        }
+        return -1;
+    }
+
+    private static long rssKb() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (Files.exists(status)) {
+            for (String l : Files.readAllLines(status)) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.substring(6).replace("kB", "").trim());
+                }
+            }
+        }
+        return -1;
     }
 
     /** Linux: the Threads line of /proc/self/status; elsewhere the JVM's live platform threads. */

@@ -72,6 +72,84 @@ class VirtualThreadTest {
         return (ReliabilityTestSupport.fcntlFlags(s.fd()) & Constants.O_NONBLOCK) != 0;
     }
 
+    /**
+     * Issue 23: a virtual thread that parks in the middle of a call gives its leased scratch back
+     * and fetches its temporaries anew after the park. Hundreds of threads parked in
+     * {@code recvFrom} at once (more than the pool keeps), then woken by datagrams from distinct
+     * senders: each sees its own sender's address and bytes, in the array range it asked for, and
+     * the scratches made meanwhile follow the carriers, not the parked threads.
+     */
+    @Test
+    void threadsParkedMidCallKeepTheirOwnTemporariesAndHoldNoScratch() throws Exception {
+        int n = 300;
+        List<Socket> receivers = new ArrayList<>();
+        List<Socket> senders = new ArrayList<>();
+        List<Started<String>> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Socket r = Socket.open(Domain.INET, Type.DGRAM);
+                r.bind(new InetSocketAddress("127.0.0.1", 0));
+                receivers.add(r);
+                Socket snd = Socket.open(Domain.INET, Type.DGRAM);
+                snd.bind(new InetSocketAddress("127.0.0.1", 0));
+                senders.add(snd);
+            }
+            long createdBefore = ScratchPool.created();
+            for (int i = 0; i < n; i++) {
+                Socket r = receivers.get(i);
+                started.add(start(() -> {
+                    byte[] b = new byte[32];
+                    Arrays.fill(b, (byte) -1);
+                    Received got = r.recvFrom(b, 4, 16, 0);
+                    for (int k = 0; k < 4; k++) {
+                        assertEquals((byte) -1, b[k], "byte before the range written");
+                    }
+                    for (int k = 4 + got.length(); k < b.length; k++) {
+                        assertEquals((byte) -1, b[k], "byte after the received length written");
+                    }
+                    return got.source() + "|" + new String(b, 4, got.length());
+                }));
+            }
+            awaitParked(started.stream().map(Started::thread).toList());
+            long createdWhileParked = ScratchPool.created() - createdBefore;
+            for (int i = n - 1; i >= 0; i--) { // in reverse: wake-ups in another order than the parks
+                senders.get(i).sendTo(("datagram " + i).getBytes(), receivers.get(i).localAddress());
+            }
+            for (int i = 0; i < n; i++) {
+                String r = started.get(i).result().get(20, TimeUnit.SECONDS);
+                assertEquals(senders.get(i).localAddress() + "|datagram " + i, r, "thread " + i);
+            }
+            assertTrue(createdWhileParked < 64, createdWhileParked + " scratches made for " + n + " parked threads");
+        } finally {
+            receivers.forEach(Socket::close);
+            senders.forEach(Socket::close);
+        }
+    }
+
+    /** The offset/length forms on a virtual thread (where the array reaches the kernel in place) and a platform one. */
+    @Test
+    void offsetLengthFormsSendAndReceiveExactlyTheirRange() throws Exception {
+        for (boolean virtual : new boolean[] {true, false}) {
+            SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
+            try (Socket a = p.first(); Socket b = p.second()) {
+                Net.Body<byte[]> body = () -> {
+                    byte[] out = "xxhello worldyy".getBytes();
+                    a.sendAll(out, 2, 11);
+                    assertEquals(1, a.send(out, 13, 1));
+                    byte[] in = new byte[20];
+                    Arrays.fill(in, (byte) '.');
+                    int got = 0;
+                    while (got < 12) {
+                        got += b.recv(in, 3 + got, 12 - got);
+                    }
+                    return in;
+                };
+                byte[] in = virtual ? virtual(body).get(20, TimeUnit.SECONDS) : body.run();
+                assertEquals("...hello worldy.....", new String(in), virtual ? "virtual" : "platform");
+            }
+        }
+    }
+
     @Test
     void blockedReceivesLeaveTheCarriersFree() throws Exception {
         List<SocketPair> pairs = new ArrayList<>();

@@ -4,8 +4,6 @@ import dev.nativesockets.Socket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
@@ -32,7 +30,9 @@ final class VthreadEchoServers {
 
         @Override
         final int start(InetSocketAddress address) throws Exception {
-            Affinity.pin(Affinity.CPU_A);
+            if (Boolean.parseBoolean(System.getProperty("bench.vthreads.pin", "true"))) {
+                Affinity.pin(Affinity.CPU_A); // two carriers (VthreadEchoRun) run unpinned
+            }
             int port = bind(address);
             Thread.ofVirtual().name("accept").start(() -> {
                 try {
@@ -49,7 +49,7 @@ final class VthreadEchoServers {
         abstract void acceptLoop() throws IOException;
     }
 
-    /** This library: blocking {@link Socket}s, a native buffer per connection. */
+    /** This library: blocking {@link Socket}s, a {@code byte[]} per connection as the JDK server has. */
     static final class Library extends VirtualServer {
         private Socket listener;
 
@@ -70,9 +70,9 @@ final class VthreadEchoServers {
         private static void serve(Socket c) {
             try (c) {
                 c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-                MemorySegment buf = Arena.ofAuto().allocate(BUFFER);
+                byte[] buf = new byte[BUFFER]; // what the JDK server uses: on a virtual thread it goes to the kernel in place
                 for (int n; (n = c.recv(buf)) > 0; ) {
-                    c.sendAll(buf.asSlice(0, n));
+                    c.sendAll(buf, 0, n);
                 }
             } catch (IOException e) {
                 // the load generator went away

@@ -176,6 +176,27 @@ public final class LibC {
         try { return (long) recvNow.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
     }
 
+    /** critical, with heap access: a {@code MSG_DONTWAIT} call may read or write a Java array in place. */
+    private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
+
+    private static final class recvHeap { static final MethodHandle H = link("recv", FD_BUF_FLAGS, ERRNO, CRITICAL_HEAP); }
+
+    /**
+     * {@code recv} linked critical with heap access, for a call that cannot block (it must carry
+     * {@code MSG_DONTWAIT}): {@code buf} may be a slice of a Java array, received into in place —
+     * how a virtual thread's call avoids staging its array through native memory.
+     */
+    public static long recvHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
+        try { return (long) recvHeap.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class sendHeap { static final MethodHandle H = link("send", FD_BUF_FLAGS, ERRNO, CRITICAL_HEAP); }
+
+    /** {@code send} linked critical with heap access; see {@link #recvHeap}. */
+    public static long sendHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
+        try { return (long) sendHeap.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
+    }
+
     private static final class send { static final MethodHandle H = blocking("send", FD_BUF_FLAGS); }
 
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
@@ -206,6 +227,24 @@ public final class LibC {
     /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dst, socklen_t dstlen)} */
     public static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment dst, int dstLen) {
         try { return (long) sendto.H.invokeExact(cs, fd, buf, len, flags, dst, dstLen); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class recvfromHeap {
+        static final MethodHandle H = link("recvfrom", FunctionDescriptor.of(SIZE_T, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT, ADDRESS, ADDRESS), ERRNO, CRITICAL_HEAP);
+    }
+
+    /** {@code recvfrom} linked critical with heap access, for {@code MSG_DONTWAIT} calls only; see {@link #recvHeap}. */
+    public static long recvfromHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment src, MemorySegment srcLen) {
+        try { return (long) recvfromHeap.H.invokeExact(cs, fd, buf, len, flags, src, srcLen); } catch (Throwable t) { throw unexpected(t); }
+    }
+
+    private static final class sendtoHeap {
+        static final MethodHandle H = link("sendto", FunctionDescriptor.of(SIZE_T, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT, ADDRESS, JAVA_INT), ERRNO, CRITICAL_HEAP);
+    }
+
+    /** {@code sendto} linked critical with heap access, for {@code MSG_DONTWAIT} calls only; see {@link #recvHeap}. */
+    public static long sendtoHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment dst, int dstLen) {
+        try { return (long) sendtoHeap.H.invokeExact(cs, fd, buf, len, flags, dst, dstLen); } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final FunctionDescriptor FD_MSG = FunctionDescriptor.of(SIZE_T, JAVA_INT, ADDRESS, JAVA_INT);

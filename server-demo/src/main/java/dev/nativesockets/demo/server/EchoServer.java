@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A TCP echo server for many clients on one thread, over non-blocking sockets and one of four
@@ -38,10 +37,7 @@ final class EchoServer {
     /** The shared receive buffer, and the most a client may have pending. */
     static final int BUFFER = 64 * 1024;
 
-    private static final Set<String> RETRY_ACCEPT = Set.of("ECONNABORTED", "EPROTO", "ENETDOWN", "ENOPROTOOPT",
-            "EHOSTDOWN", "ENONET", "EHOSTUNREACH", "EOPNOTSUPP", "ENETUNREACH", "EPERM");
-    private static final Set<String> BACK_OFF = Set.of("EMFILE", "ENFILE", "ENOBUFS", "ENOMEM");
-    static final long BACK_OFF_NANOS = 100_000_000L;
+    static final long BACK_OFF_NANOS = AcceptTrouble.BACK_OFF_NANOS;
 
     /** One way to wait for ready sockets; calls back {@link #acceptAll()} and {@link #serve}. */
     interface Loop extends AutoCloseable {
@@ -129,6 +125,7 @@ final class EchoServer {
     final Socket listener;
     private Loop loop;
     private long acceptPausedUntil;
+    private final AcceptTrouble acceptTrouble = new AcceptTrouble("", Console.OUT);
 
     private EchoServer(Socket listener) {
         this.listener = listener;
@@ -201,21 +198,17 @@ final class EchoServer {
             try {
                 conn = listener.accept(true);
             } catch (IOException e) {
-                String name = Console.errnoName(e);
-                if (RETRY_ACCEPT.contains(name)) {
-                    Console.OUT.println("accept failed: " + Console.describe(e) + " (ignored)");
+                long pause = acceptTrouble.failed(e);
+                if (pause == 0) {
                     continue;
                 }
-                if (BACK_OFF.contains(name)) {
-                    Console.OUT.println("accept failed: " + Console.describe(e) + " (pausing accepts for 100 ms)");
-                    acceptPausedUntil = System.nanoTime() + BACK_OFF_NANOS;
-                    return;
-                }
-                throw e;
+                acceptPausedUntil = System.nanoTime() + pause;
+                return;
             }
             if (conn == null) {
                 return; // nothing more pending
             }
+            acceptTrouble.succeeded();
             String name = peerName(conn);
             int fd = conn.fd();
             String refusal = loop.refuses(fd);

@@ -61,8 +61,18 @@ final class FdPassServer {
             MemorySegment note = arena.allocate(512);
             try (Socket worker = unix.accept()) {
                 Console.OUT.println("worker connected" + describePeer(worker));
+                AcceptTrouble trouble = new AcceptTrouble("server-demo fd-pass: ", Console.ERR);
                 for (int handed = 0; handed < count; handed++) {
-                    try (Socket conn = tcp.accept()) {
+                    Socket accepted;
+                    try {
+                        accepted = tcp.accept();
+                    } catch (IOException e) {
+                        AcceptTrouble.pause(trouble.failed(e)); // out of descriptors: wait, keep serving
+                        handed--;
+                        continue;
+                    }
+                    trouble.succeeded();
+                    try (Socket conn = accepted) {
                         String peer = peerName(conn);
                         // data: who it is, one line; control: the connection itself
                         byte[] line = (peer + "\n").getBytes(StandardCharsets.UTF_8);

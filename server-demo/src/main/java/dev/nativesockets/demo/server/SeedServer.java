@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * The seed's {@code socket.php}, call for call: {@code socket_create}, {@code socket_bind},
@@ -32,11 +31,6 @@ final class SeedServer {
     static final int READ_LENGTH = 8192;
     static final int BACKLOG = 4;
 
-    /** errnos after which accept(2) is simply tried again (accept(2) man page: treat like EAGAIN). */
-    private static final Set<String> RETRY_ACCEPT = Set.of("ECONNABORTED", "EPROTO", "ENETDOWN", "ENOPROTOOPT",
-            "EHOSTDOWN", "ENONET", "EHOSTUNREACH", "EOPNOTSUPP", "ENETUNREACH", "EPERM");
-    /** errnos that mean "out of descriptors or memory for now": wait a little, then try again. */
-    private static final Set<String> BACK_OFF = Set.of("EMFILE", "ENFILE", "ENOBUFS", "ENOMEM");
 
     static int run(Args args) {
         InetSocketAddress address = args.address("127.0.0.1", 1935);
@@ -49,23 +43,16 @@ final class SeedServer {
             Console.ERR.println("server-demo: listening on " + Console.format(sock.localAddress())
                     + ", serving " + count + " connection" + (count == 1 ? "" : "s"));
             int served = 0;
+            AcceptTrouble trouble = new AcceptTrouble("server-demo: ", Console.ERR);
             while (served < count) {
                 Socket msgsock;
                 try {
                     msgsock = sock.accept();
                 } catch (IOException e) {
-                    String name = Console.errnoName(e);
-                    if (RETRY_ACCEPT.contains(name)) {
-                        Console.ERR.println("server-demo: " + Console.describe(e) + " (retrying)");
-                        continue;
-                    }
-                    if (BACK_OFF.contains(name)) {
-                        Console.ERR.println("server-demo: " + Console.describe(e) + " (retrying in 100 ms)");
-                        sleep(100);
-                        continue;
-                    }
-                    throw e;
+                    AcceptTrouble.pause(trouble.failed(e));
+                    continue;
                 }
+                trouble.succeeded();
                 try (msgsock) {
                     serve(msgsock);
                 }
@@ -98,14 +85,6 @@ final class SeedServer {
             Console.OUT.write(buf, 0, buf.length);
             Console.OUT.print("\n");
             Console.OUT.flush();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.nativesockets.demo.Console;
 import dev.nativesockets.Socket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 /**
  * A TCP echo server with one virtual thread per connection, written as plainly as the seed's
@@ -23,8 +22,16 @@ final class VirtualEchoServer {
         try (Socket listener = Socket.listen(address, 4096)) {
             Console.ERR.println("server-demo vecho: listening on " + Console.format(listener.localAddress())
                     + ", a virtual thread per connection");
+            AcceptTrouble trouble = new AcceptTrouble("server-demo vecho: ", Console.ERR);
             for (;;) {
-                Socket client = listener.accept();
+                Socket client;
+                try {
+                    client = listener.accept();
+                } catch (IOException e) {
+                    AcceptTrouble.pause(trouble.failed(e)); // out of descriptors: wait, keep serving
+                    continue;
+                }
+                trouble.succeeded();
                 Thread.ofVirtual().name("echo-", 0).start(() -> echo(client));
             }
         } catch (IOException e) {
@@ -37,7 +44,7 @@ final class VirtualEchoServer {
         try (client) {
             byte[] buf = new byte[8192];
             for (int n; (n = client.recv(buf)) > 0; ) {
-                client.sendAll(Arrays.copyOf(buf, n));
+                client.sendAll(buf, 0, n); // straight from the receive buffer: no copy per echo
             }
         } catch (IOException e) {
             // this client's trouble (reset, gone) is not the server's
