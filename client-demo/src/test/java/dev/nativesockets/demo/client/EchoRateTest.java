@@ -1,5 +1,6 @@
 package dev.nativesockets.demo.client;
 
+import dev.nativesockets.demo.ProcessDescriptors;
 import dev.nativesockets.demo.DemoProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -117,28 +118,7 @@ class EchoRateTest {
             "Common-Cleaner", "Notification Th", "Service Thread", "VM Periodic Tas", "Monitor Deflati", "VM Thread",
             "Signal Dispatch", "Reference Handl", "Finalizer", "GC Thread", "Sweeper thread", "process reaper");
 
-    /** The server's open descriptors: number -> what it is (the link's text: socket:[inode], pipe:[inode], a path). */
-    private static Map<Integer, String> descriptorTable(long pid) throws IOException {
-        Map<Integer, String> table = new TreeMap<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            for (Path f : (Iterable<Path>) s::iterator) {
-                try {
-                    table.put(Integer.parseInt(f.getFileName().toString()), Files.readSymbolicLink(f).toString());
-                } catch (IOException gone) {
-                    // closed while listed
-                }
-            }
-        }
-        return table;
-    }
 
-    /** Sockets, pipes and anonymous inodes the server has open now that it did not have (as the same thing) in {@code before}. */
-    private static Map<Integer, String> createdSince(long pid, Map<Integer, String> before) throws IOException {
-        Map<Integer, String> now = descriptorTable(pid);
-        now.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey()))
-                || !(e.getValue().startsWith("socket:") || e.getValue().startsWith("pipe:") || e.getValue().startsWith("anon_inode:")));
-        return now;
-    }
 
     /**
      * 10,000 connections from another process on the epoll server's one thread, every echoed byte
@@ -166,7 +146,7 @@ class EchoRateTest {
             server.awaitStdout("disconnect ", 10, Duration.ofSeconds(30));
             Map<Integer, String> baseThreadNames = threadNames(pid);
             int baseThreads = baseThreadNames.size();
-            Map<Integer, String> baseTable = descriptorTable(pid);
+            Map<Integer, String> baseTable = ProcessDescriptors.table(pid);
             int baseFds = baseTable.size();
             int maxThreads = baseThreads;
             int maxFds = baseFds;
@@ -203,10 +183,10 @@ class EchoRateTest {
                     + baseThreads + " -> max " + maxThreads);
             assertTrue(threads(pid) <= baseThreads + 2, "threads after: " + threadNames(pid) + ", before: " + baseThreadNames);
             // every connection's descriptor is closed again (counted by identity: the JVM may open a file of its own)
-            Map<Integer, String> left = createdSince(pid, baseTable);
+            Map<Integer, String> left = ProcessDescriptors.createdSince(pid, baseTable);
             for (int i = 0; i < 50 && !left.isEmpty(); i++) {
                 Thread.sleep(100);
-                left = createdSince(pid, baseTable);
+                left = ProcessDescriptors.createdSince(pid, baseTable);
             }
             assertEquals(Map.of(), left, "descriptors left open after every client left");
             assertTrue(server.isAlive(), server::toString);

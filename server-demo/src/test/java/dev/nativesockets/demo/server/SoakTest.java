@@ -1,5 +1,6 @@
 package dev.nativesockets.demo.server;
 
+import dev.nativesockets.demo.ProcessDescriptors;
 import dev.nativesockets.demo.DemoProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,32 +41,7 @@ class SoakTest {
     static final int CLIENTS = Integer.getInteger("soak.clients", 200);
     static final int SECONDS = Integer.getInteger("soak.seconds", 20);
 
-    /** The server's open descriptors: number -> what it is (socket:[inode], pipe:[inode], anon_inode:[...], a path). */
-    private static Map<Integer, String> descriptorTable(long pid) throws IOException {
-        Map<Integer, String> table = new TreeMap<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            for (Path f : (Iterable<Path>) s::iterator) {
-                try {
-                    table.put(Integer.parseInt(f.getFileName().toString()), Files.readSymbolicLink(f).toString());
-                } catch (IOException gone) {
-                    // closed while listed
-                }
-            }
-        }
-        return table;
-    }
 
-    /**
-     * Sockets, pipes and anonymous inodes open now that were not open as the same thing in
-     * {@code before}: what the server opened for clients and kept. A file the JVM opens on its own
-     * does not count, and a descriptor closed meanwhile cannot hide a leaked one, as in a count.
-     */
-    private static Map<Integer, String> createdSince(long pid, Map<Integer, String> before) throws IOException {
-        Map<Integer, String> now = descriptorTable(pid);
-        now.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey()))
-                || !(e.getValue().startsWith("socket:") || e.getValue().startsWith("pipe:") || e.getValue().startsWith("anon_inode:")));
-        return now;
-    }
 
     @Test
     void twoHundredClientsAgainstTheEchoDemo() throws Exception {
@@ -73,7 +49,7 @@ class SoakTest {
         try (DemoProcess server = DemoProcess.server("echo", "--port", "0")) {
             int port = server.awaitListening(Duration.ofSeconds(30));
             long pid = server.process.pid();
-            Map<Integer, String> baseline = proc ? descriptorTable(pid) : Map.of();
+            Map<Integer, String> baseline = proc ? ProcessDescriptors.table(pid) : Map.of();
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             List<Throwable> errors = new ArrayList<>();
             AtomicLong exchanges = new AtomicLong();
@@ -147,10 +123,10 @@ class SoakTest {
                     + out.lines().filter(l -> l.contains("failed") || l.contains("rejected")).limit(20).toList());
             assertEquals(1, server.stderr().lines().count(), "nothing on stderr but the listening line:\n" + server.stderr());
             if (proc) {
-                Map<Integer, String> left = createdSince(pid, baseline);
+                Map<Integer, String> left = ProcessDescriptors.createdSince(pid, baseline);
                 for (int i = 0; i < 100 && !left.isEmpty(); i++) {
                     Thread.sleep(50);
-                    left = createdSince(pid, baseline);
+                    left = ProcessDescriptors.createdSince(pid, baseline);
                 }
                 assertEquals(Map.of(), left, "descriptors the server opened and kept open after every client left");
             }
