@@ -16,4 +16,5 @@
 module dev.nativesockets {
     exports dev.nativesockets;
     exports dev.nativesockets.libc;
+    exports dev.nativesockets.linux;
 }
