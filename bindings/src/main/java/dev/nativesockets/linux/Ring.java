@@ -43,8 +43,8 @@ final class Ring implements Runnable {
 
     // slot state bits
     private static final int LIVE = 1, MULTISHOT = 2, CANCELLING = 4;
-    // per-slot native area: sockaddr (128) + socklen (8) + timespec (16) + spare
-    static final int SLOT_MEM = 160, SLOT_ADDR = 0, SLOT_ADDRLEN = 128, SLOT_TS = 136;
+    // per-slot native area: sockaddr (128), socklen (8), timespec (16), msghdr (56), iovec (16)
+    static final int SLOT_MEM = 256, SLOT_ADDR = 0, SLOT_ADDRLEN = 128, SLOT_TS = 136, SLOT_MSG = 152, SLOT_IOV = 208;
     private static final int CHUNK = 1024;
 
     final Thread owner;
@@ -73,6 +73,7 @@ final class Ring implements Runnable {
     private long[] tags = new long[CHUNK];
     private Object[] handles = new Object[CHUNK];
     private Object[] keeps = new Object[CHUNK];
+    private Object[] keeps2 = new Object[CHUNK];
     private int[] numbers = new int[CHUNK];
     private int[] gens = new int[CHUNK];
     private byte[] kinds = new byte[CHUNK];
@@ -397,11 +398,18 @@ final class Ring implements Runnable {
         return s;
     }
 
+    /** A second buffer the slot's operation uses (a message's control data). */
+    void keepAlso(int s, UringBuffer b) {
+        keeps2[s] = b;
+        b.inFlight++;
+    }
+
     private void grow() {
         int n = tags.length * 2;
         tags = Arrays.copyOf(tags, n);
         handles = Arrays.copyOf(handles, n);
         keeps = Arrays.copyOf(keeps, n);
+        keeps2 = Arrays.copyOf(keeps2, n);
         numbers = Arrays.copyOf(numbers, n);
         int old = gens.length;
         gens = Arrays.copyOf(gens, n);
@@ -445,6 +453,10 @@ final class Ring implements Runnable {
     void freeSlot(int s) {
         Object h = handles[s];
         Object keep = keeps[s];
+        if (keeps2[s] instanceof UringBuffer b2) {
+            b2.inFlight--;
+            keeps2[s] = null;
+        }
         handles[s] = null;
         keeps[s] = null;
         states[s] = 0;
@@ -523,6 +535,9 @@ final class Ring implements Runnable {
         if (op == UringOp.ACCEPT && res >= 0) {
             c.acceptedFd = res;
         }
+        if (op == UringOp.RECVMSG && res >= 0) {
+            c.message(slotArea(s), slotOffset(s) + SLOT_MSG, keeps2[s] instanceof UringBuffer cb ? cb : null);
+        }
         boolean rearmed = last && res == -dev.nativesockets.Errno.ENOBUFS && op == UringOp.RECV
                 && (states[s] & (MULTISHOT | CANCELLING)) == MULTISHOT && !closed && rearm(s);
         try {
@@ -533,6 +548,7 @@ final class Ring implements Runnable {
             if (c.acceptedFd >= 0) {
                 closeQuietly(c.acceptedFd); // not taken: nobody else will ever close it
             }
+            c.closeUntakenRights();
             if (br != null) {
                 br.put(c.bufferId);
                 br.publish();

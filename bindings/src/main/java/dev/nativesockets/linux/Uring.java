@@ -258,6 +258,72 @@ public final class Uring implements AutoCloseable {
     }
 
     /**
+     * {@code IORING_OP_SENDMSG} of {@code length} bytes of {@code data} to {@code to} (null on a
+     * connected socket) with the raw control bytes {@code control[controlOffset, +controlLength)}
+     * (null for none). The msghdr, iovec and address are staged in the operation's own area; the
+     * control bytes are library memory too, so nothing the kernel reads can be freed under it.
+     */
+    public long sendmsg(Socket socket, UringBuffer data, long offset, int length, SocketAddress to,
+                        UringBuffer control, long controlOffset, int controlLength, long tag) throws IOException {
+        return message(UringOp.SENDMSG, socket, data, offset, length, to, control, controlOffset, controlLength, tag);
+    }
+
+    /**
+     * {@code IORING_OP_RECVMSG} into {@code data} and the control range of {@code control} (null for
+     * none), with {@code MSG_CMSG_CLOEXEC}; the completion gives {@link UringCompletion#messageFlags()},
+     * {@link UringCompletion#controlLength()} and {@link UringCompletion#takeReceivedDescriptors()}.
+     */
+    public long recvmsg(Socket socket, UringBuffer data, long offset, int length,
+                        UringBuffer control, long controlOffset, int controlLength, long tag) throws IOException {
+        return message(UringOp.RECVMSG, socket, data, offset, length, null, control, controlOffset, controlLength, tag);
+    }
+
+    private long message(UringOp op, Socket socket, UringBuffer data, long offset, int length, SocketAddress to,
+                         UringBuffer control, long controlOffset, int controlLength, long tag) throws IOException {
+        Object h = handleOf(socket);
+        if (data == null) {
+            throw new IllegalArgumentException("data buffer is null");
+        }
+        data.checkRange(offset, length);
+        if (control != null) {
+            control.checkRange(controlOffset, controlLength);
+        }
+        long off = begin();
+        int s = ring.allocSlot(op, tag, data, false);
+        MemorySegment area = ring.slotArea(s);
+        long base = ring.slotOffset(s);
+        int nameLen = 0;
+        try {
+            if (to != null) {
+                nameLen = Ring.DESCRIPTORS.encode(to, area.asSlice(base + Ring.SLOT_ADDR, 128), socket.family());
+            }
+        } catch (RuntimeException e) {
+            ring.freeSlot(s);
+            throw e;
+        }
+        if (control != null) {
+            ring.keepAlso(s, control);
+        }
+        int fd = hold(s, h);
+        long a = area.address() + base;
+        long msg = base + Ring.SLOT_MSG, iov = base + Ring.SLOT_IOV;
+        area.set(ValueLayout.JAVA_LONG, iov, data.segment().address() + offset);
+        area.set(ValueLayout.JAVA_LONG, iov + 8, length);
+        boolean named = op == UringOp.RECVMSG || to != null; // recvmsg learns the source address
+        area.set(ValueLayout.JAVA_LONG, msg, named ? a + Ring.SLOT_ADDR : 0L);
+        area.set(ValueLayout.JAVA_LONG, msg + 8, op == UringOp.RECVMSG ? 128 : nameLen);
+        area.set(ValueLayout.JAVA_LONG, msg + 16, a + Ring.SLOT_IOV);
+        area.set(ValueLayout.JAVA_LONG, msg + 24, 1);
+        area.set(ValueLayout.JAVA_LONG, msg + 32, control == null ? 0L : control.segment().address() + controlOffset);
+        area.set(ValueLayout.JAVA_LONG, msg + 40, control == null ? 0 : controlLength);
+        area.set(ValueLayout.JAVA_LONG, msg + 48, 0L);
+        int flags = op == UringOp.SENDMSG ? Constants.MSG_NOSIGNAL : Constants.MSG_CMSG_CLOEXEC;
+        ring.sqe(off, op.opcode, 0, fd, 0, area.address() + msg,
+                1, flags, ring.id(s));
+        return done(s);
+    }
+
+    /**
      * Multishot receive into a provided-buffer ring ({@code IORING_RECV_MULTISHOT}, Linux 6.0): one
      * completion per arrival, each naming the buffer that holds it; the buffer goes back to the
      * kernel when the handler returns. Ends at end-of-stream (result 0) or on an error; on

@@ -1,6 +1,9 @@
 package dev.nativesockets.linux;
 
 import dev.nativesockets.Errno;
+import dev.nativesockets.Fd;
+import dev.nativesockets.libc.Constants;
+import java.lang.foreign.ValueLayout;
 import dev.nativesockets.Socket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -20,6 +23,12 @@ public final class UringCompletion {
     int bufferId = -1;
     /** The accepted descriptor, while nobody took it; the ring closes it after the handler otherwise. */
     int acceptedFd = -1;
+
+    // a recvmsg completion: what the kernel wrote back into the slot's msghdr
+    private int messageFlags;
+    private int controlLength = -1;
+    private int[] rights = new int[8];
+    private int rightsCount;
 
     UringCompletion(Ring ring) {
         this.ring = ring;
@@ -117,6 +126,68 @@ public final class UringCompletion {
     /** The accepted descriptor, without taking it (-1 if none). */
     public int acceptedDescriptor() {
         return acceptedFd;
+    }
+
+    /** Reads back a recvmsg's msghdr (in the slot's area) and finds the descriptors SCM_RIGHTS brought. */
+    void message(MemorySegment area, long msg, UringBuffer control) {
+        messageFlags = area.get(ValueLayout.JAVA_INT, msg + 48);
+        controlLength = (int) area.get(ValueLayout.JAVA_LONG, msg + 40);
+        rightsCount = 0;
+        if (control == null) {
+            return;
+        }
+        MemorySegment cm = control.segment();
+        long base = area.get(ValueLayout.JAVA_LONG, msg + 32) - cm.address();
+        long off = 0;
+        while (off + 16 <= controlLength) { // struct cmsghdr { size_t len; int level; int type; }
+            long len = cm.get(ValueLayout.JAVA_LONG, base + off);
+            if (len < 16 || off + len > controlLength) {
+                break;
+            }
+            if (cm.get(ValueLayout.JAVA_INT, base + off + 8) == Constants.SOL_SOCKET
+                    && cm.get(ValueLayout.JAVA_INT, base + off + 12) == Constants.SCM_RIGHTS) {
+                for (long p = 16; p + 4 <= len; p += 4) {
+                    if (rightsCount == rights.length) {
+                        rights = java.util.Arrays.copyOf(rights, rights.length * 2);
+                    }
+                    rights[rightsCount++] = cm.get(ValueLayout.JAVA_INT, base + off + p);
+                }
+            }
+            off += (len + 7) & ~7L;
+        }
+    }
+
+    /** A recvmsg's returned {@code msg_flags} ({@code MSG_TRUNC}, {@code MSG_CTRUNC}, …). */
+    public int messageFlags() {
+        return messageFlags;
+    }
+
+    /** A recvmsg's control bytes written at the start of the control range, or -1 for other operations. */
+    public int controlLength() {
+        return controlLength;
+    }
+
+    /**
+     * Takes the descriptors a recvmsg received as {@code SCM_RIGHTS}; the caller owns them from now
+     * on. Not taken during the handler, the ring closes them (their numbers stay in the control bytes,
+     * but no longer name anything of ours).
+     */
+    public Fd[] takeReceivedDescriptors() {
+        Fd[] out = new Fd[rightsCount];
+        for (int i = 0; i < rightsCount; i++) {
+            out[i] = Fd.adopt(rights[i]);
+        }
+        rightsCount = 0;
+        return out;
+    }
+
+    void closeUntakenRights() {
+        for (int i = 0; i < rightsCount; i++) {
+            ring.closeQuietly(rights[i]);
+        }
+        rightsCount = 0;
+        controlLength = -1;
+        messageFlags = 0;
     }
 
     @Override

@@ -305,4 +305,68 @@ class UringOpsTest {
             assertNotNull(ring.toString());
         }
     }
+
+    @Test
+    void sendmsgAndRecvmsgCarryDataAddressesAndDescriptors() throws Exception {
+        try (Uring ring = Uring.open(8); SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
+             SocketPair passed = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            Recorder r = new Recorder();
+            UringBuffer data = ring.allocate(64);
+            data.segment().setString(0, "msg", StandardCharsets.UTF_8);
+            // SCM_RIGHTS carrying passed.first(): struct cmsghdr { size_t len = 20; int SOL_SOCKET; int SCM_RIGHTS; int fd }
+            UringBuffer control = ring.allocate(64);
+            MemorySegment c = control.segment();
+            c.set(ValueLayout.JAVA_LONG, 0, 20);
+            c.set(ValueLayout.JAVA_INT, 8, dev.nativesockets.libc.Constants.SOL_SOCKET);
+            c.set(ValueLayout.JAVA_INT, 12, dev.nativesockets.libc.Constants.SCM_RIGHTS);
+            c.set(ValueLayout.JAVA_INT, 16, passed.first().fd());
+            ring.sendmsg(p.first(), data, 0, 3, null, control, 0, 24, 1);
+            assertEquals(3, r.one(ring, 1).result());
+            UringBuffer in = ring.allocate(64);
+            UringBuffer inControl = ring.allocate(64);
+            Fd[] got = new Fd[1];
+            int[] ctl = new int[1];
+            ring.recvmsg(p.second(), in, 0, 64, inControl, 0, 64, 2);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (got[0] == null && System.nanoTime() < deadline) {
+                ring.await(1, Duration.ofMillis(100), comp -> {
+                    assertEquals(3, comp.result());
+                    ctl[0] = comp.controlLength();
+                    got[0] = comp.takeReceivedDescriptors()[0];
+                });
+            }
+            assertEquals(24, ctl[0]);
+            assertEquals("msg", in.segment().getString(0, StandardCharsets.UTF_8));
+            try (Fd fd = got[0]; Socket received = Socket.adopt(fd.detach())) {
+                received.send(utf8("through the passed socket"));
+                assertEquals("through the passed socket", new String(passed.second().read(64), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void untakenReceivedDescriptorsAreClosed() throws Exception {
+        try (Uring ring = Uring.open(8); SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
+             SocketPair passed = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            p.first().sendMsg(dev.nativesockets.Message.of(java.lang.foreign.Arena.ofAuto().allocateFrom("x"))
+                    .control(dev.nativesockets.ControlMessage.rights(passed.first())));
+            UringBuffer in = ring.allocate(8);
+            UringBuffer inControl = ring.allocate(64);
+            ring.recvmsg(p.second(), in, 0, 8, inControl, 0, 64, 1);
+            int[] number = {-1};
+            Recorder r = new Recorder() {
+                @Override
+                public void onCompletion(UringCompletion c) {
+                    number[0] = c.controlLength() >= 20 ? inControl.segment().get(ValueLayout.JAVA_INT, 16) : -1;
+                    super.onCompletion(c);
+                }
+            };
+            r.one(ring, 1);
+            assertTrue(number[0] >= 0);
+            passed.first().close();
+            passed.second().setOption(dev.nativesockets.NativeOptions.SO_RCVTIMEO, Duration.ofSeconds(5));
+            // the only other reference to passed.first()'s socket was the received descriptor: closed by the ring
+            assertEquals(0, passed.second().read(8).length, "the peer sees end-of-stream: no copy of the socket leaked");
+        }
+    }
 }

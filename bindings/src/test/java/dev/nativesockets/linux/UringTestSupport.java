@@ -32,7 +32,7 @@ final class UringTestSupport {
     record Done(long tag, UringOp op, int result, boolean more, boolean notification, byte[] data, Socket accepted) {}
 
     /** Records every completion (tests may allocate; the ring does not). */
-    static final class Recorder implements UringHandler {
+    static class Recorder implements UringHandler {
         final List<Done> all = new ArrayList<>();
         boolean takeAccepted = true;
 
