@@ -475,6 +475,14 @@ final class Ring implements Runnable {
         }
     }
 
+    /** Marks a live operation as being cancelled by the caller: it will not be re-armed after ENOBUFS. */
+    void cancelling(long id) {
+        int s = (int) id;
+        if (s >= 0 && s < slotCount && gens[s] == (int) (id >>> 32) && (states[s] & LIVE) != 0) {
+            states[s] |= CANCELLING;
+        }
+    }
+
     /** Queues a cancel of the operation {@code id} (an internal entry; its own completion is ignored). */
     void queueCancel(long id) throws IOException {
         long off = nextSqe();

@@ -395,9 +395,14 @@ public final class Uring implements AutoCloseable {
         return done(s);
     }
 
-    /** {@code IORING_OP_ASYNC_CANCEL} of the operation {@code id}; the cancelled one completes with {@code ECANCELED}. */
+    /**
+     * {@code IORING_OP_ASYNC_CANCEL} of the operation {@code id}; the cancelled one completes with
+     * {@code ECANCELED} (or, a multishot receive that ran out of buffers just before, with
+     * {@code ENOBUFS}: it is not re-armed once cancelled).
+     */
     public long cancel(long id, long tag) throws IOException {
         long off = begin();
+        ring.cancelling(id); // a multishot receive that meanwhile ran out of buffers is not re-armed then
         int s = ring.allocSlot(UringOp.ASYNC_CANCEL, tag, null, false);
         ring.sqe(off, UringOp.ASYNC_CANCEL.opcode, 0, -1, 0, id, 0, 0, ring.id(s));
         return done(s);

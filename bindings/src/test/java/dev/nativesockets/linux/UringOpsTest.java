@@ -369,4 +369,25 @@ class UringOpsTest {
             assertEquals(0, passed.second().read(8).length, "the peer sees end-of-stream: no copy of the socket leaked");
         }
     }
+
+    /** A multishot receive the caller cancels is never re-armed, even if it ran out of buffers just before. */
+    @Test
+    void aCancelledMultishotReceiveIsNotReArmed() throws Exception {
+        try (Uring ring = Uring.open(8); SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            BufferRing buffers = ring.bufferRing(1, 16);
+            p.first().send(new byte[1000]);
+            Recorder r = new Recorder();
+            long id = ring.recvMultishot(p.second(), buffers, 1);
+            ring.submit(); // runs at once: one buffer filled, then ENOBUFS, not reaped yet
+            ring.cancel(id, 2);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ring.inFlight() > 0 && System.nanoTime() < deadline) {
+                ring.await(1, Duration.ofMillis(50), r);
+            }
+            assertEquals(0, ring.inFlight(), "cancelled, so not armed again: " + r.all);
+            Done last = r.tagged(1).get(r.tagged(1).size() - 1);
+            assertFalse(last.more());
+            assertTrue(last.result() == -Errno.number("ECANCELED") || last.result() == -Errno.ENOBUFS, last.toString());
+        }
+    }
 }
