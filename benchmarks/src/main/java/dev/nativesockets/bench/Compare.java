@@ -132,6 +132,8 @@ public final class Compare {
         String idle = cBinary != null && (only == null || "idle_cost".matches(only)) ? IdleCost.run(cBinary) : "";
         Map<String, EchoLoopRun.Cell> vthreads = cBinary != null && (only == null || "vthread_echo".matches(only))
                 ? EchoLoopRun.runVthreads(cBinary, quick, split) : Map.of();
+        Map<String, EchoLoopRun.Cell> uring = cBinary != null && (only == null || "uring_echo".matches(only))
+                ? EchoLoopRun.runUring(cBinary, quick, split) : Map.of();
 
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run: %s, %s mode, total %.0f s%n", Instant.now(),
@@ -170,6 +172,9 @@ public final class Compare {
         }
         if (!vthreads.isEmpty()) {
             md.append('\n').append(EchoLoopRun.vthreadTable(vthreads));
+        }
+        if (!uring.isEmpty()) {
+            md.append('\n').append(EchoLoopRun.uringTable(uring));
         }
         System.out.println(md);
         if (out != null) {

@@ -84,6 +84,10 @@ final class Ring implements Runnable {
     private int freeHead = -1;
     int live;
     boolean closed;
+    /** Inside {@link #reap}: a handler is running, so no nested reap and no close until it returns. */
+    boolean reaping;
+    /** {@link Uring#close()} called from a handler: done when the reap returns. */
+    boolean closeRequested;
     long overflowFlushes;
 
     private Ring(Arena arena, Arena mapArena, MemorySegment cs, int fd, MemorySegment params, MemorySegment ring,
@@ -257,7 +261,7 @@ final class Ring implements Runnable {
         if (Thread.currentThread() != owner) {
             throw new WrongThreadException("the ring is confined to " + owner + ": submit and reap there");
         }
-        if (closed) {
+        if (closed || closeRequested) {
             throw new IllegalStateException("the ring is closed");
         }
     }
@@ -494,6 +498,19 @@ final class Ring implements Runnable {
 
     /** Delivers every completion that is due; returns how many were delivered. */
     int reap(UringHandler handler) throws IOException {
+        if (reaping) {
+            // a nested reap would reuse the view and the buffer and descriptor the outer handler is given
+            throw new IllegalStateException("await/complete called from a completion handler: return first");
+        }
+        reaping = true;
+        try {
+            return reapAll(handler);
+        } finally {
+            reaping = false;
+        }
+    }
+
+    private int reapAll(UringHandler handler) throws IOException {
         int n = 0;
         for (;;) {
             int tail = (int) INT.getAcquire(ring, cqTailOff); // the entries' contents are visible after this

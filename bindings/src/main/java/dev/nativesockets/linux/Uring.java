@@ -473,7 +473,7 @@ public final class Uring implements AutoCloseable {
     public int complete(UringHandler handler) throws IOException {
         ring.check();
         requireHandler(handler);
-        return ring.reap(handler);
+        return closeIfRequested(ring.reap(handler));
     }
 
     /**
@@ -487,10 +487,13 @@ public final class Uring implements AutoCloseable {
             throw new IllegalArgumentException("min must not be negative: " + min);
         }
         int n = ring.reap(handler);
+        if (ring.closeRequested) {
+            return closeIfRequested(n);
+        }
         int need = Math.max(0, min - n);
         long nanos = timeout == null ? -1 : Math.max(0, saturatedNanos(timeout));
         ring.enter(need, nanos);
-        return n + ring.reap(handler);
+        return closeIfRequested(n + ring.reap(handler));
     }
 
     private static long saturatedNanos(Duration d) {
@@ -510,14 +513,26 @@ public final class Uring implements AutoCloseable {
     /**
      * Cancels every operation, reaps until none is left, closes the ring and frees its memory and
      * buffer rings. Completions reaped here reach no handler (accepted sockets among them are
-     * closed). Idempotent; only the owner thread may call it.
+     * closed). Idempotent; only the owner thread may call it. Called from a completion handler, it
+     * takes effect when the reap that runs the handler returns (no operation may be queued after it).
      */
     @Override
     public void close() {
         if (Thread.currentThread() != ring.owner) {
             throw new WrongThreadException("the ring is confined to " + ring.owner);
         }
+        if (ring.reaping) {
+            ring.closeRequested = true; // from a handler: the reap finishes its completion first
+            return;
+        }
         cleanable.clean();
+    }
+
+    private int closeIfRequested(int n) {
+        if (ring.closeRequested) {
+            cleanable.clean();
+        }
+        return n;
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

@@ -214,4 +214,30 @@ class UringSafetyTest {
             assertFalse(ring.toString().contains("closed"));
         }
     }
+
+    @Test
+    void aHandlerCanCloseTheRingButNotReapInsideItself() throws Exception {
+        long before = ringDescriptors();
+        Uring ring = Uring.open(4);
+        ring.nop(1);
+        ring.nop(2);
+        ring.timeout(Duration.ofHours(1), 3);
+        List<Throwable> nested = new ArrayList<>();
+        int[] calls = {0};
+        ring.await(2, Duration.ofSeconds(5), c -> {
+            calls[0]++;
+            try {
+                ring.complete(x -> { });
+            } catch (Throwable t) {
+                nested.add(t);
+            }
+            ring.close();
+            assertThrows(IllegalStateException.class, () -> ring.nop(9), "nothing may be queued after close");
+        });
+        assertTrue(calls[0] >= 1);
+        assertTrue(nested.stream().allMatch(t -> t instanceof IllegalStateException), nested.toString());
+        assertFalse(nested.isEmpty());
+        assertTrue(ring.toString().contains("closed"), ring.toString());
+        assertEquals(before, ringDescriptors(), "closed once the handler returned, the pending timeout cancelled");
+    }
 }
