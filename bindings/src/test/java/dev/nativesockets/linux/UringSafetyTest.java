@@ -104,6 +104,7 @@ class UringSafetyTest {
         List<SocketPair> pairs = new ArrayList<>();
         List<Socket> clients = new ArrayList<>();
         long before = ringDescriptors();
+        long mapped = ringMappings();
         try (Socket listener = Socket.listen(ANY4, 64)) {
             Uring ring = Uring.open(32);
             Recorder r = new Recorder();
@@ -129,6 +130,7 @@ class UringSafetyTest {
             assertThrows(IllegalStateException.class, () -> ring.nop(1));
             ring.close(); // idempotent
             assertEquals(before, ringDescriptors(), "the ring descriptor is closed");
+            assertEquals(mapped, ringMappings(), "its rings are unmapped");
             for (SocketPair p : pairs) {
                 int a = p.first().fd(), b = p.second().fd();
                 String ta = target(a), tb = target(b);
@@ -146,6 +148,7 @@ class UringSafetyTest {
     @Test
     void aRingDroppedUnclosedIsCleanedAndReleasesItsHolds() throws Exception {
         long before = ringDescriptors();
+        long mapped = ringMappings();
         SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
         int number = p.second().fd();
         String inode = target(number);
@@ -156,6 +159,10 @@ class UringSafetyTest {
             Thread.sleep(50);
         }
         assertEquals(before, ringDescriptors(), "the Cleaner closed the dropped ring");
+        for (int i = 0; i < 100 && ringMappings() > mapped; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(mapped, ringMappings(), "and unmapped its rings");
         p.second().close();
         assertNotEquals(inode, target(number), "its receive's hold was released: close releases the number");
         p.first().close();

@@ -94,4 +94,11 @@ final class UringTestSupport {
             }).count();
         }
     }
+
+    /** The io_uring mappings of this process (rings and SQE arrays) in /proc/self/maps. */
+    static long ringMappings() throws IOException {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.filter(l -> l.contains("io_uring")).count();
+        }
+    }
 }
