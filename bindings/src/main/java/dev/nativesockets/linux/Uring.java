@@ -377,15 +377,24 @@ public final class Uring implements AutoCloseable {
      */
     public long linkTimeout(Duration after, long tag) throws IOException {
         ring.check();
+        requireTimeout(after); // before the link: a refused timeout must leave the previous entry unlinked
+        long off = ring.nextSqe(); // before the link too: making room submits what is queued
         ring.linkLast();
-        return timeout(UringOp.LINK_TIMEOUT, after, tag);
+        return timeout(off, UringOp.LINK_TIMEOUT, after, tag);
     }
 
-    private long timeout(UringOp op, Duration after, long tag) throws IOException {
+    private static void requireTimeout(Duration after) {
         if (after == null || after.isNegative()) {
             throw new IllegalArgumentException("timeout must be a non-negative duration: " + after);
         }
-        long off = begin();
+    }
+
+    private long timeout(UringOp op, Duration after, long tag) throws IOException {
+        requireTimeout(after);
+        return timeout(begin(), op, after, tag);
+    }
+
+    private long timeout(long off, UringOp op, Duration after, long tag) {
         int s = ring.allocSlot(op, tag, null, false);
         MemorySegment area = ring.slotArea(s);
         long ts = ring.slotOffset(s) + Ring.SLOT_TS;

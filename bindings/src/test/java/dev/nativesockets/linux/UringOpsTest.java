@@ -202,6 +202,11 @@ class UringOpsTest {
             assertEquals(-Errno.number("ETIME"), r.one(ring, 3).result());
             assertThrows(IllegalStateException.class, () -> ring.linkTimeout(Duration.ofMillis(1), 4),
                     "nothing queued to link to");
+            ring.cancel(12345L, 5); // fails (ENOENT): what is linked after it would be cancelled
+            assertThrows(IllegalArgumentException.class, () -> ring.linkTimeout(Duration.ofMillis(-1), 6));
+            ring.nop(7);
+            assertEquals(-Errno.ENOENT, r.one(ring, 5).result());
+            assertEquals(0, r.one(ring, 7).result(), "a refused linked timeout leaves no link behind");
             assertEquals(0, ring.inFlight());
         }
     }
