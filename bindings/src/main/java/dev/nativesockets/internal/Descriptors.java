@@ -39,13 +39,25 @@ public final class Descriptors {
 
     /** Called once, by the core's bridge class as it initialises. */
     public static void install(Access a) {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (!caller.getName().equals("dev.nativesockets.DescriptorBridge")) {
+            throw new IllegalCallerException("only the core installs its descriptor access: " + caller.getName());
+        }
         if (access != null) {
             throw new IllegalStateException("already installed");
         }
         access = a;
     }
 
+    /**
+     * The core's side, for the Linux package only: on the class path, where a non-exported package
+     * is not closed, any other caller is refused (it could release a descriptor it never acquired).
+     */
     public static Access get() {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (!caller.getPackageName().equals("dev.nativesockets.linux") || caller.getClassLoader() != Descriptors.class.getClassLoader()) {
+            throw new IllegalCallerException("dev.nativesockets.internal is the library's own: " + caller.getName());
+        }
         Access a = access;
         if (a == null) {
             try { // initialising the bridge class installs it; it lives in the same module
