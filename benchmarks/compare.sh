@@ -11,7 +11,9 @@
 # (≈ 16–17 minutes on 2 vCPUs), then echo_loop (one server thread: C epoll, the library's
 # Readiness loop, NIO Selector, Netty epoll; N = 1, 100, 1,000, 10,000 connections from
 # nsbench's load generator; same and split placement; ≈ 10 minutes) and idle_cost (memory of an
-# idle registered connection at 10,000). --only 'echo_loop|idle_cost' runs just those.
+# idle registered connection at 10,000), vthread_echo, and uring_echo (issue 21: the io_uring servers —
+# C liburing, this library's ring, Netty io_uring — beside the epoll ones, with system calls per
+# echo from perf). --only 'echo_loop|idle_cost' runs just those.
 #
 # Beside the report (--out FILE.md; default benchmarks/target/compare/run-<UTC time>.md) it writes
 # FILE.json (host, JDK, kernel, every workload × implementation × N: raw samples, median, ratios)
@@ -50,6 +52,21 @@ mkdir -p "$here/target"
 if [ ! -x "$cbin" ] || [ "$root/native/baseline/nsbench.c" -nt "$cbin" ]; then
   echo "[compare] building native/baseline/nsbench.c" >&2
   ${CC:-cc} -O2 -Wall -o "$cbin" "$root/native/baseline/nsbench.c" -lpthread
+fi
+
+# the C liburing echo server of uring_echo (issue 21): liburing-dev from the distribution
+ubin="$here/target/uring_echo"
+if [ "$(uname -s)" = Linux ] && { [ ! -x "$ubin" ] || [ "$root/native/baseline/uring_echo.c" -nt "$ubin" ]; }; then
+  if [ ! -f /usr/include/liburing.h ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "[compare] installing liburing-dev (apt-get)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liburing-dev; } >&2 || true
+  fi
+  if [ -f /usr/include/liburing.h ]; then
+    echo "[compare] building native/baseline/uring_echo.c" >&2
+    ${CC:-cc} -O2 -Wall -o "$ubin" "$root/native/baseline/uring_echo.c" -luring
+  else
+    echo "[compare] no liburing-dev: uring_echo runs without the C liburing server" >&2
+  fi
 fi
 
 echo "[compare] $(uname -srm), $(nproc) CPUs, JDK $("$jdk/bin/java" -version 2>&1 | head -1)" >&2

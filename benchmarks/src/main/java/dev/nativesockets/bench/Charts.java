@@ -35,6 +35,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>{@code downcall}: nanoseconds per getsockopt call over a bare FFM downcall (paired), or per path (JMH);
  *   <li>{@code echo-loop-PLACEMENT}: echo_loop rate against connections (log N) per server;
  *   <li>{@code vthread-echo-PLACEMENT}: the same for a virtual thread per connection;
+ *   <li>{@code uring-echo-PLACEMENT}: the same for the io_uring servers beside the epoll ones;
  *   <li>{@code udp}: datagrams per second, one call per datagram, batches, GSO and GRO.
  * </ul>
  * A chart whose workloads are not in the file is left out. All speeds are drawn as "times as
@@ -64,7 +65,9 @@ public final class Charts {
             Map.entry("channel", new Color(0x2ca02c)), Map.entry("DatagramChannel", new Color(0x2ca02c)),
             Map.entry("nio", new Color(0x2ca02c)), Map.entry("jdk_vthreads", new Color(0x2ca02c)),
             Map.entry("socket", new Color(0x8c564b)), Map.entry("netty", new Color(0xd62728)),
-            Map.entry("c", new Color(0xff7f0e)), Map.entry("C", new Color(0xff7f0e)));
+            Map.entry("c", new Color(0xff7f0e)), Map.entry("C", new Color(0xff7f0e)),
+            Map.entry("uring", new Color(0x9467bd)), Map.entry("c_uring", new Color(0x8c6d31)),
+            Map.entry("netty_uring", new Color(0xe377c2)));
 
     private static Color colour(String impl) {
         return COLOURS.getOrDefault(impl, Color.GRAY);
@@ -99,6 +102,8 @@ public final class Charts {
                     + " CPU)", host), dir, "echo-loop-" + placement, written);
             save(rateByConns(r, "vthread_echo", placement, "vthread_echo: a virtual thread per connection (" + placement + " CPU)", host),
                     dir, "vthread-echo-" + placement, written);
+            save(rateByConns(r, "uring_echo", placement, "uring_echo: io_uring and epoll servers, N connections (" + placement + " CPU)", host),
+                    dir, "uring-echo-" + placement, written);
         }
         save(udp(r, host), dir, "udp", written);
         Path headline = dir.resolve("headline.md");

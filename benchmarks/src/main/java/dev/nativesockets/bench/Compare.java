@@ -157,6 +157,8 @@ public final class Compare {
                 ? step(progress, "idle_cost", () -> IdleCost.run(cBin)) : "";
         Map<String, EchoLoopRun.Cell> vthreads = cBinary != null && (only == null || "vthread_echo".matches(only))
                 ? EchoLoopRun.runVthreads(cBinary, quick, doSplit, progress) : Map.of();
+        Map<String, EchoLoopRun.Cell> uring = cBinary != null && (only == null || "uring_echo".matches(only))
+                ? EchoLoopRun.runUring(cBinary, quick, doSplit, progress) : Map.of();
         progress.finish();
 
         StringBuilder md = new StringBuilder();
@@ -197,6 +199,9 @@ public final class Compare {
         if (!vthreads.isEmpty()) {
             md.append('\n').append(EchoLoopRun.vthreadTable(vthreads));
         }
+        if (!uring.isEmpty()) {
+            md.append('\n').append(EchoLoopRun.uringTable(uring));
+        }
         System.out.println(md);
         if (out != null) {
             Path dir = out.toAbsolutePath().getParent();
@@ -208,7 +213,7 @@ public final class Compare {
             String base = out.getFileName().toString().replaceFirst("\\.md$", "");
             Path json = out.resolveSibling(base + ".json");
             Results results = RunResults.collect(startedAt, quick, (System.nanoTime() - started) / 1e9, loadBefore, specs, rows,
-                    ratios, alloc, paired, cold, echo, vthreads);
+                    ratios, alloc, paired, cold, echo, vthreads, uring);
             results.write(json);
             Path charts = out.resolveSibling(base + "-charts");
             List<Path> drawn = Charts.render(results, charts);
@@ -287,6 +292,13 @@ public final class Compare {
             for (String placement : placements) {
                 for (int n : EchoLoopRun.VTHREAD_CONNS) {
                     p.plan(EchoLoopRun.stepLabel("vthread_echo", placement, n), EchoLoopRun.expectedSeconds(quick, 4, n));
+                }
+            }
+        }
+        if (withC && (only == null || "uring_echo".matches(only))) {
+            for (String placement : placements) {
+                for (int n : EchoLoopRun.URING_CONNS) {
+                    p.plan(EchoLoopRun.stepLabel("uring_echo", placement, n), EchoLoopRun.expectedSeconds(quick, 6, n));
                 }
             }
         }

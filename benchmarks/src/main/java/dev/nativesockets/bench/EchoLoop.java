@@ -63,6 +63,8 @@ public final class EchoLoop {
             case "nio" -> new NioEchoServer();
             case "netty" -> new NettyEchoServer();
             case "nativesockets" -> NsEchoServer.create();
+            case "uring" -> new UringEchoServer();
+            case "netty_uring" -> new NettyUringEchoServer();
             case "vthreads" -> new VthreadEchoServers.Library();
             case "jdk_vthreads" -> new VthreadEchoServers.Jdk();
             default -> throw new IllegalArgumentException("impl must be nativesockets, nio, netty, vthreads or jdk_vthreads: " + impl);

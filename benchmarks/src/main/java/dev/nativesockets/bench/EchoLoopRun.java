@@ -102,6 +102,8 @@ final class EchoLoopRun {
         List<String> cmd = new ArrayList<>();
         if (impl.equals("c")) {
             cmd.addAll(List.of(cBinary, "echo_server"));
+        } else if (impl.equals("c_uring")) {
+            cmd.add(uringBinary(cBinary).toString());
         } else {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(List.of(Compare.forkArgs()));
@@ -124,6 +126,112 @@ final class EchoLoopRun {
         // each round has an uncounted lead of half its length; connecting 10,000 takes about 15 s per server (run 10)
         double rounds = quick ? servers * (2 * 0.75 + 4 * 0.6) : servers * (3 * 1.5 + 10 * 0.75);
         return 5 + servers * 2 + rounds + servers * conns / 700.0;
+    }
+
+    /** The C liburing echo server, built by compare.sh beside nsbench ({@code native/baseline/uring_echo.c}). */
+    static Path uringBinary(String cBinary) {
+        return Path.of(cBinary).resolveSibling("uring_echo");
+    }
+
+    /** System calls per echo of each server process in the uring_echo run (perf stat on raw_syscalls:sys_enter). */
+    static final Map<String, Double> SYSCALLS = new LinkedHashMap<>();
+
+    /**
+     * The server process's system calls per echo over one extra round: {@code perf stat -e
+     * raw_syscalls:sys_enter -p PID} (every thread of the process: the JVMs' JIT and GC threads
+     * count too) around the round, divided by the round's echoes (its rate times its length, lead
+     * included). NaN without perf.
+     */
+    static double syscallsPerEcho(Child server, Child gen, int ms) {
+        Process perf = null;
+        try {
+            // perf attaches in its own time (slowly on a loaded machine): start it, give it a head
+            // start, run the round, then stop it with SIGINT, on which it prints its counts. Before
+            // and after the round the server sleeps in its wait: no system calls to count there.
+            perf = new ProcessBuilder("perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter",
+                    "-p", Long.toString(server.process.pid()), "--", "sleep", "60")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Thread.sleep(1000);
+            double rate = round(gen, ms); // ms / 2 of lead, then ms measured, at one rate
+            new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
+            String err = new String(perf.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            perf.waitFor(30, TimeUnit.SECONDS);
+            for (String line : err.split("\\n")) {
+                String[] f = line.split(",");
+                if (f.length > 2 && f[2].contains("raw_syscalls:sys_enter") && f[0].matches("\\d+")) {
+                    return Long.parseLong(f[0]) / (rate * ms * 1.5 / 1000);
+                }
+            }
+            return Double.NaN;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        } finally {
+            if (perf != null) {
+                perf.destroyForcibly();
+            }
+        }
+    }
+
+    /** The {@code uring_echo} workload (issue 21): the ring servers beside the epoll ones. */
+    static final int[] URING_CONNS = {100, 1_000, 10_000};
+
+    static Map<String, Cell> runUring(String cBinary, boolean quick, boolean split, Progress progress) throws IOException, InterruptedException {
+        List<String> impls = new ArrayList<>(List.of("c"));
+        if (java.nio.file.Files.isExecutable(uringBinary(cBinary))) {
+            impls.add("c_uring");
+        }
+        impls.add("nativesockets");
+        if (UringEchoServer.available()) {
+            impls.add("uring");
+        }
+        impls.add("netty");
+        if (NettyUringEchoServer.available()) {
+            impls.add("netty_uring");
+        }
+        // Cell.toNio / toNetty hold the ratios to the C liburing server and to Netty's io_uring transport here
+        return run(cBinary, quick, split, impls, URING_CONNS, "uring_echo", "c_uring", "netty_uring", progress);
+    }
+
+    /** The {@code uring_echo} table and the targets of issue 21. */
+    static String uringTable(Map<String, Cell> cells) {
+        StringBuilder sb = new StringBuilder("uring_echo: one server thread, N connections from nsbench echo_loop (another process),"
+                + " one 64-byte message in flight each. c = C epoll, c_uring = C liburing (native/baseline/uring_echo.c),"
+                + " nativesockets = this library's Readiness (epoll) loop, uring = this library's io_uring ring, netty / netty_uring ="
+                + " Netty 4.2 epoll / io_uring transports. Rounds in rotation; ratios are medians of per-round ratios (paired)."
+                + " syscalls/echo: perf stat raw_syscalls:sys_enter over the whole server process during one extra round,"
+                + " divided by that round's echoes (JVM service threads included).\n\n");
+        sb.append("| placement | N | impl | echoes/s | spread | × C epoll | × C liburing | × Netty io_uring | syscalls/echo | B/echo |\n");
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Cell c : cells.values()) {
+            Double sc = SYSCALLS.get(key(c.placement(), c.conns(), c.impl()));
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | ±%.1f%% | %s | %s | %s | %s | %s |%n", c.placement(), c.conns(),
+                    c.impl(), c.median(), c.spread() * 50, fmt(c.toC()), fmt(c.toNio()), fmt(c.toNetty()),
+                    sc == null || sc.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", sc),
+                    Double.isNaN(c.allocPerEcho()) ? "–" : String.format(Locale.ROOT, "%.2f", c.allocPerEcho())));
+        }
+        sb.append("\nTargets (issue 21): uring ≥ 0.95 × C liburing at 100, 1,000, 10,000; uring ≥ 1.0 × Netty io_uring;"
+                + " fewer system calls per echo than the library's epoll loop; 0 B allocated per completion.\n\n");
+        sb.append("| placement | N | uring × C liburing | ≥ 0.95 | uring × Netty io_uring | ≥ 1.0 | syscalls/echo uring vs epoll loop | fewer | B/echo | 0 |\n");
+        sb.append("|---|---:|---:|---|---:|---|---|---|---:|---|\n");
+        for (Cell c : cells.values()) {
+            if (!c.impl().equals("uring")) {
+                continue;
+            }
+            Double mine = SYSCALLS.get(key(c.placement(), c.conns(), "uring"));
+            Double epoll = SYSCALLS.get(key(c.placement(), c.conns(), "nativesockets"));
+            boolean both = mine != null && epoll != null && !mine.isNaN() && !epoll.isNaN();
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", c.placement(), c.conns(),
+                    fmt(c.toNio()), Double.isNaN(c.toNio()) ? "–" : c.toNio() >= 0.95 ? "met" : "missed",
+                    fmt(c.toNetty()), Double.isNaN(c.toNetty()) ? "–" : c.toNetty() >= 1.0 ? "met" : "missed",
+                    both ? String.format(Locale.ROOT, "%.2f vs %.2f", mine, epoll) : "–",
+                    both ? (mine < epoll ? "met" : "missed") : "–",
+                    Double.isNaN(c.allocPerEcho()) ? "–" : String.format(Locale.ROOT, "%.2f", c.allocPerEcho()),
+                    Double.isNaN(c.allocPerEcho()) ? "–" : c.allocPerEcho() == 0 ? "met" : "missed"));
+        }
+        return sb.toString();
     }
 
     /** The {@code vthread_echo} workload: the same rotation over a virtual thread per connection. */
@@ -190,6 +298,11 @@ final class EchoLoopRun {
                     for (String impl : impls) {
                         after.put(impl, stats(impl, servers.get(impl)));
                     }
+                    if (label.equals("uring_echo")) {
+                        for (String impl : impls) {
+                            SYSCALLS.put(key(placement, conns, impl), syscallsPerEcho(servers.get(impl), gens.get(impl), quick ? 400 : 1000));
+                        }
+                    }
                 } finally {
                     for (Child g : gens.values()) {
                         g.close();
@@ -250,7 +363,7 @@ final class EchoLoopRun {
 
     /** {bytes echoed, bytes allocated by the server thread}; null for the C server (it keeps no counters). */
     static long[] stats(String impl, Child server) throws IOException {
-        if (impl.equals("c")) {
+        if (impl.equals("c") || impl.equals("c_uring")) {
             return null;
         }
         server.say("stats");

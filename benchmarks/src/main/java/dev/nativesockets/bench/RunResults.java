@@ -16,7 +16,8 @@ final class RunResults {
     static Results collect(Instant started, boolean quick, double seconds, String loadBefore, List<Compare.Spec> specs,
                            Map<String, List<Compare.Row>> rows, Map<String, List<Paired.Result>> ratios, Map<String, Double> alloc,
                            Map<String, double[]> downcallPaired, Map<String, double[]> cold,
-                           Map<String, EchoLoopRun.Cell> echo, Map<String, EchoLoopRun.Cell> vthreads) {
+                           Map<String, EchoLoopRun.Cell> echo, Map<String, EchoLoopRun.Cell> vthreads,
+                           Map<String, EchoLoopRun.Cell> uring) {
         List<Results.Entry> entries = new ArrayList<>();
         Map<String, Compare.Spec> byId = new LinkedHashMap<>();
         specs.forEach(s -> byId.put(s.id(), s));
@@ -78,6 +79,7 @@ final class RunResults {
         });
         cells(entries, echo, "echo_loop", "echo_loop: one server thread, N connections", "nio", "netty");
         cells(entries, vthreads, "vthread_echo", "vthread_echo: a virtual thread per connection", "jdk_vthreads", "loop");
+        cells(entries, uring, "uring_echo", "uring_echo: io_uring rings beside epoll, one server thread", "c_uring", "netty_uring");
 
         Map<String, String> host = new LinkedHashMap<>();
         host.put("hostname", hostname());

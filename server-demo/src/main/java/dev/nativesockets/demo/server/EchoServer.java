@@ -147,7 +147,15 @@ final class EchoServer {
                 }
             }
             case "poll", "select" -> { }
-            default -> throw new Args.UsageException("--loop must be epoll, kqueue, poll or select: " + kind);
+            case "uring" -> {
+                String why = uringUnavailable();
+                if (why == null) {
+                    return runOnRing(address);
+                }
+                Console.ERR.println("server-demo echo: --loop uring: " + why + "; using " + bestLoop() + " instead");
+                kind = bestLoop();
+            }
+            default -> throw new Args.UsageException("--loop must be epoll, kqueue, poll, select or uring: " + kind);
         }
         Domain domain = address.getAddress() instanceof Inet6Address ? Domain.INET6 : Domain.INET;
         EchoServer server = null;
@@ -180,6 +188,38 @@ final class EchoServer {
                 }
                 server.arena.close();
             }
+        }
+    }
+
+    /** Why io_uring cannot serve here, or null if it can. */
+    private static String uringUnavailable() {
+        if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return "io_uring is Linux only";
+        }
+        try {
+            dev.nativesockets.linux.Uring.requireSupported();
+            return null;
+        } catch (IOException e) {
+            return "io_uring unavailable (" + e.getMessage() + ")";
+        }
+    }
+
+    /** {@code --loop uring}: the completion ring serves everything ({@link UringEchoLoop}). */
+    private static int runOnRing(InetSocketAddress address) {
+        Domain domain = address.getAddress() instanceof Inet6Address ? Domain.INET6 : Domain.INET;
+        try (Socket listener = Socket.open(domain, Type.STREAM)) {
+            listener.setOption(NativeOptions.SO_REUSEADDR, true);
+            listener.bind(address);
+            listener.listen(4096);
+            try (UringEchoLoop loop = new UringEchoLoop(listener)) {
+                Console.ERR.println("server-demo echo: listening on " + Console.format(listener.localAddress())
+                        + " (" + loop.describe() + ", one thread)");
+                loop.run();
+            }
+            return 0;
+        } catch (IOException e) {
+            Console.ERR.println("server-demo echo: " + Console.describe(e));
+            return 1;
         }
     }
 

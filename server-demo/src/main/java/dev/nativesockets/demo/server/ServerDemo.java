@@ -15,10 +15,11 @@ public final class ServerDemo {
     static final String USAGE = """
             usage: java -jar server-demo.jar [seed] [--host 127.0.0.1] [--port 1935] [--count 5]
                      the seed's socket.php: greet each client, print what it sends, stop after --count
-                   java -jar server-demo.jar echo [--host 127.0.0.1] [--port 1935] [--loop epoll|kqueue|poll|select]
+                   java -jar server-demo.jar echo [--host 127.0.0.1] [--port 1935] [--loop epoll|kqueue|poll|select|uring]
                      multi-client TCP echo server, one thread serving every connection, non-blocking
                      sockets; --loop picks the wait: epoll (Linux) / kqueue (macOS), the default, or
-                     poll(2), or select(2) (at most FD_SETSIZE descriptors)
+                     poll(2), or select(2) (at most FD_SETSIZE descriptors), or uring: an io_uring
+                     completion ring (Linux; falls back to epoll, saying why, where io_uring is off)
                    java -jar server-demo.jar vecho [--host 127.0.0.1] [--port 1935]
                      TCP echo server with a virtual thread per connection (blocking calls park)
                    java -jar server-demo.jar udp-echo [--host 127.0.0.1] [--port 1935] [--count 0]

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Allocation per echo of one EchoLoop server after a long warm-up (issue 21's follow-up to run 10).
+
+Starts `EchoLoop IMPL` (benchmarks.jar) and `nsbench echo_loop --conns N` against it, runs six
+2-second rounds to warm up, then four measured rounds, each followed by the server's `stats`
+(its thread's allocated bytes and bytes echoed): prints the rate and B/echo per round.
+
+    benchmarks/compare.sh --only none    # builds benchmarks.jar and nsbench first
+    python3 benchmarks/echo-alloc.py uring 10000 [JAVA]
+"""
+import subprocess, sys, re, time
+jar="benchmarks/target/benchmarks.jar"
+impl=sys.argv[1]; conns=sys.argv[2]
+srv=subprocess.Popen([(sys.argv[3] if len(sys.argv) > 3 else "java"),"--enable-native-access=ALL-UNNAMED","-cp",jar,"dev.nativesockets.bench.EchoLoop",impl],stdin=subprocess.PIPE,stdout=subprocess.PIPE,text=True)
+line=srv.stdout.readline(); port=re.search(r":(\d+)",line).group(1)
+gen=subprocess.Popen(["benchmarks/target/nsbench","echo_loop","--port",port,"--conns",conns,"--placement","same","--rotate","1"],stdin=subprocess.PIPE,stdout=subprocess.PIPE,text=True)
+def expect(p,w):
+    while True:
+        l=p.stdout.readline()
+        if not l: raise SystemExit("eof")
+        if l.split()[0]==w: return l.split()
+expect(gen,"connected")
+def stats():
+    srv.stdin.write("stats\n"); srv.stdin.flush(); f=expect(srv,"stats"); return int(f[1]),int(f[2])
+for i in range(6):
+    gen.stdin.write("run 2000\n"); gen.stdin.flush(); r=expect(gen,"round")
+b=stats()
+for i in range(4):
+    gen.stdin.write("run 2000\n"); gen.stdin.flush(); r=expect(gen,"round")
+    a=stats(); print(impl,conns,"rate",r[2],"B/echo",(a[1]-b[1])/((a[0]-b[0])/64)); b=a
+gen.stdin.close(); srv.stdin.close(); gen.wait(); srv.wait()
