@@ -1890,7 +1890,10 @@ public final class Socket implements AutoCloseable {
             // before the getsockopt below; if it moved, this read may be stale, so it is undone
             int epoch = timeoutEpoch;
             Duration d = getOption(rcv ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
-            t = Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+            // the one timeout rule (WaitTimeout): 100 years or more is forever (0 here), so a
+            // kernel value past Duration.toNanos()'s 292 years never overflows into the call
+            long nanos = WaitTimeout.nanos(d);
+            t = nanos == WaitTimeout.FOREVER ? 0 : nanos;
             if (rcv) {
                 rcvTimeoutNanos = t;
             } else {
