@@ -479,4 +479,50 @@ class AdversaryRound3Test {
             }
         }
     }
+
+    // ---- 9. a receive timeout under one microsecond ----
+
+    /**
+     * SO_RCVTIMEO of 1 ns (or 999 ns): a positive timeout. A struct timeval holds microseconds, and
+     * {tv_sec 0, tv_usec 0} means "no timeout" to the kernel. Broke on the merged code: the value
+     * was truncated to 0 us, so a recv with a 1 ns timeout blocked forever (platform and virtual
+     * thread alike) and getOption read back ZERO. By WaitTimeout's rule it is rounded up.
+     */
+    @Test
+    void aSubMicrosecondReceiveTimeoutTimesOutInsteadOfBlockingForever() throws Exception {
+        for (Duration tiny : new Duration[] {Duration.ofNanos(1), Duration.ofNanos(999), Duration.ofSeconds(1, -1)}) {
+            try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+                p.first().setOption(NativeOptions.SO_RCVTIMEO, tiny);
+                Duration back = p.first().getOption(NativeOptions.SO_RCVTIMEO);
+                assertTrue(back.compareTo(tiny) >= 0, "set " + tiny + ", kernel has " + back);
+                for (boolean onVirtual : new boolean[] {false, true}) {
+                    CompletableFuture<Throwable> f = new CompletableFuture<>();
+                    Runnable body = () -> {
+                        try {
+                            p.first().recv(new byte[4]);
+                            f.complete(null);
+                        } catch (Throwable t) {
+                            f.complete(t);
+                        }
+                    };
+                    Thread t = onVirtual ? Thread.ofVirtual().start(body) : Thread.ofPlatform().daemon().start(body);
+                    Throwable got;
+                    try {
+                        got = f.get(20, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        p.first().close(); // unblocks the recv so the thread ends
+                        t.join(10_000);
+                        throw new AssertionError("recv under SO_RCVTIMEO " + tiny + " (kernel: " + back + ") never timed out", e);
+                    }
+                    assertTrue(got instanceof java.net.SocketTimeoutException, "expected a timeout, got " + got);
+                }
+            }
+        }
+        // the top end of the rounding: no overflow, still "forever" by the kernel's saturation
+        try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+            p.first().setOption(NativeOptions.SO_RCVTIMEO, Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
+            p.second().send(new byte[] {5});
+            assertEquals(1, virtual(() -> p.first().recv(new byte[4])).get(30, TimeUnit.SECONDS));
+        }
+    }
 }
