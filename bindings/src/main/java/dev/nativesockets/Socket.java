@@ -1395,6 +1395,13 @@ public final class Socket implements AutoCloseable {
             if (LibC.shutdown(s.cs, fd, how.value) < 0) {
                 throw fail("shutdown", s.errno());
             }
+            // a thread blocked in the kernel is woken by the shutdown; a parked one may not be: a
+            // Unix socket with a full buffer is neither writable nor hung up after SHUT_WR, so no
+            // edge comes. Parked calls retry and see what a blocked one would (EPIPE, or 0)
+            VirtualWait w = virtualWait;
+            if (w != null) {
+                w.wakeAll();
+            }
         } finally {
             release();
         }

@@ -528,4 +528,82 @@ class AdversaryRound3Test {
             assertEquals(1, virtual(() -> p.first().recv(new byte[4])).get(30, TimeUnit.SECONDS));
         }
     }
+
+    // ---- 10. shutdown by another thread while a virtual thread is parked ----
+
+    /**
+     * A thread blocked in send on a full socket is woken by another thread's
+     * {@code shutdown(SHUT_WR)} and fails with EPIPE; a reader blocked in recv is woken by
+     * {@code shutdown(SHUT_RD)} and gets 0. A virtual thread's parked call must behave the same
+     * ("semantics unchanged"). On a Unix stream socket the shutdown makes the socket neither
+     * writable nor hung up while the buffer stays full, so no edge reaches the poller.
+     */
+    @Test
+    void aShutdownWakesAParkedCallAsItWakesABlockedOne() throws Exception {
+        for (Domain domain : new Domain[] {Domain.UNIX, Domain.INET}) {
+            for (boolean onVirtual : new boolean[] {false, true}) {
+                String where = domain + (onVirtual ? " virtual" : " platform");
+                try (Socket l = domain == Domain.INET ? Socket.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4) : null) {
+                    SocketPair p;
+                    if (l == null) {
+                        p = Socket.pair(Domain.UNIX, Type.STREAM);
+                    } else {
+                        Socket c = Socket.open(Domain.INET, Type.STREAM);
+                        c.connect(l.localAddress());
+                        p = new SocketPair(c, l.accept());
+                    }
+                    try (p) {
+                        Socket s = p.first();
+                        s.setOption(NativeOptions.SO_SNDBUF, 4096);
+                        s.setBlocking(false);
+                        byte[] fill = new byte[4096];
+                        while (s.send(fill) > 0) {
+                            // fill until would-block
+                        }
+                        s.setBlocking(true);
+                        CompletableFuture<Object> writer = new CompletableFuture<>();
+                        CompletableFuture<Object> reader = new CompletableFuture<>();
+                        Runnable w = () -> {
+                            try {
+                                s.sendAll(new byte[1 << 20]);
+                                writer.complete("sent");
+                            } catch (Throwable t) {
+                                writer.complete(t);
+                            }
+                        };
+                        Runnable r = () -> {
+                            try {
+                                reader.complete(s.recv(new byte[16]));
+                            } catch (Throwable t) {
+                                reader.complete(t);
+                            }
+                        };
+                        Thread tw = onVirtual ? Thread.ofVirtual().start(w) : Thread.ofPlatform().daemon().start(w);
+                        Thread tr = onVirtual ? Thread.ofVirtual().start(r) : Thread.ofPlatform().daemon().start(r);
+                        Thread.sleep(300);
+                        s.shutdown(How.WRITE);
+                        Object wr;
+                        try {
+                            wr = writer.get(15, TimeUnit.SECONDS);
+                        } catch (java.util.concurrent.TimeoutException e) {
+                            s.close();
+                            throw new AssertionError(where + ": a send parked on a full buffer was never woken by shutdown(SHUT_WR)");
+                        }
+                        assertTrue(wr instanceof IOException, where + ": send after shutdown(SHUT_WR) ended with " + wr);
+                        s.shutdown(How.READ);
+                        Object rd;
+                        try {
+                            rd = reader.get(15, TimeUnit.SECONDS);
+                        } catch (java.util.concurrent.TimeoutException e) {
+                            s.close();
+                            throw new AssertionError(where + ": a recv was never woken by shutdown(SHUT_RD)");
+                        }
+                        assertEquals(0, rd, where + ": recv after shutdown(SHUT_RD)");
+                        tw.join(5000);
+                        tr.join(5000);
+                    }
+                }
+            }
+        }
+    }
 }
