@@ -201,10 +201,17 @@ public final class AddressInfo {
                 Addrinfo.AI_PROTOCOL.set(h, hints.protocol());
             }
             MemorySegment res = arena.allocate(ValueLayout.ADDRESS);
-            Scratch sc = Scratch.get();
-            int rc = LibC.getaddrinfo(sc.cs, node, serv, h, res);
+            int rc;
+            int errno;
+            Scratch.enterCall(); // a virtual thread gives its lease back after, as after a call
+            try {
+                Scratch sc = Scratch.get();
+                rc = LibC.getaddrinfo(sc.cs, node, serv, h, res);
+                errno = rc == Constants.EAI_SYSTEM ? sc.errno() : 0;
+            } finally {
+                Scratch.exitCall();
+            }
             if (rc != 0) {
-                int errno = rc == Constants.EAI_SYSTEM ? sc.errno() : 0;
                 throw failure("getaddrinfo(" + host + ", " + service + ")", rc, errno);
             }
             MemorySegment first = res.get(ValueLayout.ADDRESS, 0);
@@ -311,10 +318,17 @@ public final class AddressInfo {
             int len = Addresses.encode(address, sa, -1);
             MemorySegment host = arena.allocate(Constants.NI_MAXHOST);
             MemorySegment serv = arena.allocate(Constants.NI_MAXSERV);
-            Scratch sc = Scratch.get();
-            int rc = LibC.getnameinfo(sc.cs, sa, len, host, Constants.NI_MAXHOST, serv, Constants.NI_MAXSERV, fl);
+            int rc;
+            int errno;
+            Scratch.enterCall(); // see resolve
+            try {
+                Scratch sc = Scratch.get();
+                rc = LibC.getnameinfo(sc.cs, sa, len, host, Constants.NI_MAXHOST, serv, Constants.NI_MAXSERV, fl);
+                errno = rc == Constants.EAI_SYSTEM ? sc.errno() : 0;
+            } finally {
+                Scratch.exitCall();
+            }
             if (rc != 0) {
-                int errno = rc == Constants.EAI_SYSTEM ? sc.errno() : 0;
                 throw failure("getnameinfo(" + address + ")", rc, errno);
             }
             return new NameInfo(host.getString(0), serv.getString(0));

@@ -133,11 +133,16 @@ public final class Errno {
 
     /** The C library's message for {@code errno} ({@code strerror_r}); PHP's {@code socket_strerror}. */
     public static String strerror(int errno) {
-        MemorySegment buf = Scratch.get().text;
-        if (LibC.strerror_r(errno, buf, buf.byteSize()) != 0) {
-            return "Unknown error " + errno;
+        Scratch.enterCall(); // also outside a call: a virtual thread gives its lease back after
+        try {
+            MemorySegment buf = Scratch.get().text;
+            if (LibC.strerror_r(errno, buf, buf.byteSize()) != 0) {
+                return "Unknown error " + errno;
+            }
+            return buf.getString(0);
+        } finally {
+            Scratch.exitCall();
         }
-        return buf.getString(0);
     }
 
     /**

@@ -259,7 +259,12 @@ final class FdHandle implements Runnable {
         if ((s & CALLS) != 0) {
             // wake the calls in flight (a send carrying the descriptor is not one of them: shutting
             // the socket down would break the connection being handed over)
-            LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
+            Scratch.enterCall(); // the closer is no counted call: give a virtual thread's lease back after
+            try {
+                LibC.shutdown(Scratch.get().cs, fd, Constants.SHUT_RDWR);
+            } finally {
+                Scratch.exitCall();
+            }
         }
         // the last to leave (a call, a carrying send, or this thread) closes the descriptor
         leave((long) STATE.getAndAdd(this, -1L) - 1);
@@ -348,8 +353,14 @@ final class FdHandle implements Runnable {
 
     private void closeNow() {
         releaseWatchers(false); // before close(2): a reused number must never inherit a registration
-        // close(2) is never retried on EINTR: on Linux the descriptor is released regardless
-        LibC.close(Scratch.get().cs, fd);
+        // close(2) is never retried on EINTR: on Linux the descriptor is released regardless. A
+        // close outside any call (no user in flight) must still give a virtual thread's lease back
+        Scratch.enterCall();
+        try {
+            LibC.close(Scratch.get().cs, fd);
+        } finally {
+            Scratch.exitCall();
+        }
     }
 
     /** The Cleaner's action; also run by {@code Cleanable.clean()} after an explicit close. */

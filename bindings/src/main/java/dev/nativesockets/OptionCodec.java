@@ -92,8 +92,20 @@ interface OptionCodec<T> {
             if (v.isNegative()) {
                 throw new IllegalArgumentException("timeout must not be negative: " + v);
             }
-            Timeval.TV_SEC.set(dst, v.getSeconds());
-            Timeval.TV_USEC.set(dst, v.getNano() / 1000);
+            // rounded up to the microsecond, as WaitTimeout's rule has it: a wait never ends early,
+            // and a positive timeout under 1 us must not become 0, which the kernel reads as "none"
+            long sec = v.getSeconds();
+            long usec = (v.getNano() + 999) / 1000;
+            if (usec == 1_000_000) {
+                if (sec == Long.MAX_VALUE) {
+                    usec = 999_999; // the kernel saturates this to "forever" anyway
+                } else {
+                    sec++;
+                    usec = 0;
+                }
+            }
+            Timeval.TV_SEC.set(dst, sec);
+            Timeval.TV_USEC.set(dst, usec);
             return (int) Timeval.SIZE;
         }
 

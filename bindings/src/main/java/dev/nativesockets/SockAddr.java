@@ -47,9 +47,14 @@ public final class SockAddr extends SocketAddress {
         if (address instanceof SockAddr s) {
             return s;
         }
-        Scratch scratch = Scratch.get();
-        int len = Addresses.encode(address, scratch.addr, -1);
-        return fromSegment(scratch.addr, len);
+        Scratch.enterCall(); // a virtual thread gives its lease back after, as after a call
+        try {
+            Scratch scratch = Scratch.get();
+            int len = Addresses.encode(address, scratch.addr, -1);
+            return fromSegment(scratch.addr, len);
+        } finally {
+            Scratch.exitCall();
+        }
     }
 
     /** An address from raw {@code struct sockaddr} bytes (family read from them). */

@@ -192,12 +192,17 @@ public final class Socket implements AutoCloseable {
         if (protocol < 0) {
             throw new IllegalArgumentException("protocol must not be negative: " + protocol);
         }
-        Scratch s = Scratch.get();
-        int fd = LibC.socket(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
-        if (fd < 0) {
-            throw Errno.exception("socket", s.errno());
+        Scratch.enterCall(); // a virtual thread's lease goes back at the end, as after a call
+        try {
+            Scratch s = Scratch.get();
+            int fd = LibC.socket(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
+            if (fd < 0) {
+                throw Errno.exception("socket", s.errno());
+            }
+            return adopted(fd, domain.value(), type.value(), !LINUX);
+        } finally {
+            Scratch.exitCall();
         }
-        return adopted(fd, domain.value(), type.value(), !LINUX);
     }
 
     /**
@@ -223,36 +228,46 @@ public final class Socket implements AutoCloseable {
         if (protocol < 0) {
             throw new IllegalArgumentException("protocol must not be negative: " + protocol);
         }
-        Scratch s = Scratch.get();
-        int fd = LibC.socket(s.cs, family, type | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
-        if (fd < 0) {
-            throw Errno.exception("socket", s.errno());
+        Scratch.enterCall(); // see open(Domain, Type, int)
+        try {
+            Scratch s = Scratch.get();
+            int fd = LibC.socket(s.cs, family, type | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
+            if (fd < 0) {
+                throw Errno.exception("socket", s.errno());
+            }
+            return adopted(fd, family, type, !LINUX);
+        } finally {
+            Scratch.exitCall();
         }
-        return adopted(fd, family, type, !LINUX);
     }
 
     /** {@code socketpair(domain, type, 0)}: PHP's {@code socket_create_pair}. */
     public static SocketPair pair(Domain domain, Type type) throws IOException {
         requireArg(domain, "domain");
         requireArg(type, "type");
-        Scratch s = Scratch.get();
-        if (LibC.socketpair(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), 0, s.pair) < 0) {
-            throw Errno.exception("socketpair", s.errno());
-        }
-        int a = s.pair.get(ValueLayout.JAVA_INT, 0);
-        int b = s.pair.get(ValueLayout.JAVA_INT, 4);
-        Socket first;
+        Scratch.enterCall(); // see open(Domain, Type, int)
         try {
-            first = adopted(a, domain.value(), type.value(), !LINUX); // closes a itself if it fails
-        } catch (IOException | RuntimeException e) {
-            LibC.close(s.cs, b);
-            throw e;
-        }
-        try {
-            return new SocketPair(first, adopted(b, domain.value(), type.value(), !LINUX));
-        } catch (IOException | RuntimeException e) {
-            first.close();
-            throw e;
+            Scratch s = Scratch.get();
+            if (LibC.socketpair(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), 0, s.pair) < 0) {
+                throw Errno.exception("socketpair", s.errno());
+            }
+            int a = s.pair.get(ValueLayout.JAVA_INT, 0);
+            int b = s.pair.get(ValueLayout.JAVA_INT, 4);
+            Socket first;
+            try {
+                first = adopted(a, domain.value(), type.value(), !LINUX); // closes a itself if it fails
+            } catch (IOException | RuntimeException e) {
+                LibC.close(s.cs, b);
+                throw e;
+            }
+            try {
+                return new SocketPair(first, adopted(b, domain.value(), type.value(), !LINUX));
+            } catch (IOException | RuntimeException e) {
+                first.close();
+                throw e;
+            }
+        } finally {
+            Scratch.exitCall();
         }
     }
 
@@ -299,26 +314,31 @@ public final class Socket implements AutoCloseable {
         if (fd < 0) {
             throw new IllegalArgumentException("descriptor must not be negative: " + fd);
         }
-        Scratch s = Scratch.get();
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
-        if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_TYPE, s.value, s.valueLen) < 0) {
-            throw Errno.exception("getsockopt(SOL_SOCKET, SO_TYPE)", s.errno());
+        Scratch.enterCall(); // see open(Domain, Type, int)
+        try {
+            Scratch s = Scratch.get();
+            s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
+            if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_TYPE, s.value, s.valueLen) < 0) {
+                throw Errno.exception("getsockopt(SOL_SOCKET, SO_TYPE)", s.errno());
+            }
+            int type = s.value.get(ValueLayout.JAVA_INT, 0);
+            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+            if (LibC.getsockname(s.cs, fd, s.addr, s.addrLen) < 0) {
+                throw Errno.exception("getsockname", s.errno());
+            }
+            int family = Addresses.family(s.addr);
+            if (!LINUX && setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
+                throw Errno.exception("setsockopt(SO_NOSIGPIPE)", s.errno()); // Darwin: no MSG_NOSIGNAL
+            }
+            Socket socket = new Socket(fd, family, type);
+            int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
+            if (flags >= 0 && (flags & Constants.O_NONBLOCK) != 0) {
+                socket.blocking = false;
+            }
+            return socket;
+        } finally {
+            Scratch.exitCall();
         }
-        int type = s.value.get(ValueLayout.JAVA_INT, 0);
-        s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-        if (LibC.getsockname(s.cs, fd, s.addr, s.addrLen) < 0) {
-            throw Errno.exception("getsockname", s.errno());
-        }
-        int family = Addresses.family(s.addr);
-        if (!LINUX && setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
-            throw Errno.exception("setsockopt(SO_NOSIGPIPE)", s.errno()); // Darwin: no MSG_NOSIGNAL
-        }
-        Socket socket = new Socket(fd, family, type);
-        int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
-        if (flags >= 0 && (flags & Constants.O_NONBLOCK) != 0) {
-            socket.blocking = false;
-        }
-        return socket;
     }
 
     private static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
@@ -1375,6 +1395,13 @@ public final class Socket implements AutoCloseable {
             if (LibC.shutdown(s.cs, fd, how.value) < 0) {
                 throw fail("shutdown", s.errno());
             }
+            // a thread blocked in the kernel is woken by the shutdown; a parked one may not be: a
+            // Unix socket with a full buffer is neither writable nor hung up after SHUT_WR, so no
+            // edge comes. Parked calls retry and see what a blocked one would (EPIPE, or 0)
+            VirtualWait w = virtualWait;
+            if (w != null) {
+                w.wakeAll();
+            }
         } finally {
             release();
         }
@@ -1890,7 +1917,10 @@ public final class Socket implements AutoCloseable {
             // before the getsockopt below; if it moved, this read may be stale, so it is undone
             int epoch = timeoutEpoch;
             Duration d = getOption(rcv ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
-            t = Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+            // the one timeout rule (WaitTimeout): 100 years or more is forever (0 here), so a
+            // kernel value past Duration.toNanos()'s 292 years never overflows into the call
+            long nanos = WaitTimeout.nanos(d);
+            t = nanos == WaitTimeout.FOREVER ? 0 : nanos;
             if (rcv) {
                 rcvTimeoutNanos = t;
             } else {
