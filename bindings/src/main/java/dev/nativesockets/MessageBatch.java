@@ -168,7 +168,7 @@ public final class MessageBatch {
             throw new UnsupportedOperationException("sendmmsg/recvmmsg are Linux-only; loop over sendMsg/recvMsg on "
                     + Platform.current());
         }
-        Socket.requireArg(arena, "arena");
+        Checks.requireArg(arena, "arena");
         if (messages < 1 || messages > Messages.MAX_MMSG) {
             throw new IllegalArgumentException("a batch holds 1 to " + Messages.MAX_MMSG + " messages, not " + messages);
         }
@@ -288,9 +288,9 @@ public final class MessageBatch {
      */
     public MessageBatch control(int i, ControlMessage... messages) {
         index(i);
-        Socket.requireArg(messages, "control messages");
+        Checks.requireArg(messages, "control messages");
         for (ControlMessage m : messages) {
-            Socket.requireArg(m, "control message");
+            Checks.requireArg(m, "control message");
         }
         List<ControlMessage> copy = List.of(messages);
         int space = ControlMessages.totalSpace(copy); // checks sizes now; values are checked again at send
@@ -333,7 +333,7 @@ public final class MessageBatch {
 
     /** The first control message of {@code kind} the last receive brought with message {@code i}, or {@code null}. */
     public <T extends ControlMessage> T received(int i, Class<T> kind) {
-        Socket.requireArg(kind, "kind");
+        Checks.requireArg(kind, "kind");
         for (ControlMessage m : received(i)) {
             if (kind.isInstance(m)) {
                 return kind.cast(m);

@@ -108,7 +108,7 @@ final class Messages {
     }
 
     private static long vector(Socket s, IoVector v, boolean read) throws IOException {
-        Socket.requireArg(v, "vector");
+        Checks.requireArg(v, "vector");
         Pins pins = Buffers.get().pins;
         List<MemorySegment> segs = v.enter();
         try {
@@ -131,7 +131,7 @@ final class Messages {
     }
 
     private static long segments(Socket s, MemorySegment[] segs, boolean read) throws IOException {
-        Socket.requireArg(segs, "buffers");
+        Checks.requireArg(segs, "buffers");
         checkCount(segs.length);
         Pins pins = Buffers.get().pins;
         try {
@@ -152,11 +152,11 @@ final class Messages {
      * per-thread copy buffer. Positions advance by what each buffer took or gave, in order.
      */
     static long transferBuffers(Socket s, ByteBuffer[] bufs, boolean read) throws IOException {
-        Socket.requireArg(bufs, "buffers");
+        Checks.requireArg(bufs, "buffers");
         checkCount(bufs.length);
         long heap = 0;
         for (ByteBuffer b : bufs) {
-            Socket.requireArg(b, "buffer");
+            Checks.requireArg(b, "buffer");
             if (read && b.isReadOnly()) {
                 throw new IllegalArgumentException("cannot receive into a read-only buffer");
             }
@@ -274,7 +274,7 @@ final class Messages {
     // ---- sendmsg / recvmsg -----------------------------------------------------------------------
 
     static long sendMsg(Socket s, Message m, int flags) throws IOException {
-        Socket.requireArg(m, "message");
+        Checks.requireArg(m, "message");
         int f = MsgFlags.check(flags) | SEND_FLAGS;
         boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
         if (!s.blockingMode()) {
@@ -338,7 +338,7 @@ final class Messages {
     }
 
     static long recvMsg(Socket s, Message m, int flags) throws IOException {
-        Socket.requireArg(m, "message");
+        Checks.requireArg(m, "message");
         int f = MsgFlags.check(flags);
         boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
         if (!s.blockingMode()) {
@@ -355,7 +355,7 @@ final class Messages {
             MemorySegment control = m.receiveControl();
             int controlCap = 0;
             if (control != null) {
-                Socket.checkInto(control);
+                Checks.checkInto(control);
                 controlCap = (int) Math.min(control.byteSize(), Cmsg.MAX_CONTROL);
             }
             // control data lands in the library's memory first: the descriptors in it are taken
@@ -622,7 +622,7 @@ final class Messages {
             iovTotal += m.segmentCount();
             MemorySegment c = m.receiveControl();
             if (c != null) {
-                Socket.checkInto(c);
+                Checks.checkInto(c);
                 if (controls == null) {
                     controls = new MemorySegment[vlen];
                 }
@@ -741,8 +741,8 @@ final class Messages {
 
     static int sendMmsg(Socket s, MessageBatch b, int from, int count, int flags) throws IOException {
         requireLinux("sendmmsg");
-        Socket.requireArg(b, "batch");
-        Socket.checkInto(b.vec); // the batch's arena: open, and this thread's to use
+        Checks.requireArg(b, "batch");
+        Checks.checkInto(b.vec); // the batch's arena: open, and this thread's to use
         b.checkRange(from, count);
         int f = MsgFlags.check(flags) | SEND_FLAGS;
         boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
@@ -763,8 +763,8 @@ final class Messages {
 
     static int recvMmsg(Socket s, MessageBatch b, int from, int count, int flags, Duration timeout) throws IOException {
         requireLinux("recvmmsg");
-        Socket.requireArg(b, "batch");
-        Socket.checkInto(b.vec); // the batch's arena: open, and this thread's to use
+        Checks.requireArg(b, "batch");
+        Checks.checkInto(b.vec); // the batch's arena: open, and this thread's to use
         b.checkRange(from, count);
         int f = MsgFlags.check(flags);
         boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
@@ -807,7 +807,7 @@ final class Messages {
     private static final java.util.concurrent.atomic.AtomicLong BATCH_STAMPS = new java.util.concurrent.atomic.AtomicLong();
 
     private static void checkBatch(List<Message> ms) {
-        Socket.requireArg(ms, "messages");
+        Checks.requireArg(ms, "messages");
         if (ms.isEmpty() || ms.size() > MAX_MMSG) {
             throw new IllegalArgumentException("a batch holds 1 to " + MAX_MMSG + " messages, not " + ms.size());
         }
@@ -815,7 +815,7 @@ final class Messages {
         // ~500 list reads per call for 32 messages, measured ~2 % of a loopback batch)
         long stamp = BATCH_STAMPS.incrementAndGet();
         for (int i = 0, n = ms.size(); i < n; i++) {
-            Message m = Socket.requireArg(ms.get(i), "message");
+            Message m = Checks.requireArg(ms.get(i), "message");
             if (m.batchStamp == stamp) {
                 throw new IllegalArgumentException("message " + i + " appears twice in the batch");
             }
@@ -849,9 +849,9 @@ final class Messages {
 
     private static void checkSegment(MemorySegment seg, boolean into) {
         if (into) {
-            Socket.checkInto(seg);
+            Checks.checkInto(seg);
         } else {
-            Socket.checkFrom(seg);
+            Checks.checkFrom(seg);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.nativesockets;
 
+import static dev.nativesockets.Checks.checkInto;
+
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
@@ -1942,40 +1944,17 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    // kept for the Linux-only families that still call them here (Netlink, Packet, ZeroCopy)
     static <T> T requireArg(T v, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        return v;
+        return Checks.requireArg(v, what);
     }
 
     static void checkRange(byte[] b, int off, int len) {
-        requireArg(b, "array");
-        if (off < 0 || len < 0 || off > b.length - len) {
-            throw new IllegalArgumentException("range [" + off + ", " + off + "+" + len + ") outside array of length " + b.length);
-        }
+        Checks.checkRange(b, off, len);
     }
 
-    /** A segment the kernel may write into: native, writable, alive. */
-    static void checkInto(MemorySegment seg) {
-        checkFrom(seg);
-        if (seg.isReadOnly()) {
-            throw new IllegalArgumentException("cannot receive into a read-only segment");
-        }
-    }
-
-    /** A segment the kernel may read: native and alive. */
     static void checkFrom(MemorySegment seg) {
-        requireArg(seg, "segment");
-        if (!seg.isNative()) {
-            throw new IllegalArgumentException("heap segment: pass a native segment (Arena.allocate) or use the byte[] overload");
-        }
-        if (!seg.scope().isAlive()) {
-            throw new IllegalStateException("segment's arena is closed");
-        }
-        if (!seg.isAccessibleBy(Thread.currentThread())) {
-            throw new WrongThreadException("segment's arena is confined to another thread");
-        }
+        Checks.checkFrom(seg);
     }
 
     @Override
