@@ -238,7 +238,7 @@ final class Messages {
             long n;
             long deadline = 0;
             for (;;) {
-                int mark = s.readyMark(read ? Readiness.READ : Readiness.WRITE);
+                int mark = s.waits().readyMark(read ? Readiness.READ : Readiness.WRITE);
                 if (read && !parks) {
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
                             : LibC.readv(sc.cs, fd, iov, count);
@@ -248,16 +248,16 @@ final class Messages {
                     n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
                             : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
                 }
-                if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
+                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
                     break;
                 }
-                deadline = read ? s.awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark)
-                        : s.awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                deadline = read ? s.waits().awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark)
+                        : s.waits().awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
                 sc = Scratch.get(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 int e = sc.errno();
-                if (Socket.isWouldBlock(e) && nonBlocking) {
+                if (SocketWait.isWouldBlock(e) && nonBlocking) {
                     return s.wouldBlock(e);
                 }
                 throw s.failIo(read ? "readv" : "writev", e);
@@ -304,20 +304,20 @@ final class Messages {
                 long n;
                 long deadline = 0;
                 for (;;) {
-                    int mark = s.readyMark(Readiness.WRITE);
+                    int mark = s.waits().readyMark(Readiness.WRITE);
                     header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
                     int g = parks ? f | Constants.MSG_DONTWAIT : f;
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
                             : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
+                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
                         break;
                     }
-                    deadline = s.awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                    deadline = s.waits().awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
                     sc = Scratch.get(); // the park gave the lease back (see Scratch)
                 }
                 if (n < 0) {
                     int e = sc.errno();
-                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
                         m.sent(Socket.WOULD_BLOCK);
                         return s.wouldBlock(e);
                     }
@@ -367,20 +367,20 @@ final class Messages {
                 long n;
                 long deadline = 0;
                 for (;;) {
-                    int mark = s.readyMark(Readiness.READ);
+                    int mark = s.waits().readyMark(Readiness.READ);
                     header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
                     int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
                             : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
+                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
                         break;
                     }
-                    deadline = s.awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
+                    deadline = s.waits().awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
                     sc = Scratch.get(); // the park gave the lease back (see Scratch)
                 }
                 if (n < 0) {
                     int e = sc.errno();
-                    if (Socket.isWouldBlock(e) && nonBlocking) {
+                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
                         m.wouldBlock();
                         return s.wouldBlock(e);
                     }
@@ -537,19 +537,19 @@ final class Messages {
             int n;
             long deadline = 0;
             for (;;) {
-                int mark = s.readyMark(Readiness.WRITE);
+                int mark = s.waits().readyMark(Readiness.WRITE);
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, g, 0)
                         : LibC.sendmmsg(sc.cs, fd, vec, vlen, g);
-                if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
+                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
                     break;
                 }
-                deadline = s.awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                deadline = s.waits().awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
                 sc = Scratch.get(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 int e = sc.errno();
-                if (Socket.isWouldBlock(e) && nonBlocking) {
+                if (SocketWait.isWouldBlock(e) && nonBlocking) {
                     return s.wouldBlock(e);
                 }
                 throw s.failIo("sendmmsg", e);
@@ -576,20 +576,20 @@ final class Messages {
             int n;
             long deadline = 0;
             for (;;) {
-                int mark = s.readyMark(Readiness.READ);
+                int mark = s.waits().readyMark(Readiness.READ);
                 int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
                 n = pins != null && pins.any()
                         ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, g, ts.address())
                         : LibC.recvmmsg(sc.cs, fd, vec, vlen, g, ts);
-                if (n >= 0 || !Socket.retryOrPark(parks, sc.errno())) {
+                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
                     break;
                 }
-                deadline = s.awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
+                deadline = s.waits().awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
                 sc = Scratch.get(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
                 int e = sc.errno();
-                if (Socket.isWouldBlock(e) && nonBlocking) {
+                if (SocketWait.isWouldBlock(e) && nonBlocking) {
                     return s.wouldBlock(e);
                 }
                 throw s.failIo("recvmmsg", e);

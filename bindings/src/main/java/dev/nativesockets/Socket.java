@@ -6,7 +6,6 @@ import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
-import dev.nativesockets.libc.Pollfd;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -120,8 +119,6 @@ public final class Socket implements AutoCloseable {
     private static final boolean LINUX = Platform.current().isLinux();
     private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
     private static final int MAX_IO = Integer.MAX_VALUE;
-    /** A century: longer connect timeouts are cut to it (Duration.toMillis() would overflow). */
-    private static final long MAX_CONNECT_SECONDS = 36_500L * 86_400;
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
@@ -130,26 +127,8 @@ public final class Socket implements AutoCloseable {
     private final int type;
     private volatile boolean blocking = true;
     private volatile int lastError;
-    /** Where virtual threads park on this socket; made when one first has to wait. */
-    private volatile VirtualWait virtualWait;
-    /**
-     * SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds as a parked call needs them (0: none), read from the
-     * kernel on first need and again after any SOL_SOCKET option is set through this socket;
-     * -1: not known. A parked call then costs no getsockopt(2).
-     */
-    private volatile long rcvTimeoutNanos = -1;
-    private volatile long sndTimeoutNanos = -1;
-    /** Moved by every SOL_SOCKET setsockopt(2) once done, so that a racing cache store is undone (see timeoutDeadline). */
-    private volatile int timeoutEpoch;
-    private static final java.lang.invoke.VarHandle TIMEOUT_EPOCH;
-
-    static {
-        try {
-            TIMEOUT_EPOCH = java.lang.invoke.MethodHandles.lookup().findVarHandle(Socket.class, "timeoutEpoch", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** How calls on this socket wait: the virtual-thread state, the timeout cache, the O_NONBLOCK spans. */
+    private final SocketWait waits;
     /*
      * The confined fast path reads the socket alone: a round trip switches threads on every call
      * and each switch leaves these lines cold, so the owner's call should not also walk to the
@@ -178,6 +157,7 @@ public final class Socket implements AutoCloseable {
         this.family = family;
         this.type = type;
         this.cleanable = CLEANER.register(this, handle);
+        this.waits = new SocketWait(this, handle);
     }
 
     // ---- creation ------------------------------------------------------------------------
@@ -469,39 +449,36 @@ public final class Socket implements AutoCloseable {
             if (blocking && Thread.currentThread().isVirtual()) {
                 // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
                 // virtual thread's accept is in, and as the user set it otherwise
-                enterNonBlocking(s, fd);
+                waits.enterNonBlocking(s, fd);
                 try {
                     long deadline = 0;
                     for (;;) {
-                        int mark = readyMark(Readiness.READ);
+                        int mark = waits.readyMark(Readiness.READ);
                         c = acceptOnce(s, fd, nonBlocking);
-                        if (c >= 0 || !retryOrPark(true, s.errno())) {
+                        if (c >= 0 || !SocketWait.retryOrPark(true, s.errno())) {
                             break;
                         }
-                        deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
+                        deadline = waits.awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
                         s = scratch(); // the park gave the lease back (see Scratch)
                     }
                 } finally {
-                    leaveNonBlocking(s, fd);
+                    waits.leaveNonBlocking(s, fd);
                 }
             } else {
                 for (;;) {
                     c = acceptOnce(s, fd, nonBlocking);
-                    if (c >= 0 || s.errno() != Constants.EINTR && !(isWouldBlock(s.errno()) && blocking && nonBlockingUsers > 0)) {
+                    if (c >= 0 || s.errno() != Constants.EINTR && !(SocketWait.isWouldBlock(s.errno()) && blocking && waits.inNonBlockingSpan())) {
                         break;
                     }
                     if (s.errno() != Constants.EINTR) {
                         // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
-                        pollOne(s, fd, Constants.POLLIN, -1);
-                        if (handle.isClosed()) {
-                            throw new SocketClosedException("accept");
-                        }
+                        waits.awaitBlocking("accept", s, fd, Constants.POLLIN);
                     }
                 }
             }
             if (c < 0) {
                 int errno = s.errno();
-                if (isWouldBlock(errno) && !blocking) {
+                if (SocketWait.isWouldBlock(errno) && !blocking) {
                     wouldBlock(errno);
                     return null;
                 }
@@ -530,24 +507,6 @@ public final class Socket implements AutoCloseable {
                 : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
     }
 
-    /** Virtual threads whose accept or connect has the descriptor O_NONBLOCK; guarded by {@code this}. */
-    private int nonBlockingUsers;
-
-    private synchronized void enterNonBlocking(Scratch s, int fd) throws IOException {
-        if (nonBlockingUsers == 0) {
-            setNonBlocking(s, fd, true);
-        }
-        nonBlockingUsers++;
-    }
-
-    private synchronized void leaveNonBlocking(Scratch s, int fd) throws IOException {
-        // closed during the call (an interrupt closes a virtual thread's socket): nothing to restore,
-        // and a confined socket's number is already released — fcntl could reach another descriptor
-        if (--nonBlockingUsers == 0 && blocking && !handle.isClosed()) {
-            setNonBlocking(s, fd, false);
-        }
-    }
-
     /**
      * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
      * destination and the only source datagrams are accepted from.
@@ -560,39 +519,7 @@ public final class Socket implements AutoCloseable {
      * @throws SocketClosedException when another thread closes the socket during the call
      */
     public boolean connect(SocketAddress address) throws IOException {
-        checkFamily(address);
-        Scratch s = scratch();
-        int len = Addresses.encode(address, s.addr, family);
-        int fd = acquire();
-        try {
-            if (blocking && Thread.currentThread().isVirtual()) {
-                // SO_SNDTIMEO bounds a blocking Unix connect (Linux): the parked one too
-                connectParked(s, fd, len, family == Constants.AF_UNIX ? timeoutDeadline(Constants.SO_SNDTIMEO) : Long.MAX_VALUE);
-                return true;
-            }
-            if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                checkNotClosedDuring("connect");
-                return true;
-            }
-            int errno = s.errno();
-            if (errno == Constants.EINPROGRESS || (errno == Constants.EINTR && blocking)) {
-                if (!blocking) {
-                    wouldBlock(errno);
-                    return false;
-                }
-                // interrupted blocking connect goes on in the kernel: wait for it like a timed one
-                awaitConnect(s, fd, -1);
-                return true;
-            }
-            if (isWouldBlock(errno) && !blocking) {
-                wouldBlock(errno);
-                return false; // Unix sockets with a full backlog
-            }
-            // a blocking Unix connect's EAGAIN: its SO_SNDTIMEO ran out (Linux), a timeout like any other
-            throw family == Constants.AF_UNIX ? failIo("connect", errno) : fail("connect", errno);
-        } finally {
-            release();
-        }
+        return Connector.connect(this, address);
     }
 
     /**
@@ -603,58 +530,7 @@ public final class Socket implements AutoCloseable {
      * connect again; close it. The socket's blocking mode is as it was before.
      */
     public void connect(SocketAddress address, Duration timeout) throws IOException {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        checkFamily(address);
-        Scratch s = scratch();
-        int len = Addresses.encode(address, s.addr, family);
-        int fd = acquire();
-        try {
-            // the library's rule (WaitTimeout): 100 years or more is forever, which for a connect
-            // is as long as the kernel keeps trying; a century of milliseconds cannot overflow
-            long nanos = WaitTimeout.nanos(timeout);
-            long millis = nanos < 0 ? MAX_CONNECT_SECONDS * 1000 : Math.max(1, timeout.toMillis());
-            if (Thread.currentThread().isVirtual()) {
-                connectParked(s, fd, len, System.nanoTime() + millis * 1_000_000);
-                return;
-            }
-            boolean wasBlocking = blocking;
-            setNonBlocking(s, fd, true);
-            try {
-                long deadline = System.nanoTime() + millis * 1_000_000;
-                int errno;
-                for (;;) {
-                    if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                        return;
-                    }
-                    errno = s.errno();
-                    if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
-                        break;
-                    }
-                    // a Unix listener with a full backlog: nothing is in progress, so try again shortly
-                    long left = (deadline - System.nanoTime()) / 1_000_000;
-                    if (left <= 0) {
-                        lastError = Constants.ETIMEDOUT;
-                        throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                    }
-                    nap(s, (int) Math.min(left, 10));
-                    if (handle.isClosed()) {
-                        throw new SocketClosedException("connect");
-                    }
-                }
-                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR) {
-                    throw fail("connect", errno);
-                }
-                awaitConnect(s, fd, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } finally {
-                if (wasBlocking) {
-                    setNonBlocking(s, fd, false);
-                }
-            }
-        } finally {
-            release();
-        }
+        Connector.connect(this, address, timeout);
     }
 
     /**
@@ -666,138 +542,7 @@ public final class Socket implements AutoCloseable {
      *     failed with, e.g. {@code ECONNREFUSED})
      */
     public boolean finishConnect() throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            int ready = pollOne(s, fd, Constants.POLLOUT, 0);
-            if (ready == 0) {
-                return false;
-            }
-            int err = soError(s, fd);
-            if (err != 0) {
-                throw fail("connect", err);
-            }
-            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-            if (LibC.getpeername(s.cs, fd, s.addr, s.addrLen) < 0) {
-                if (s.errno() == Constants.ENOTCONN) {
-                    return false; // writable but not connected: a Unix connect that never started
-                }
-                throw fail("getpeername", s.errno());
-            }
-            return true;
-        } finally {
-            release();
-        }
-    }
-
-    /**
-     * A connect on a virtual thread: non-blocking {@code connect(2)} (the descriptor is
-     * {@code O_NONBLOCK} for its span), the thread parked until the socket is writable or the
-     * deadline passes, then {@code SO_ERROR}. A Unix listener with a full backlog is retried every
-     * 10 ms (a sleep: it parks too), as the timed connect does.
-     */
-    private void connectParked(Scratch s, int fd, int len, long deadline) throws IOException {
-        enterNonBlocking(s, fd);
-        try {
-            int errno;
-            for (;;) {
-                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                    checkNotClosedDuring("connect");
-                    return;
-                }
-                errno = s.errno();
-                if (errno == Constants.EINTR) {
-                    continue;
-                }
-                if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
-                    break;
-                }
-                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                    lastError = Constants.ETIMEDOUT;
-                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw closedByInterrupt("connect");
-                }
-                if (handle.isClosed()) {
-                    throw new SocketClosedException("connect");
-                }
-            }
-            if (errno != Constants.EINPROGRESS && errno != Constants.EALREADY) {
-                throw fail("connect", errno);
-            }
-            for (int mark = readyMark(Readiness.WRITE); pollOne(s, fd, Constants.POLLOUT, 0) == 0; mark = readyMark(Readiness.WRITE)) {
-                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                    lastError = Constants.ETIMEDOUT;
-                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                }
-                park("connect", Readiness.WRITE, deadline, mark);
-                s = scratch(); // the park gave the lease back (see Scratch)
-            }
-            int err = soError(s, fd);
-            if (err != 0) {
-                throw fail("connect", err);
-            }
-        } finally {
-            leaveNonBlocking(s, fd);
-        }
-    }
-
-    private void awaitConnect(Scratch s, int fd, long timeoutMillis) throws IOException {
-        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
-        for (;;) {
-            long left = timeoutMillis < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-            int ready = pollOne(s, fd, Constants.POLLOUT, (int) Math.min(left, Integer.MAX_VALUE));
-            if (handle.isClosed()) {
-                throw new SocketClosedException("connect");
-            }
-            if (ready > 0) {
-                break;
-            }
-            if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
-                lastError = Constants.ETIMEDOUT;
-                throw Errno.timeout("connect", Constants.ETIMEDOUT);
-            }
-        }
-        int err = soError(s, fd);
-        if (err != 0) {
-            throw fail("connect", err);
-        }
-    }
-
-    /** poll(2) on one descriptor; EINTR counts as "not ready yet". */
-    private int pollOne(Scratch s, int fd, int events, int timeoutMillis) throws IOException {
-        MemorySegment pollfd = s.pollfd();
-        Pollfd.FD.set(pollfd, fd);
-        Pollfd.EVENTS.set(pollfd, events);
-        Pollfd.REVENTS.set(pollfd, 0);
-        int r = LibC.poll(s.cs, pollfd, 1, timeoutMillis);
-        if (r < 0) {
-            if (s.errno() == Constants.EINTR) {
-                return 0;
-            }
-            throw fail("poll", s.errno());
-        }
-        return r;
-    }
-
-    /** Sleeps without a monitor or an interrupt: {@code poll(2)} on one ignored entry (fd -1). */
-    private static void nap(Scratch s, int millis) {
-        MemorySegment pollfd = s.pollfd();
-        Pollfd.FD.set(pollfd, -1);
-        Pollfd.EVENTS.set(pollfd, 0);
-        LibC.poll(s.cs, pollfd, 1, millis);
-    }
-
-    private int soError(Scratch s, int fd) throws IOException {
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
-        if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_ERROR, s.value, s.valueLen) < 0) {
-            throw fail("getsockopt(SOL_SOCKET, SO_ERROR)", s.errno());
-        }
-        return s.value.get(ValueLayout.JAVA_INT, 0);
+        return Connector.finishConnect(this);
     }
 
     /**
@@ -881,18 +626,18 @@ public final class Socket implements AutoCloseable {
                 do {
                     n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && isWouldBlock(CallState.errno(cs))) {
+                if (n < 0 && SocketWait.isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
                 }
             } else if (Thread.currentThread().isVirtual()) {
                 long deadline = 0;
                 for (;;) {
-                    int mark = readyMark(Readiness.READ);
+                    int mark = waits.readyMark(Readiness.READ);
                     n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
+                    if (n >= 0 || !SocketWait.retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
-                    deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs), mark);
+                    deadline = waits.awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs), mark);
                     cs = callState(); // the park gave the lease back (see Scratch)
                 }
             } else {
@@ -994,19 +739,19 @@ public final class Socket implements AutoCloseable {
             long n;
             long deadline = 0;
             for (;;) {
-                int mark = readyMark(Readiness.READ);
+                int mark = waits.readyMark(Readiness.READ);
                 s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, s.addrLen)
                         : LibC.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
-                if (n >= 0 || !retryOrPark(parks, s.errno())) {
+                if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
                     break;
                 }
-                deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
+                deadline = waits.awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
                 s = scratch(); // the park gave the lease back (see Scratch)
             }
             if (n < 0) {
-                if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
+                if (SocketWait.isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
                     return new Received(wouldBlock(s.errno()), null);
                 }
                 throw failIo("recvfrom", s.errno());
@@ -1162,18 +907,18 @@ public final class Socket implements AutoCloseable {
                 do {
                     n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
                 } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && isWouldBlock(CallState.errno(cs))) {
+                if (n < 0 && SocketWait.isWouldBlock(CallState.errno(cs))) {
                     return wouldBlock(CallState.errno(cs));
                 }
             } else if (Thread.currentThread().isVirtual()) {
                 long deadline = 0;
                 for (;;) {
-                    int mark = readyMark(Readiness.WRITE);
+                    int mark = waits.readyMark(Readiness.WRITE);
                     n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
+                    if (n >= 0 || !SocketWait.retryOrPark(true, CallState.errno(cs))) {
                         break;
                     }
-                    deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs), mark);
+                    deadline = waits.awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs), mark);
                     cs = callState(); // the park gave the lease back (see Scratch)
                 }
             } else {
@@ -1316,19 +1061,19 @@ public final class Socket implements AutoCloseable {
             long n;
             long deadline = 0;
             for (;;) {
-                int mark = readyMark(Readiness.WRITE);
+                int mark = waits.readyMark(Readiness.WRITE);
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, len)
                         : LibC.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
-                if (n >= 0 || !retryOrPark(parks, s.errno())) {
+                if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
                     break;
                 }
-                deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno(), mark);
+                deadline = waits.awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno(), mark);
                 s = scratch(); // the park gave the lease back (see Scratch): encode the address again
                 Addresses.encode(to, s.addr, family);
             }
             if (n < 0) {
-                if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
+                if (SocketWait.isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
                     return wouldBlock(s.errno());
                 }
                 throw failIo("sendto", s.errno());
@@ -1390,18 +1135,13 @@ public final class Socket implements AutoCloseable {
         Scratch s = scratch();
         int fd = acquire();
         try {
-            synchronized (this) {
-                if (!on || nonBlockingUsers == 0) { // else the last virtual thread's accept restores it
-                    setNonBlocking(s, fd, !on);
-                }
-                blocking = on;
-            }
+            waits.setBlocking(s, fd, on);
         } finally {
             release();
         }
     }
 
-    private void setNonBlocking(Scratch s, int fd, boolean nonBlocking) throws IOException {
+    void setNonBlocking(Scratch s, int fd, boolean nonBlocking) throws IOException {
         int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
         if (flags < 0) {
             throw fail("fcntl(F_GETFL)", s.errno());
@@ -1423,10 +1163,7 @@ public final class Socket implements AutoCloseable {
     @Override
     public void close() {
         handle.close(); // first: a confined socket refuses other threads before anything is undone
-        VirtualWait w = virtualWait;
-        if (w != null) {
-            w.wakeAll(); // parked virtual threads retry, see the close and throw
-        }
+        waits.wakeAll(); // parked virtual threads retry, see the close and throw
         leaveFastPath();
         cleanable.clean();
     }
@@ -1483,7 +1220,7 @@ public final class Socket implements AutoCloseable {
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
         NativeOption<T> o = resolve(option);
-        forgetTimeouts(o.level());
+        waits.forgetTimeouts(o.level());
         if (!o.writable()) {
             throw new UnsupportedOperationException(o.name() + " is read-only");
         }
@@ -1501,7 +1238,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + o.name() + ")", s.errno());
             }
         } finally {
-            timeoutsChanged(o.level());
+            waits.timeoutsChanged(o.level());
             release();
         }
     }
@@ -1557,7 +1294,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
     public void setIntOption(int level, int name, int value) throws IOException {
-        forgetTimeouts(level);
+        waits.forgetTimeouts(level);
         Scratch s = scratch();
         int fd = acquire();
         try {
@@ -1565,7 +1302,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
-            timeoutsChanged(level);
+            waits.timeoutsChanged(level);
             release();
         }
     }
@@ -1595,7 +1332,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code setsockopt(2)} from a caller's native segment (all of it), for any option. */
     public void setOption(int level, int name, MemorySegment value) throws IOException {
-        forgetTimeouts(level);
+        waits.forgetTimeouts(level);
         checkFrom(value);
         if (value.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("option value too large");
@@ -1607,7 +1344,7 @@ public final class Socket implements AutoCloseable {
                 throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
-            timeoutsChanged(level);
+            waits.timeoutsChanged(level);
             release();
         }
     }
@@ -1724,8 +1461,18 @@ public final class Socket implements AutoCloseable {
         return blocking;
     }
 
-    static boolean isWouldBlock(int errno) {
-        return errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK;
+    void blockingModeSet(boolean on) {
+        blocking = on;
+    }
+
+    /** The errno {@link #lastError()} reports, for a failure raised outside {@link #fail}. */
+    void recordError(int errno) {
+        lastError = errno;
+    }
+
+    /** How calls on this socket wait (see {@link SocketWait}). */
+    SocketWait waits() {
+        return waits;
     }
 
     /**
@@ -1746,27 +1493,6 @@ public final class Socket implements AutoCloseable {
      */
     boolean parks(int flags) {
         return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-    }
-
-    /** A SOL_SOCKET option is being set: the timeouts a parked call uses are read again next time. */
-    private void forgetTimeouts(int level) {
-        if (level == Constants.SOL_SOCKET) {
-            rcvTimeoutNanos = -1;
-            sndTimeoutNanos = -1;
-        }
-    }
-
-    /**
-     * A SOL_SOCKET option was set (or failed to be): a reader of the timeouts that raced the
-     * setsockopt(2) may be about to store what it read before it, so first move the epoch (the
-     * reader checks it after its store and undoes a store that raced) and then forget again. See
-     * {@link #timeoutDeadline}.
-     */
-    private void timeoutsChanged(int level) {
-        if (level == Constants.SOL_SOCKET) {
-            TIMEOUT_EPOCH.getAndAdd(this, 1);
-            forgetTimeouts(level);
-        }
     }
 
     /**
@@ -1801,119 +1527,10 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * After a failed attempt: whether to go round again — retried at once on EINTR, or (for a call
-     * that {@code parks}, see {@link #parks}) after {@link #awaitReady} on would-block.
-     */
-    static boolean retryOrPark(boolean parks, int errno) {
-        return errno == Constants.EINTR || parks && isWouldBlock(errno);
-    }
-
-    /**
-     * Parks the calling virtual thread until the socket is ready for {@code ops}, and returns the
-     * deadline for the next round. {@code deadline} 0 means "not known yet": the timeout option
-     * ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}, 0 for none) is read then, so a timeout keeps its
-     * meaning on a virtual thread. Past the deadline it throws the timeout the kernel would have
-     * reported. {@code errno} of {@code EINTR} returns at once: the caller retries.
-     *
-     * @throws SocketClosedException if the socket was closed meanwhile, or — the rule for virtual
-     *     threads, as the JDK's sockets have it — the thread was interrupted while parked, which
-     *     closes the socket (the interrupt status stays set)
-     */
-    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno, int mark) throws IOException {
-        if (errno == Constants.EINTR) {
-            return deadline;
-        }
-        if (deadline == 0) {
-            deadline = timeoutDeadline(timeoutName);
-        } else if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-            lastError = Constants.EAGAIN;
-            throw Errno.timeout(op, Constants.EAGAIN);
-        }
-        park(op, ops, deadline, mark);
-        return deadline;
-    }
-
-    /**
-     * The readiness mark for {@code ops} ({@link VirtualWait#mark}) to take <em>before</em> a call
-     * that may fail with would-block, and to hand to {@link #awaitReady} after it: the park is
-     * skipped if an edge came in between. 0 before the socket's first park (see {@link #park}).
-     */
-    int readyMark(int ops) {
-        VirtualWait w = virtualWait;
-        return w == null ? 0 : w.mark(ops);
-    }
-
-    /**
-     * Parks until ready for {@code ops} (an edge since {@code mark}) or the deadline; then a close
-     * or an interrupt throws (see {@link #awaitReady}). The caller holds a call in flight, so the
-     * descriptor is ours while the first park registers it.
-     */
-    void park(String op, int ops, long deadline, int mark) throws IOException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw closedByInterrupt(op);
-        }
-        VirtualWait w = virtualWait;
-        if (w == null) {
-            synchronized (this) {
-                w = virtualWait;
-                if (w == null) {
-                    try {
-                        // a mark of 0 stays right: the registration starts at 0 and its edge-triggered
-                        // add reports whatever is ready already, so nothing since the failed call is lost
-                        virtualWait = w = VirtualWait.register(handle);
-                    } catch (IllegalStateException closed) {
-                        throw new SocketClosedException(op);
-                    }
-                }
-            }
-        }
-        w.await(ops, mark, deadline);
-        if (handle.isClosed()) {
-            throw new SocketClosedException(op);
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            throw closedByInterrupt(op);
-        }
-    }
-
-    private SocketClosedException closedByInterrupt(String op) {
-        close();
-        return new SocketClosedException(op, true);
-    }
-
-    /** {@link System#nanoTime()} when a call waiting under {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} times out; {@link Long#MAX_VALUE} for none. */
-    private long timeoutDeadline(int timeoutName) throws IOException {
-        boolean rcv = timeoutName == Constants.SO_RCVTIMEO;
-        long t = rcv ? rcvTimeoutNanos : sndTimeoutNanos;
-        if (t < 0) {
-            // coherent with the kernel under any interleaving with setOption: a setter moves the
-            // epoch after its setsockopt(2) and then clears the cache. If the epoch is the same
-            // after the store, either the setter's clear comes later or its setsockopt came
-            // before the getsockopt below; if it moved, this read may be stale, so it is undone
-            int epoch = timeoutEpoch;
-            Duration d = getOption(rcv ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
-            t = Math.min(d.toNanos(), Long.MAX_VALUE / 4);
-            if (rcv) {
-                rcvTimeoutNanos = t;
-            } else {
-                sndTimeoutNanos = t;
-            }
-            if (timeoutEpoch != epoch) {
-                forgetTimeouts(Constants.SOL_SOCKET); // this call still uses t: it is as new as the call
-            }
-        }
-        if (t == 0) {
-            return Long.MAX_VALUE;
-        }
-        long d = System.nanoTime() + t;
-        return d == 0 || d == Long.MAX_VALUE ? d + 1 : d;
-    }
-
-    /**
      * A call that returned normally while another thread closed the socket — woken by the
      * {@code shutdown(2)} of the close, typically with 0 — reports the close, not its result.
      */
-    private void checkNotClosedDuring(String operation) throws SocketClosedException {
+    void checkNotClosedDuring(String operation) throws SocketClosedException {
         if (!owned() && handle.isClosed()) { // only the owner closes a confined socket
             throw new SocketClosedException(operation);
         }
@@ -1930,14 +1547,14 @@ public final class Socket implements AutoCloseable {
 
     /** {@link #fail} for data transfer: EAGAIN in blocking mode is a timeout (SO_RCVTIMEO/SO_SNDTIMEO). */
     IOException failIo(String operation, int errno) {
-        if (isWouldBlock(errno) && !handle.isClosed()) {
+        if (SocketWait.isWouldBlock(errno) && !handle.isClosed()) {
             lastError = errno;
             return Errno.timeout(operation, errno);
         }
         return fail(operation, errno);
     }
 
-    private void checkFamily(SocketAddress address) {
+    void checkFamily(SocketAddress address) {
         int f = Addresses.familyOf(address);
         if (f != family && !(family == Constants.AF_INET6 && f == Constants.AF_INET)) {
             throw new IllegalArgumentException("address " + address + " (family " + f + ") does not fit a socket of family " + family);
