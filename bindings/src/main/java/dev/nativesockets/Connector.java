@@ -2,21 +2,95 @@ package dev.nativesockets;
 
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
+import dev.nativesockets.libc.Platform;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 import java.time.Duration;
 
 /**
- * How a {@link Socket} connects: {@code connect(2)} plain (blocking or not), timed (non-blocking
+ * How a {@link Socket} makes connections: {@code accept(2)}/{@code accept4(2)} (a virtual
+ * thread's with the descriptor {@code O_NONBLOCK} for its span, since accept takes no
+ * {@code MSG_DONTWAIT}), and {@code connect(2)} plain (blocking or not), timed (non-blocking
  * {@code connect(2)}, {@code poll(2)} for {@code POLLOUT}, {@code SO_ERROR}), parked (a virtual
  * thread's, through {@link SocketWait}), and the back-off a Unix listener with a full backlog
  * needs ({@code EAGAIN}: nothing is in progress, so the connect is tried again every 10 ms). The
  * public calls and their contract are {@link Socket#connect(SocketAddress)},
- * {@link Socket#connect(SocketAddress, Duration)} and {@link Socket#finishConnect()}.
+ * {@link Socket#connect(SocketAddress, Duration)}, {@link Socket#finishConnect()} and
+ * {@link Socket#accept(boolean)}.
  */
 final class Connector {
     private Connector() {}
+
+    private static final boolean LINUX = Platform.current().isLinux();
+
+    /** {@link Socket#accept(boolean)}. */
+    static Socket accept(Socket so, boolean nonBlocking) throws IOException {
+        Scratch s = so.scratch();
+        int fd = so.acquire();
+        try {
+            int c;
+            if (so.blockingMode() && Thread.currentThread().isVirtual()) {
+                // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
+                // virtual thread's accept is in, and as the user set it otherwise
+                so.waits().enterNonBlocking(s, fd);
+                try {
+                    long deadline = 0;
+                    for (;;) {
+                        int mark = so.waits().readyMark(Readiness.READ);
+                        c = acceptOnce(s, fd, nonBlocking);
+                        if (c >= 0 || !SocketWait.retryOrPark(true, s.errno())) {
+                            break;
+                        }
+                        deadline = so.waits().awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
+                        s = so.scratch(); // the park gave the lease back (see Scratch)
+                    }
+                } finally {
+                    so.waits().leaveNonBlocking(s, fd);
+                }
+            } else {
+                for (;;) {
+                    c = acceptOnce(s, fd, nonBlocking);
+                    if (c >= 0 || s.errno() != Constants.EINTR && !(SocketWait.isWouldBlock(s.errno()) && so.blockingMode() && so.waits().inNonBlockingSpan())) {
+                        break;
+                    }
+                    if (s.errno() != Constants.EINTR) {
+                        // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
+                        so.waits().awaitBlocking("accept", s, fd, Constants.POLLIN);
+                    }
+                }
+            }
+            if (c < 0) {
+                int errno = s.errno();
+                if (SocketWait.isWouldBlock(errno) && !so.blockingMode()) {
+                    so.wouldBlock(errno);
+                    return null;
+                }
+                throw so.failIo("accept", errno);
+            }
+            if (so.handle().isClosed()) {
+                LibC.close(s.cs, c);
+                throw new SocketClosedException("accept");
+            }
+            if (!LINUX) {
+                // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
+                LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
+            }
+            Socket accepted = Socket.adopted(c, so.family(), so.rawType(), !LINUX);
+            accepted.blockingModeSet(!nonBlocking);
+            return accepted;
+        } finally {
+            so.release();
+        }
+    }
+
+    private static int acceptOnce(Scratch s, int fd, boolean nonBlocking) {
+        return LINUX
+                ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
+                        Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
+                : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
+    }
 
     /** A century: longer connect timeouts are cut to it (Duration.toMillis() would overflow). */
     private static final long MAX_CONNECT_SECONDS = 36_500L * 86_400;

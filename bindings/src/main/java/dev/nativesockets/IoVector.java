@@ -294,7 +294,7 @@ public final class IoVector implements AutoCloseable {
         return (state & CLOSED) != 0;
     }
 
-    // ---- for Messages ----------------------------------------------------------------------------
+    // ---- for the message calls ----------------------------------------------------------------------------
 
     /** Counts a call in and returns the buffers, which cannot change until {@link #exit}. */
     List<MemorySegment> enter() {

@@ -336,7 +336,7 @@ public final class Message {
                 + ", control=" + control.size() + ", controlLength=" + controlLength + "]";
     }
 
-    // ---- for Messages --------------------------------------------------------------------------
+    // ---- for the message calls --------------------------------------------------------------------------
 
     int segmentCount() {
         return vector != null ? vector.count() : segmentCount;

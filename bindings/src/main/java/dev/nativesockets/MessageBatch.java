@@ -169,8 +169,8 @@ public final class MessageBatch {
                     + Platform.current());
         }
         Checks.requireArg(arena, "arena");
-        if (messages < 1 || messages > Messages.MAX_MMSG) {
-            throw new IllegalArgumentException("a batch holds 1 to " + Messages.MAX_MMSG + " messages, not " + messages);
+        if (messages < 1 || messages > MessageStaging.MAX_MMSG) {
+            throw new IllegalArgumentException("a batch holds 1 to " + MessageStaging.MAX_MMSG + " messages, not " + messages);
         }
         if (dataCapacity < 0) {
             throw new IllegalArgumentException("data capacity must not be negative: " + dataCapacity);
@@ -392,7 +392,7 @@ public final class MessageBatch {
                 + ", receiveAddresses=" + receiveAddresses + "]";
     }
 
-    // ---- for Messages --------------------------------------------------------------------------
+    // ---- for the message calls --------------------------------------------------------------------------
 
     /** Checks a call's range of messages; nothing is touched. */
     void checkRange(int from, int count) {
@@ -479,7 +479,7 @@ public final class MessageBatch {
      * batch's control space. Each staged slot starts with an empty header, so data another call
      * left there is never read as descriptors.
      */
-    void prepareReceive(int from, int count, Messages.Buffers buffers) {
+    void prepareReceive(int from, int count, MessageStaging.Buffers buffers) {
         MemorySegment v = vec;
         boolean withNames = receiveAddresses;
         for (int i = from, end = from + count; i < end; i++) {
@@ -517,7 +517,7 @@ public final class MessageBatch {
                 long len = Msghdr.MSG_CONTROLLEN.get(v, i * ENTRY + HDR);
                 int cLen = (int) Math.max(0, Math.min(len, controlCapacity));
                 controlLength[i] = cLen;
-                rights[i] = cLen == 0 ? List.of() : Messages.takeRights(stage.asSlice((i - from) * stride, cLen), cLen);
+                rights[i] = cLen == 0 ? List.of() : MessageStaging.takeRights(stage.asSlice((i - from) * stride, cLen), cLen);
                 received[i] = null;
             }
             // then into the batch's own space, where received(i) decodes it: last, since it fails

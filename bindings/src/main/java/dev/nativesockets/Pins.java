@@ -28,7 +28,7 @@ import java.util.Arrays;
  * The sorting compares the scope's class with those of arenas made here once, so it allocates
  * nothing and does not depend on the JDK's internal names.
  *
- * <p>One per thread (in {@link Messages.Buffers}), reused call after call; {@link #clear} after
+ * <p>One per thread (in {@link MessageStaging.Buffers}), reused call after call; {@link #clear} after
  * each call drops the references so a finished call keeps nothing alive.
  */
 final class Pins {

@@ -2,7 +2,6 @@ package dev.nativesockets;
 
 import static dev.nativesockets.Checks.checkInto;
 
-import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
@@ -117,8 +116,6 @@ public final class Socket implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
     private static final boolean LINUX = Platform.current().isLinux();
-    private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
-    private static final int MAX_IO = Integer.MAX_VALUE;
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
@@ -303,7 +300,7 @@ public final class Socket implements AutoCloseable {
         return socket;
     }
 
-    private static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
+    static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
         if (darwinSetup) {
             Scratch s = Scratch.get();
             // Darwin has no SOCK_CLOEXEC and no MSG_NOSIGNAL on older kernels: set both per descriptor
@@ -317,7 +314,7 @@ public final class Socket implements AutoCloseable {
         return new Socket(fd, family, type);
     }
 
-    private static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
+    static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
         s.putInt(s.value, value); // no segment VarHandle: Darwin calls this for every new socket
         return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
     }
@@ -442,71 +439,10 @@ public final class Socket implements AutoCloseable {
      * @return the connection, or {@code null} in non-blocking mode when none is pending
      */
     public Socket accept(boolean nonBlocking) throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            int c;
-            if (blocking && Thread.currentThread().isVirtual()) {
-                // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
-                // virtual thread's accept is in, and as the user set it otherwise
-                waits.enterNonBlocking(s, fd);
-                try {
-                    long deadline = 0;
-                    for (;;) {
-                        int mark = waits.readyMark(Readiness.READ);
-                        c = acceptOnce(s, fd, nonBlocking);
-                        if (c >= 0 || !SocketWait.retryOrPark(true, s.errno())) {
-                            break;
-                        }
-                        deadline = waits.awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
-                        s = scratch(); // the park gave the lease back (see Scratch)
-                    }
-                } finally {
-                    waits.leaveNonBlocking(s, fd);
-                }
-            } else {
-                for (;;) {
-                    c = acceptOnce(s, fd, nonBlocking);
-                    if (c >= 0 || s.errno() != Constants.EINTR && !(SocketWait.isWouldBlock(s.errno()) && blocking && waits.inNonBlockingSpan())) {
-                        break;
-                    }
-                    if (s.errno() != Constants.EINTR) {
-                        // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
-                        waits.awaitBlocking("accept", s, fd, Constants.POLLIN);
-                    }
-                }
-            }
-            if (c < 0) {
-                int errno = s.errno();
-                if (SocketWait.isWouldBlock(errno) && !blocking) {
-                    wouldBlock(errno);
-                    return null;
-                }
-                throw failIo("accept", errno);
-            }
-            if (handle.isClosed()) {
-                LibC.close(s.cs, c);
-                throw new SocketClosedException("accept");
-            }
-            if (!LINUX) {
-                // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
-                LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
-            }
-            Socket accepted = adopted(c, family, type, !LINUX);
-            accepted.blocking = !nonBlocking;
-            return accepted;
-        } finally {
-            release();
-        }
+        return Connector.accept(this, nonBlocking);
     }
 
-    private static int acceptOnce(Scratch s, int fd, boolean nonBlocking) {
-        return LINUX
-                ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
-                        Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
-                : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
-    }
-
+    
     /**
      * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
      * destination and the only source datagrams are accepted from.
@@ -607,53 +543,9 @@ public final class Socket implements AutoCloseable {
      */
     public int recv(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
-        return recvInto(buf, buf.byteSize(), flags);
+        return SendReceive.recvInto(this, buf, buf.byteSize(), flags);
     }
 
-    /**
-     * {@link #recv(MemorySegment, int)} after the checks; {@code buf} may be a slice of a Java
-     * array on a virtual thread, where every call carries {@code MSG_DONTWAIT} and so may touch
-     * the array in place.
-     */
-    private int recvInto(MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags);
-        MemorySegment cs = callState();
-        int fd = acquire();
-        try {
-            long n;
-            if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
-                // cannot block: the critical downcall skips the thread-state transition
-                do {
-                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && SocketWait.isWouldBlock(CallState.errno(cs))) {
-                    return wouldBlock(CallState.errno(cs));
-                }
-            } else if (Thread.currentThread().isVirtual()) {
-                long deadline = 0;
-                for (;;) {
-                    int mark = waits.readyMark(Readiness.READ);
-                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !SocketWait.retryOrPark(true, CallState.errno(cs))) {
-                        break;
-                    }
-                    deadline = waits.awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs), mark);
-                    cs = callState(); // the park gave the lease back (see Scratch)
-                }
-            } else {
-                do {
-                    n = LibC.recv(cs, fd, buf, Math.min(size, MAX_IO), f);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-            }
-            if (n < 0) {
-                throw failIo("recv", CallState.errno(cs));
-            }
-            checkNotClosedDuring("recv");
-            return (int) n;
-        } finally {
-            release();
-        }
-    }
 
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
@@ -661,7 +553,7 @@ public final class Socket implements AutoCloseable {
         if (Thread.currentThread().isVirtual()) {
             // every call of a virtual thread carries MSG_DONTWAIT: into the array in place, with no
             // native buffer that would have to outlive a park
-            return recvInto(heapView(b, off), len, flags);
+            return SendReceive.recvInto(this, heapView(b, off), len, flags);
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         int n = recv(tmp, flags);
@@ -723,53 +615,9 @@ public final class Socket implements AutoCloseable {
      */
     public Received recvFrom(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
-        return recvFromInto(buf, flags);
+        return SendReceive.recvFromInto(this, buf, flags);
     }
 
-    /** {@link #recvFrom(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    private Received recvFromInto(MemorySegment buf, int flags) throws IOException {
-        int f = MsgFlags.check(flags);
-        if (!blocking) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = parks(f);
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = waits.readyMark(Readiness.READ);
-                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, s.addrLen)
-                        : LibC.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
-                if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
-                    break;
-                }
-                deadline = waits.awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
-                s = scratch(); // the park gave the lease back (see Scratch)
-            }
-            if (n < 0) {
-                if (SocketWait.isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return new Received(wouldBlock(s.errno()), null);
-                }
-                throw failIo("recvfrom", s.errno());
-            }
-            int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
-            checkNotClosedDuring("recvfrom");
-            SocketAddress source;
-            if (len > 0) {
-                source = Addresses.decode(s.addr, len, false);
-            } else {
-                // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
-                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? Unnamed.ADDRESS : null;
-            }
-            return new Received((int) n, source);
-        } finally {
-            release();
-        }
-    }
 
     /** {@code recvfrom(2)} into all of {@code b}, no flags: PHP's {@code socket_recvfrom($s, $buf, $len, 0, ...)}. */
     public Received recvFrom(byte[] b) throws IOException {
@@ -790,7 +638,7 @@ public final class Socket implements AutoCloseable {
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return recvFromInto(MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
+            return SendReceive.recvFromInto(this, MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         Received r = recvFrom(tmp, flags);
@@ -893,48 +741,9 @@ public final class Socket implements AutoCloseable {
      */
     public int send(MemorySegment buf, int flags) throws IOException {
         checkFrom(buf);
-        return sendFrom(buf, buf.byteSize(), flags);
+        return SendReceive.sendFrom(this, buf, buf.byteSize(), flags);
     }
 
-    /** {@link #send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    private int sendFrom(MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        MemorySegment cs = callState();
-        int fd = acquire();
-        try {
-            long n;
-            if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
-                do {
-                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && SocketWait.isWouldBlock(CallState.errno(cs))) {
-                    return wouldBlock(CallState.errno(cs));
-                }
-            } else if (Thread.currentThread().isVirtual()) {
-                long deadline = 0;
-                for (;;) {
-                    int mark = waits.readyMark(Readiness.WRITE);
-                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !SocketWait.retryOrPark(true, CallState.errno(cs))) {
-                        break;
-                    }
-                    deadline = waits.awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs), mark);
-                    cs = callState(); // the park gave the lease back (see Scratch)
-                }
-            } else {
-                do {
-                    n = LibC.send(cs, fd, buf, Math.min(size, MAX_IO), f);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-            }
-            if (n < 0) {
-                throw failIo("send", CallState.errno(cs));
-            }
-            checkNotClosedDuring("send");
-            return (int) n;
-        } finally {
-            release();
-        }
-    }
 
     /**
      * {@code send(2)} from {@code b[off, off+len)}, no flags.
@@ -949,7 +758,7 @@ public final class Socket implements AutoCloseable {
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return sendFrom(heapView(b, off), len, flags); // see recv(byte[], int, int, int)
+            return SendReceive.sendFrom(this, heapView(b, off), len, flags); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
@@ -1043,47 +852,9 @@ public final class Socket implements AutoCloseable {
     /** {@code sendto(2)}: PHP's {@code socket_sendto}. */
     public int sendTo(MemorySegment buf, int flags, SocketAddress to) throws IOException {
         checkFrom(buf);
-        return sendToFrom(buf, flags, to);
+        return SendReceive.sendToFrom(this, buf, flags, to);
     }
 
-    /** {@link #sendTo(MemorySegment, int, SocketAddress)} after the buffer checks; see {@link #recvInto} for a heap {@code buf}. */
-    private int sendToFrom(MemorySegment buf, int flags, SocketAddress to) throws IOException {
-        checkFamily(to);
-        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        if (!blocking) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = parks(f);
-        Scratch s = scratch();
-        int len = Addresses.encode(to, s.addr, family);
-        int fd = acquire();
-        try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = waits.readyMark(Readiness.WRITE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, len)
-                        : LibC.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
-                if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
-                    break;
-                }
-                deadline = waits.awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno(), mark);
-                s = scratch(); // the park gave the lease back (see Scratch): encode the address again
-                Addresses.encode(to, s.addr, family);
-            }
-            if (n < 0) {
-                if (SocketWait.isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return wouldBlock(s.errno());
-                }
-                throw failIo("sendto", s.errno());
-            }
-            checkNotClosedDuring("sendto");
-            return (int) n;
-        } finally {
-            release();
-        }
-    }
 
     /** {@code sendto(2)} of all of {@code b}, no flags: PHP's {@code socket_sendto($s, $buf, $len, 0, ...)}. */
     public int sendTo(byte[] b, SocketAddress to) throws IOException {
@@ -1104,7 +875,7 @@ public final class Socket implements AutoCloseable {
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return sendToFrom(MemorySegment.ofArray(b).asSlice(off, len), flags, to); // see recv(byte[], int, int, int)
+            return SendReceive.sendToFrom(this, MemorySegment.ofArray(b).asSlice(off, len), flags, to); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
@@ -1219,48 +990,12 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException for an option the platform lacks, or a read-only one
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        NativeOption<T> o = resolve(option);
-        waits.forgetTimeouts(o.level());
-        if (!o.writable()) {
-            throw new UnsupportedOperationException(o.name() + " is read-only");
-        }
-        if (value == null) {
-            throw new IllegalArgumentException(o.name() + " value is null");
-        }
-        if (!o.type().isInstance(value)) {
-            throw new IllegalArgumentException(o.name() + " takes " + o.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
-        }
-        Scratch s = scratch();
-        int len = o.codec().encode(value, s.value);
-        int fd = acquire();
-        try {
-            if (LibC.setsockopt(s.cs, fd, o.level(), o.optname(), s.value, len) < 0) {
-                throw fail("setsockopt(" + o.name() + ")", s.errno());
-            }
-        } finally {
-            waits.timeoutsChanged(o.level());
-            release();
-        }
+        OptionCalls.setOption(this, option, value);
     }
 
     /** {@code getsockopt(2)}: PHP's {@code socket_get_option}. */
     public <T> T getOption(SocketOption<T> option) throws IOException {
-        NativeOption<T> o = resolve(option);
-        if (!o.readable()) {
-            throw new UnsupportedOperationException(o.name() + " is write-only");
-        }
-        Scratch s = scratch();
-        s.value.asSlice(0, o.codec().size()).fill((byte) 0);
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, o.codec().size());
-        int fd = acquire();
-        try {
-            if (LibC.getsockopt(s.cs, fd, o.level(), o.optname(), s.value, s.valueLen) < 0) {
-                throw fail("getsockopt(" + o.name() + ")", s.errno());
-            }
-            return o.codec().decode(s.value, s.valueLen.get(ValueLayout.JAVA_INT, 0));
-        } finally {
-            release();
-        }
+        return OptionCalls.getOption(this, option);
     }
 
     /**
@@ -1270,7 +1005,7 @@ public final class Socket implements AutoCloseable {
      */
     public boolean supportsOption(SocketOption<?> option) {
         try {
-            resolve(option);
+            OptionCalls.resolve(family, option);
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return false;
@@ -1279,32 +1014,12 @@ public final class Socket implements AutoCloseable {
 
     /** {@code getsockopt(fd, level, name, &int, 4)} for any integer option. */
     public int getIntOption(int level, int name) throws IOException {
-        Scratch s = scratch();
-        s.intOption.set(ValueLayout.JAVA_LONG, 0, Scratch.INT_OPTION_EMPTY);
-        int fd = acquire();
-        try {
-            if (LibC.getsockopt(s.cs, fd, level, name, s.intOption, s.intOptionLen) < 0) {
-                throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
-            }
-            return s.intOption.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            release();
-        }
+        return OptionCalls.getIntOption(this, level, name);
     }
 
     /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
     public void setIntOption(int level, int name, int value) throws IOException {
-        waits.forgetTimeouts(level);
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (setIntRaw(s, fd, level, name, value) < 0) {
-                throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
-            }
-        } finally {
-            waits.timeoutsChanged(level);
-            release();
-        }
+        OptionCalls.setIntOption(this, level, name, value);
     }
 
     /**
@@ -1313,74 +1028,14 @@ public final class Socket implements AutoCloseable {
      * @return the length the kernel wrote
      */
     public int getOption(int level, int name, MemorySegment value) throws IOException {
-        checkInto(value);
-        if (value.byteSize() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("option buffer too large");
-        }
-        Scratch s = scratch();
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
-        int fd = acquire();
-        try {
-            if (LibC.getsockopt(s.cs, fd, level, name, value, s.valueLen) < 0) {
-                throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
-            }
-            return s.valueLen.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            release();
-        }
+        return OptionCalls.getOption(this, level, name, value);
     }
 
     /** {@code setsockopt(2)} from a caller's native segment (all of it), for any option. */
     public void setOption(int level, int name, MemorySegment value) throws IOException {
-        waits.forgetTimeouts(level);
-        checkFrom(value);
-        if (value.byteSize() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("option value too large");
-        }
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (LibC.setsockopt(s.cs, fd, level, name, value, (int) value.byteSize()) < 0) {
-                throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
-            }
-        } finally {
-            waits.timeoutsChanged(level);
-            release();
-        }
+        OptionCalls.setOption(this, level, name, value);
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> NativeOption<T> resolve(SocketOption<T> option) {
-        if (option == null) {
-            throw new IllegalArgumentException("option is null");
-        }
-        NativeOption<?> o;
-        if (option instanceof NativeOption<?> n) {
-            o = n;
-        } else {
-            boolean v6 = family == Constants.AF_INET6;
-            if (option == StandardSocketOptions.SO_BROADCAST) o = NativeOptions.SO_BROADCAST;
-            else if (option == StandardSocketOptions.SO_KEEPALIVE) o = NativeOptions.SO_KEEPALIVE;
-            else if (option == StandardSocketOptions.SO_SNDBUF) o = NativeOptions.SO_SNDBUF;
-            else if (option == StandardSocketOptions.SO_RCVBUF) o = NativeOptions.SO_RCVBUF;
-            else if (option == StandardSocketOptions.SO_REUSEADDR) o = NativeOptions.SO_REUSEADDR;
-            else if (option == StandardSocketOptions.SO_REUSEPORT) o = NativeOptions.SO_REUSEPORT;
-            else if (option == StandardSocketOptions.SO_LINGER) o = NativeOptions.SO_LINGER;
-            else if (option == StandardSocketOptions.TCP_NODELAY) o = NativeOptions.TCP_NODELAY;
-            else if (option == StandardSocketOptions.IP_TOS) o = v6 ? NativeOptions.IPV6_TCLASS : NativeOptions.IP_TOS;
-            else if (option == StandardSocketOptions.IP_MULTICAST_TTL) o = v6 ? NativeOptions.IPV6_MULTICAST_HOPS : NativeOptions.IP_MULTICAST_TTL;
-            else if (option == StandardSocketOptions.IP_MULTICAST_LOOP) o = v6 ? NativeOptions.IPV6_MULTICAST_LOOP : NativeOptions.IP_MULTICAST_LOOP;
-            else if (option == StandardSocketOptions.IP_MULTICAST_IF) o = v6 ? NativeOptions.IPV6_MULTICAST_IF : NativeOptions.IP_MULTICAST_IF;
-            else {
-                throw new IllegalArgumentException("unknown socket option " + option.name()
-                        + "; use NativeOptions or the raw level/name forms");
-            }
-        }
-        if (!o.isSupported()) {
-            throw OptionCodec.unsupported(o);
-        }
-        return (NativeOption<T>) o;
-    }
 
     // ---- helpers ---------------------------------------------------------------------------
 
@@ -1422,7 +1077,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /** The calling thread's errno capture segment: {@code scratch().cs}, without the scratch on the owner's path. */
-    private MemorySegment callState() {
+    MemorySegment callState() {
         return owned() ? ownerCallState : sharedScratch().cs;
     }
 
@@ -1475,6 +1130,11 @@ public final class Socket implements AutoCloseable {
         return waits;
     }
 
+    /** The {@code SOCK_*} type as the kernel numbers it. */
+    int rawType() {
+        return type;
+    }
+
     /**
      * Records a would-block errno as PHP does ({@code socket_last_error} reports {@code EAGAIN}
      * after a non-blocking read found nothing) and returns {@link #WOULD_BLOCK}. Allocation-free.
@@ -1505,7 +1165,7 @@ public final class Socket implements AutoCloseable {
     private HeapView lastHeapView;
 
     /** {@code b} from {@code off} on as a heap segment (the call passes its length apart). */
-    private MemorySegment heapView(byte[] b, int off) {
+    MemorySegment heapView(byte[] b, int off) {
         HeapView v = lastHeapView;
         if (v == null || v.array != b) {
             v = new HeapView(b, MemorySegment.ofArray(b));
@@ -1514,17 +1174,7 @@ public final class Socket implements AutoCloseable {
         return off == 0 ? v.whole : v.whole.asSlice(off);
     }
 
-    /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */
-    private static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
-        long len = Math.min(size, MAX_IO);
-        return buf.isNative() ? LibC.recvNonBlocking(cs, fd, buf, len, flags) : LibC.recvHeap(cs, fd, buf, len, flags);
-    }
 
-    /** A {@code MSG_DONTWAIT} send(2) from {@code buf}; see {@link #recvNow}. */
-    private static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
-        long len = Math.min(size, MAX_IO);
-        return buf.isNative() ? LibC.sendNonBlocking(cs, fd, buf, len, flags) : LibC.sendHeap(cs, fd, buf, len, flags);
-    }
 
     /**
      * A call that returned normally while another thread closed the socket — woken by the
@@ -1587,7 +1237,7 @@ public final class Socket implements AutoCloseable {
      * @return bytes read, 0 at end of stream, or {@link #WOULD_BLOCK}
      */
     public long readv(IoVector vector) throws IOException {
-        return Messages.readv(this, vector);
+        return VectorIo.readv(this, vector);
     }
 
     /**
@@ -1595,7 +1245,7 @@ public final class Socket implements AutoCloseable {
      * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
      */
     public long readv(MemorySegment... buffers) throws IOException {
-        return Messages.readv(this, buffers);
+        return VectorIo.readv(this, buffers);
     }
 
     /**
@@ -1604,7 +1254,7 @@ public final class Socket implements AutoCloseable {
      * through per-thread native memory.
      */
     public long readv(ByteBuffer... buffers) throws IOException {
-        return Messages.transferBuffers(this, buffers, true);
+        return VectorIo.transferBuffers(this, buffers, true);
     }
 
     /**
@@ -1615,7 +1265,7 @@ public final class Socket implements AutoCloseable {
      * @return bytes written, or {@link #WOULD_BLOCK}
      */
     public long writev(IoVector vector) throws IOException {
-        return Messages.writev(this, vector);
+        return VectorIo.writev(this, vector);
     }
 
     /**
@@ -1623,7 +1273,7 @@ public final class Socket implements AutoCloseable {
      * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
      */
     public long writev(MemorySegment... buffers) throws IOException {
-        return Messages.writev(this, buffers);
+        return VectorIo.writev(this, buffers);
     }
 
     /**
@@ -1631,7 +1281,7 @@ public final class Socket implements AutoCloseable {
      * {@link java.nio.channels.GatheringByteChannel}: positions advance by what was sent.
      */
     public long writev(ByteBuffer... buffers) throws IOException {
-        return Messages.transferBuffers(this, buffers, false);
+        return VectorIo.transferBuffers(this, buffers, false);
     }
 
     /**
@@ -1644,12 +1294,12 @@ public final class Socket implements AutoCloseable {
      * @return bytes sent (also {@link Message#length()}), or {@link #WOULD_BLOCK}
      */
     public long sendMsg(Message message, int flags) throws IOException {
-        return Messages.sendMsg(this, message, flags);
+        return MsghdrCalls.sendMsg(this, message, flags);
     }
 
     /** {@code sendmsg(fd, msg, 0)}. */
     public long sendMsg(Message message) throws IOException {
-        return Messages.sendMsg(this, message, 0);
+        return MsghdrCalls.sendMsg(this, message, 0);
     }
 
     /**
@@ -1663,12 +1313,12 @@ public final class Socket implements AutoCloseable {
      * @return bytes received (also {@link Message#length()}), 0 at end of stream, or {@link #WOULD_BLOCK}
      */
     public long recvMsg(Message message, int flags) throws IOException {
-        return Messages.recvMsg(this, message, flags);
+        return MsghdrCalls.recvMsg(this, message, flags);
     }
 
     /** {@code recvmsg(fd, msg, 0)}. */
     public long recvMsg(Message message) throws IOException {
-        return Messages.recvMsg(this, message, 0);
+        return MsghdrCalls.recvMsg(this, message, 0);
     }
 
     /**
@@ -1679,7 +1329,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int sendMmsg(java.util.List<Message> messages, int flags) throws IOException {
-        return Messages.sendMmsg(this, messages, flags);
+        return MmsgCalls.sendMmsg(this, messages, flags);
     }
 
     /**
@@ -1694,7 +1344,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int recvMmsg(java.util.List<Message> messages, int flags, Duration timeout) throws IOException {
-        return Messages.recvMmsg(this, messages, flags, timeout);
+        return MmsgCalls.recvMmsg(this, messages, flags, timeout);
     }
 
     /**
@@ -1710,7 +1360,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int sendMmsg(MessageBatch batch, int count, int flags) throws IOException {
-        return Messages.sendMmsg(this, batch, 0, count, flags);
+        return MmsgCalls.sendMmsg(this, batch, 0, count, flags);
     }
 
     /**
@@ -1720,7 +1370,7 @@ public final class Socket implements AutoCloseable {
      * @return how many messages were sent (from {@code from}), or {@link #WOULD_BLOCK}
      */
     public int sendMmsg(MessageBatch batch, int from, int count, int flags) throws IOException {
-        return Messages.sendMmsg(this, batch, from, count, flags);
+        return MmsgCalls.sendMmsg(this, batch, from, count, flags);
     }
 
     /**
@@ -1739,7 +1389,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int recvMmsg(MessageBatch batch, int count, int flags, Duration timeout) throws IOException {
-        return Messages.recvMmsg(this, batch, 0, count, flags, timeout);
+        return MmsgCalls.recvMmsg(this, batch, 0, count, flags, timeout);
     }
 
     /**
@@ -1749,11 +1399,7 @@ public final class Socket implements AutoCloseable {
      * @return how many messages were filled (from {@code from}), or {@link #WOULD_BLOCK}
      */
     public int recvMmsg(MessageBatch batch, int from, int count, int flags, Duration timeout) throws IOException {
-        return Messages.recvMmsg(this, batch, from, count, flags, timeout);
+        return MmsgCalls.recvMmsg(this, batch, from, count, flags, timeout);
     }
 
-    /** The unnamed Unix address, made on first use rather than when the class loads. */
-    private static final class Unnamed {
-        static final SocketAddress ADDRESS = java.net.UnixDomainSocketAddress.of("");
-    }
 }
