@@ -1,5 +1,6 @@
 package dev.nativesockets;
 
+import dev.nativesockets.internal.CriticalCalls;
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
@@ -84,7 +85,7 @@ final class SendReceive {
                 s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, s.addrLen)
-                        : LibC.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
+                        : CriticalCalls.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
                 if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
                     break;
                 }
@@ -168,7 +169,7 @@ final class SendReceive {
                 int mark = so.waits().readyMark(Readiness.WRITE);
                 int g = parks ? f | Constants.MSG_DONTWAIT : f;
                 n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, len)
-                        : LibC.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
+                        : CriticalCalls.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
                 if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
                     break;
                 }
@@ -191,12 +192,12 @@ final class SendReceive {
     /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */
     static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
         long len = Math.min(size, MAX_IO);
-        return buf.isNative() ? LibC.recvNonBlocking(cs, fd, buf, len, flags) : LibC.recvHeap(cs, fd, buf, len, flags);
+        return buf.isNative() ? CriticalCalls.recvNonBlocking(cs, fd, buf, len, flags) : CriticalCalls.recvHeap(cs, fd, buf, len, flags);
     }
     /** A {@code MSG_DONTWAIT} send(2) from {@code buf}; see {@link #recvNow}. */
     static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
         long len = Math.min(size, MAX_IO);
-        return buf.isNative() ? LibC.sendNonBlocking(cs, fd, buf, len, flags) : LibC.sendHeap(cs, fd, buf, len, flags);
+        return buf.isNative() ? CriticalCalls.sendNonBlocking(cs, fd, buf, len, flags) : CriticalCalls.sendHeap(cs, fd, buf, len, flags);
     }
 
     /** The unnamed Unix address, made on first use rather than when the class loads. */

@@ -97,7 +97,7 @@ import java.time.Duration;
  *       arena open until it returns (it is issued through {@code syscall(2)} with a segment of each
  *       such arena as an extra argument, so the JDK's guard applies); another thread's
  *       {@code Arena.close()} meanwhile fails with {@link IllegalStateException}. At most
- *       {@value dev.nativesockets.libc.LibC#MAX_PINS} distinct shared arenas per call
+ *       {@value dev.nativesockets.internal.CriticalCalls#MAX_PINS} distinct shared arenas per call
  *       ({@link IllegalArgumentException} beyond). On Darwin such segments are refused with
  *       {@link IllegalArgumentException}.</li>
  *   <li>Received control data ({@link Message#controlBuffer(MemorySegment)}, a
