@@ -5,8 +5,6 @@ import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Pollfd;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
@@ -49,19 +47,13 @@ final class SocketWait {
      */
     private volatile long rcvTimeoutNanos = -1;
     private volatile long sndTimeoutNanos = -1;
-    /** Moved by every SOL_SOCKET setsockopt(2) once done, so that a racing cache store is undone (see timeoutDeadline). */
+    /**
+     * Moved by every SOL_SOCKET setsockopt(2) once done, so that a racing cache store is undone
+     * (see timeoutDeadline); written under {@code this}, read without it.
+     */
     private volatile int timeoutEpoch;
-    private static final VarHandle TIMEOUT_EPOCH;
     /** Virtual threads whose accept or connect has the descriptor O_NONBLOCK; guarded by {@code this}. */
     private int nonBlockingUsers;
-
-    static {
-        try {
-            TIMEOUT_EPOCH = MethodHandles.lookup().findVarHandle(SocketWait.class, "timeoutEpoch", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     SocketWait(Socket socket, FdHandle handle) {
         this.socket = socket;
@@ -248,7 +240,9 @@ final class SocketWait {
      */
     void timeoutsChanged(int level) {
         if (level == Constants.SOL_SOCKET) {
-            TIMEOUT_EPOCH.getAndAdd(this, 1);
+            synchronized (this) { // setters are rare: a lock, not an atomic, keeps the increments whole
+                timeoutEpoch++;
+            }
             forgetTimeouts(level);
         }
     }
