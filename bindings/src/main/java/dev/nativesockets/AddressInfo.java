@@ -110,8 +110,8 @@ public final class AddressInfo {
 
         public Hints withFlags(Flag... flags) {
             EnumSet<Flag> s = EnumSet.noneOf(Flag.class);
-            for (Flag f : Socket.requireArg(flags, "flags")) {
-                s.add(Socket.requireArg(f, "flag"));
+            for (Flag f : Checks.requireArg(flags, "flags")) {
+                s.add(Checks.requireArg(f, "flag"));
             }
             return new Hints(s, family, socketType, protocol);
         }
@@ -230,14 +230,14 @@ public final class AddressInfo {
      */
     public static List<AddressInfo> lookup(String host, String service, Map<String, ? extends Number> hints)
             throws AddressInfoException {
-        Socket.requireArg(hints, "hints");
+        Checks.requireArg(hints, "hints");
         int fl = 0;
         int fam = Constants.AF_UNSPEC;
         int type = 0;
         int proto = 0;
         for (Map.Entry<String, ? extends Number> e : hints.entrySet()) {
-            int v = Socket.requireArg(e.getValue(), e.getKey()).intValue();
-            switch (Socket.requireArg(e.getKey(), "hint name")) {
+            int v = Checks.requireArg(e.getValue(), e.getKey()).intValue();
+            switch (Checks.requireArg(e.getKey(), "hint name")) {
                 case "ai_flags" -> fl = v;
                 case "ai_family" -> fam = v;
                 case "ai_socktype" -> type = v;
@@ -300,10 +300,10 @@ public final class AddressInfo {
      * @throws AddressInfoException e.g. {@code EAI_NONAME} with {@link NameFlag#NAMEREQD} and no name
      */
     public static NameInfo nameInfo(SocketAddress address, NameFlag... flags) throws AddressInfoException {
-        Socket.requireArg(address, "address");
+        Checks.requireArg(address, "address");
         int fl = 0;
-        for (NameFlag f : Socket.requireArg(flags, "flags")) {
-            fl |= Socket.requireArg(f, "flag").value;
+        for (NameFlag f : Checks.requireArg(flags, "flags")) {
+            fl |= Checks.requireArg(f, "flag").value;
         }
         int nameFlags = fl;
         if (Offload.applies()) {

@@ -61,7 +61,7 @@ public sealed interface ControlMessage
 
     /** {@code SCM_RIGHTS} passing these descriptor numbers (they must stay open until the send returns). */
     static Rights rights(int... fds) {
-        Socket.requireArg(fds, "descriptors");
+        Checks.requireArg(fds, "descriptors");
         return new Rights(fds.clone(), null, null, List.of());
     }
 
@@ -71,20 +71,20 @@ public sealed interface ControlMessage
      * handed over): its descriptor is released when the send is over.
      */
     static Rights rights(Socket... sockets) {
-        Socket.requireArg(sockets, "sockets");
+        Checks.requireArg(sockets, "sockets");
         int[] numbers = new int[sockets.length];
         for (int i = 0; i < sockets.length; i++) {
-            numbers[i] = Socket.requireArg(sockets[i], "socket").fd();
+            numbers[i] = Checks.requireArg(sockets[i], "socket").fd();
         }
         return new Rights(numbers, sockets.clone(), null, List.of());
     }
 
     /** {@code SCM_RIGHTS} passing these descriptors; each is held open for the send. */
     static Rights rights(Fd... fds) {
-        Socket.requireArg(fds, "descriptors");
+        Checks.requireArg(fds, "descriptors");
         int[] numbers = new int[fds.length];
         for (int i = 0; i < fds.length; i++) {
-            numbers[i] = Socket.requireArg(fds[i], "descriptor").value();
+            numbers[i] = Checks.requireArg(fds[i], "descriptor").value();
         }
         return new Rights(numbers, null, fds.clone(), List.of());
     }
@@ -96,7 +96,7 @@ public sealed interface ControlMessage
 
     /** {@code SCM_CREDENTIALS} with the given values; the kernel refuses ones the sender may not claim (EPERM). */
     static Creds credentials(Credentials credentials) {
-        return new Creds(Socket.requireArg(credentials, "credentials"));
+        return new Creds(Checks.requireArg(credentials, "credentials"));
     }
 
     /**
@@ -105,7 +105,7 @@ public sealed interface ControlMessage
      * {@code interfaceIndex} (if not 0).
      */
     static PacketInfo packetInfo(InetAddress source, int interfaceIndex) {
-        Socket.requireArg(source, "source address");
+        Checks.requireArg(source, "source address");
         return new PacketInfo(source, source, interfaceIndex, source instanceof Inet6Address);
     }
 
@@ -131,7 +131,7 @@ public sealed interface ControlMessage
 
     /** Any control message, its payload given as bytes. */
     static Raw raw(int level, int type, byte[] data) {
-        return new Raw(level, type, Socket.requireArg(data, "data"));
+        return new Raw(level, type, Checks.requireArg(data, "data"));
     }
 
     // ---- arithmetic ----------------------------------------------------------------------------
@@ -186,7 +186,7 @@ public sealed interface ControlMessage
      * @throws IllegalArgumentException if {@code length} is negative or beyond the segment
      */
     static List<ControlMessage> parse(MemorySegment buffer, long length) {
-        Socket.requireArg(buffer, "buffer");
+        Checks.requireArg(buffer, "buffer");
         if (length < 0 || length > buffer.byteSize()) {
             throw new IllegalArgumentException("length " + length + " outside segment of " + buffer.byteSize() + " bytes");
         }

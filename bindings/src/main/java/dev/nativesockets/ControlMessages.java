@@ -160,7 +160,7 @@ final class ControlMessages {
 
     /** Checks one outgoing message and returns its payload length; throws before any native call. */
     static int check(ControlMessage m) {
-        Socket.requireArg(m, "control message");
+        Checks.requireArg(m, "control message");
         switch (m) {
             case ControlMessage.Rights r -> {
                 int n = r.rawNumbers().length;
@@ -177,7 +177,7 @@ final class ControlMessages {
                 if (Constants.SCM_CREDENTIALS == Constants.UNSUPPORTED || Ucred.SIZE == 0) {
                     throw new UnsupportedOperationException("SCM_CREDENTIALS is Linux-only; on Darwin use NativeOptions.SO_PEERCRED");
                 }
-                Socket.requireArg(c.credentials(), "credentials");
+                Checks.requireArg(c.credentials(), "credentials");
             }
             case ControlMessage.PacketInfo p -> {
                 supported(p.type(), p.ipv6() ? "IPV6_PKTINFO" : "IP_PKTINFO");

@@ -146,7 +146,7 @@ public final class Epoll implements AutoCloseable {
 
     /** {@code epoll_ctl(EPOLL_CTL_ADD)}: watches {@code socket} for {@code events}, reported with {@code data}. */
     public void add(Socket socket, int events, long data) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Checks.requireArg(socket, "socket");
         checkEvents(events);
         int fd = socket.acquire();
         try {
@@ -158,7 +158,7 @@ public final class Epoll implements AutoCloseable {
 
     /** {@code epoll_ctl(EPOLL_CTL_ADD)} for any descriptor: a pipe, an eventfd, a timerfd … */
     public void add(Fd fd, int events, long data) throws IOException {
-        Socket.requireArg(fd, "fd");
+        Checks.requireArg(fd, "fd");
         checkEvents(events);
         FdHandle h = fd.handle();
         int n = h.acquire();
@@ -182,7 +182,7 @@ public final class Epoll implements AutoCloseable {
 
     /** {@code epoll_ctl(EPOLL_CTL_MOD)}: new events and data; re-arms a {@link #ONESHOT} entry. */
     public void modify(Socket socket, int events, long data) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Checks.requireArg(socket, "socket");
         checkEvents(events);
         int fd = socket.acquire();
         try {
@@ -195,7 +195,7 @@ public final class Epoll implements AutoCloseable {
 
     /** {@code epoll_ctl(EPOLL_CTL_MOD)} for any descriptor. */
     public void modify(Fd fd, int events, long data) throws IOException {
-        Socket.requireArg(fd, "fd");
+        Checks.requireArg(fd, "fd");
         checkEvents(events);
         FdHandle h = fd.handle();
         int n = h.acquire();
@@ -209,7 +209,7 @@ public final class Epoll implements AutoCloseable {
 
     /** {@code epoll_ctl(EPOLL_CTL_DEL)}. Closing the socket deletes it too. */
     public void delete(Socket socket) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Checks.requireArg(socket, "socket");
         int fd = socket.acquire();
         try {
             delete(socket.handle(), fd);
@@ -220,7 +220,7 @@ public final class Epoll implements AutoCloseable {
 
     /** {@code epoll_ctl(EPOLL_CTL_DEL)} for any descriptor. */
     public void delete(Fd fd) throws IOException {
-        Socket.requireArg(fd, "fd");
+        Checks.requireArg(fd, "fd");
         FdHandle h = fd.handle();
         int n = h.acquire();
         try {

@@ -68,8 +68,8 @@ public final class Icmp {
      *     0..65535 or the message does not fit {@code dst}
      */
     public static int echoRequest(MemorySegment dst, boolean ipv6, int identifier, int sequence, byte[] payload) {
-        Socket.requireArg(dst, "buffer");
-        Socket.requireArg(payload, "payload");
+        Checks.requireArg(dst, "buffer");
+        Checks.requireArg(payload, "payload");
         if (identifier < 0 || identifier > 0xffff || sequence < 0 || sequence > 0xffff) {
             throw new IllegalArgumentException("identifier and sequence are 16-bit: " + identifier + ", " + sequence);
         }
@@ -138,7 +138,7 @@ public final class Icmp {
      * @return the message, or {@code null} if the bytes are too short for the headers they claim
      */
     public static Packet parse(MemorySegment buf, int len, boolean ipHeader) {
-        Socket.requireArg(buf, "buffer");
+        Checks.requireArg(buf, "buffer");
         if (len < 0 || len > buf.byteSize()) {
             throw new IllegalArgumentException("length " + len + " outside segment of " + buf.byteSize() + " bytes");
         }

@@ -22,7 +22,7 @@ public final class Interfaces {
      * @throws IOException (ENODEV) when there is no such interface
      */
     public static int index(String name) throws IOException {
-        byte[] b = Socket.requireArg(name, "name").getBytes(StandardCharsets.UTF_8);
+        byte[] b = Checks.requireArg(name, "name").getBytes(StandardCharsets.UTF_8);
         if (b.length == 0 || b.length >= Constants.IF_NAMESIZE) {
             throw new IllegalArgumentException("interface name must be 1 to " + (Constants.IF_NAMESIZE - 1) + " bytes: " + name);
         }

@@ -89,7 +89,7 @@ public final class IoVector implements AutoCloseable {
 
     /** PHP's {@code socket_iovec_alloc(n, len...)}: one zeroed, owned buffer per length. */
     public static IoVector allocate(long... lengths) {
-        Socket.requireArg(lengths, "lengths");
+        Checks.requireArg(lengths, "lengths");
         if (lengths.length > IOV_MAX) {
             throw new IllegalArgumentException("at most " + IOV_MAX + " buffers, not " + lengths.length);
         }
@@ -107,7 +107,7 @@ public final class IoVector implements AutoCloseable {
 
     /** A vector viewing the caller's native segments (not owned: {@link #close()} leaves them alone). */
     public static IoVector of(MemorySegment... segments) {
-        Socket.requireArg(segments, "segments");
+        Checks.requireArg(segments, "segments");
         if (segments.length > IOV_MAX) {
             throw new IllegalArgumentException("at most " + IOV_MAX + " buffers, not " + segments.length);
         }
@@ -142,7 +142,7 @@ public final class IoVector implements AutoCloseable {
         beginChange();
         try {
             checkRoom();
-            Socket.checkFrom(segment);
+            Checks.checkFrom(segment);
             buffers.add(segment);
             arenas.add(null);
             allocations.add(null);
@@ -161,7 +161,7 @@ public final class IoVector implements AutoCloseable {
         beginChange();
         try {
             checkIndex(index);
-            Socket.requireArg(data, "data");
+            Checks.requireArg(data, "data");
             Arena own = arenas.get(index);
             MemorySegment all = allocations.get(index);
             MemorySegment target;
@@ -189,7 +189,7 @@ public final class IoVector implements AutoCloseable {
         beginChange();
         try {
             checkIndex(index);
-            Socket.checkFrom(segment);
+            Checks.checkFrom(segment);
             Arena own = arenas.get(index);
             if (own != null) {
                 own.close();
@@ -294,7 +294,7 @@ public final class IoVector implements AutoCloseable {
         return (state & CLOSED) != 0;
     }
 
-    // ---- for Messages ----------------------------------------------------------------------------
+    // ---- for the message calls ----------------------------------------------------------------------------
 
     /** Counts a call in and returns the buffers, which cannot change until {@link #exit}. */
     List<MemorySegment> enter() {

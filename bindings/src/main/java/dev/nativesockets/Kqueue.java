@@ -149,7 +149,7 @@ public final class Kqueue implements AutoCloseable {
      * {@code udata}.
      */
     public void change(Socket socket, int filter, int flags, int fflags, long data, long udata) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Checks.requireArg(socket, "socket");
         checkChange(filter, flags);
         int fd = socket.acquire();
         try {
@@ -161,7 +161,7 @@ public final class Kqueue implements AutoCloseable {
 
     /** {@link #change(Socket, int, int, int, long, long)} for any descriptor. */
     public void change(Fd fd, int filter, int flags, int fflags, long data, long udata) throws IOException {
-        Socket.requireArg(fd, "fd");
+        Checks.requireArg(fd, "fd");
         checkChange(filter, flags);
         FdHandle h = fd.handle();
         int n = h.acquire();

@@ -95,12 +95,12 @@ public final class Message {
 
     /** The data buffers, in order (replaces any set before). */
     public Message data(MemorySegment... buffers) {
-        Socket.requireArg(buffers, "buffers");
+        Checks.requireArg(buffers, "buffers");
         if (buffers.length > IoVector.IOV_MAX) {
             throw new IllegalArgumentException("at most " + IoVector.IOV_MAX + " buffers, not " + buffers.length);
         }
         for (MemorySegment b : buffers) {
-            Socket.checkFrom(b);
+            Checks.checkFrom(b);
         }
         if (segments.length < buffers.length) {
             segments = new MemorySegment[buffers.length];
@@ -116,7 +116,7 @@ public final class Message {
 
     /** The buffers of {@code vector}, as they are at each call. */
     public Message data(IoVector vector) {
-        Socket.requireArg(vector, "vector");
+        Checks.requireArg(vector, "vector");
         data(NONE);
         this.vector = vector;
         return this;
@@ -128,10 +128,10 @@ public final class Message {
      * {@link Socket#readv(ByteBuffer...)}/{@link Socket#writev(ByteBuffer...)} for those.
      */
     public Message data(ByteBuffer... buffers) {
-        Socket.requireArg(buffers, "buffers");
+        Checks.requireArg(buffers, "buffers");
         MemorySegment[] segs = new MemorySegment[buffers.length];
         for (int i = 0; i < buffers.length; i++) {
-            ByteBuffer b = Socket.requireArg(buffers[i], "buffer");
+            ByteBuffer b = Checks.requireArg(buffers[i], "buffer");
             if (!b.isDirect()) {
                 throw new IllegalArgumentException("heap ByteBuffer: use a direct buffer (ByteBuffer.allocateDirect)");
             }
@@ -207,15 +207,15 @@ public final class Message {
 
     /** Control messages to send (replaces any set before); none by default. */
     public Message control(ControlMessage... messages) {
-        Socket.requireArg(messages, "control messages");
+        Checks.requireArg(messages, "control messages");
         return control(java.util.Arrays.asList(messages));
     }
 
     /** Control messages to send (replaces any set before). */
     public Message control(List<ControlMessage> messages) {
-        Socket.requireArg(messages, "control messages");
+        Checks.requireArg(messages, "control messages");
         for (ControlMessage m : messages) {
-            Socket.requireArg(m, "control message");
+            Checks.requireArg(m, "control message");
         }
         List<ControlMessage> copy = List.copyOf(messages);
         ControlMessages.totalSpace(copy); // checks sizes now; values are checked again at send
@@ -235,7 +235,7 @@ public final class Message {
      */
     public Message controlBuffer(MemorySegment buffer) {
         if (buffer != null) {
-            Socket.checkInto(buffer);
+            Checks.checkInto(buffer);
             if (buffer.byteSize() > Cmsg.MAX_CONTROL) {
                 buffer = buffer.asSlice(0, Cmsg.MAX_CONTROL);
             }
@@ -281,7 +281,7 @@ public final class Message {
 
     /** The first received control message of {@code kind}, or {@code null}. */
     public <T extends ControlMessage> T received(Class<T> kind) {
-        Socket.requireArg(kind, "kind");
+        Checks.requireArg(kind, "kind");
         for (ControlMessage m : received()) {
             if (kind.isInstance(m)) {
                 return kind.cast(m);
@@ -336,7 +336,7 @@ public final class Message {
                 + ", control=" + control.size() + ", controlLength=" + controlLength + "]";
     }
 
-    // ---- for Messages --------------------------------------------------------------------------
+    // ---- for the message calls --------------------------------------------------------------------------
 
     int segmentCount() {
         return vector != null ? vector.count() : segmentCount;

@@ -168,9 +168,9 @@ public final class MessageBatch {
             throw new UnsupportedOperationException("sendmmsg/recvmmsg are Linux-only; loop over sendMsg/recvMsg on "
                     + Platform.current());
         }
-        Socket.requireArg(arena, "arena");
-        if (messages < 1 || messages > Messages.MAX_MMSG) {
-            throw new IllegalArgumentException("a batch holds 1 to " + Messages.MAX_MMSG + " messages, not " + messages);
+        Checks.requireArg(arena, "arena");
+        if (messages < 1 || messages > MessageStaging.MAX_MMSG) {
+            throw new IllegalArgumentException("a batch holds 1 to " + MessageStaging.MAX_MMSG + " messages, not " + messages);
         }
         if (dataCapacity < 0) {
             throw new IllegalArgumentException("data capacity must not be negative: " + dataCapacity);
@@ -288,9 +288,9 @@ public final class MessageBatch {
      */
     public MessageBatch control(int i, ControlMessage... messages) {
         index(i);
-        Socket.requireArg(messages, "control messages");
+        Checks.requireArg(messages, "control messages");
         for (ControlMessage m : messages) {
-            Socket.requireArg(m, "control message");
+            Checks.requireArg(m, "control message");
         }
         List<ControlMessage> copy = List.of(messages);
         int space = ControlMessages.totalSpace(copy); // checks sizes now; values are checked again at send
@@ -333,7 +333,7 @@ public final class MessageBatch {
 
     /** The first control message of {@code kind} the last receive brought with message {@code i}, or {@code null}. */
     public <T extends ControlMessage> T received(int i, Class<T> kind) {
-        Socket.requireArg(kind, "kind");
+        Checks.requireArg(kind, "kind");
         for (ControlMessage m : received(i)) {
             if (kind.isInstance(m)) {
                 return kind.cast(m);
@@ -392,7 +392,7 @@ public final class MessageBatch {
                 + ", receiveAddresses=" + receiveAddresses + "]";
     }
 
-    // ---- for Messages --------------------------------------------------------------------------
+    // ---- for the message calls --------------------------------------------------------------------------
 
     /** Checks a call's range of messages; nothing is touched. */
     void checkRange(int from, int count) {
@@ -479,7 +479,7 @@ public final class MessageBatch {
      * batch's control space. Each staged slot starts with an empty header, so data another call
      * left there is never read as descriptors.
      */
-    void prepareReceive(int from, int count, Messages.Buffers buffers) {
+    void prepareReceive(int from, int count, MessageStaging.Buffers buffers) {
         MemorySegment v = vec;
         boolean withNames = receiveAddresses;
         for (int i = from, end = from + count; i < end; i++) {
@@ -517,7 +517,7 @@ public final class MessageBatch {
                 long len = Msghdr.MSG_CONTROLLEN.get(v, i * ENTRY + HDR);
                 int cLen = (int) Math.max(0, Math.min(len, controlCapacity));
                 controlLength[i] = cLen;
-                rights[i] = cLen == 0 ? List.of() : Messages.takeRights(stage.asSlice((i - from) * stride, cLen), cLen);
+                rights[i] = cLen == 0 ? List.of() : MessageStaging.takeRights(stage.asSlice((i - from) * stride, cLen), cLen);
                 received[i] = null;
             }
             // then into the batch's own space, where received(i) decodes it: last, since it fails

@@ -1,5 +1,6 @@
 package dev.nativesockets;
 
+import dev.nativesockets.internal.CriticalCalls;
 import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
 import java.lang.foreign.Arena;
@@ -20,15 +21,15 @@ import java.util.Arrays;
  *       returns), a direct {@link ByteBuffer}'s memory, or a confined arena of the calling thread
  *       (its only closer is in this call): zero-copy, nothing more to do;</li>
  *   <li>another thread — a shared arena (or a kind this class does not know): the call is issued
- *       through {@link LibC#syscallPinned}, which passes one segment of each such arena as an
+ *       through {@link CriticalCalls#syscallPinned}, which passes one segment of each such arena as an
  *       extra argument the kernel never reads, so the linker holds the arena open for the call.
- *       At most {@link LibC#MAX_PINS} distinct arenas per call; more is refused before the call.
+ *       At most {@link CriticalCalls#MAX_PINS} distinct arenas per call; more is refused before the call.
  *       Darwin has no such door: there such segments are refused.</li>
  * </ul>
  * The sorting compares the scope's class with those of arenas made here once, so it allocates
  * nothing and does not depend on the JDK's internal names.
  *
- * <p>One per thread (in {@link Messages.Buffers}), reused call after call; {@link #clear} after
+ * <p>One per thread (in {@link MessageStaging.Buffers}), reused call after call; {@link #clear} after
  * each call drops the references so a finished call keeps nothing alive.
  */
 final class Pins {
@@ -46,7 +47,7 @@ final class Pins {
 
     private MemorySegment[] kept = new MemorySegment[16];
     private int keptCount;
-    private final MemorySegment[] pins = new MemorySegment[LibC.MAX_PINS];
+    private final MemorySegment[] pins = new MemorySegment[CriticalCalls.MAX_PINS];
     private int pinCount;
 
     /**
@@ -105,7 +106,7 @@ final class Pins {
 
     /** The call, with every pinned arena held open until it returns. */
     long call(MemorySegment cs, int number, long a1, long a2, long a3, long a4, long a5) {
-        return LibC.syscallPinned(cs, number, a1, a2, a3, a4, a5, pin(0), pin(1), pin(2), pin(3));
+        return CriticalCalls.syscallPinned(cs, number, a1, a2, a3, a4, a5, pin(0), pin(1), pin(2), pin(3));
     }
 
     private MemorySegment pin(int i) {

@@ -45,7 +45,7 @@ public final class Poller {
 
     /** Watches {@code socket} for {@code events} ({@link #IN} | {@link #OUT} …); returns its index. */
     public int add(Socket socket, int events) {
-        Socket.requireArg(socket, "socket");
+        Checks.requireArg(socket, "socket");
         checkEvents(events);
         if (sockets.contains(socket)) {
             throw new IllegalArgumentException("socket already registered: " + socket);

@@ -146,7 +146,7 @@ public final class Readiness implements AutoCloseable {
      * @throws WrongThreadException if the socket is {@linkplain Socket#confine() confined} to another thread
      */
     public Registration register(Socket socket, int interest, Object attachment) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Checks.requireArg(socket, "socket");
         checkInterest(interest);
         ensureOpen();
         socket.acquire(); // throws if closed
@@ -159,7 +159,7 @@ public final class Readiness implements AutoCloseable {
 
     /** {@link #register(Socket, int, Object)} for any descriptor: a pipe, an eventfd, a timerfd … */
     public Registration register(Fd fd, int interest, Object attachment) throws IOException {
-        Socket.requireArg(fd, "fd");
+        Checks.requireArg(fd, "fd");
         checkInterest(interest);
         ensureOpen();
         FdHandle h = fd.handle();
@@ -341,7 +341,7 @@ public final class Readiness implements AutoCloseable {
      * @throws IOException what the handler threw; the events not yet handed over come with the next wait
      */
     public int await(Duration timeout, ReadyHandler handler) throws IOException {
-        Socket.requireArg(handler, "handler");
+        Checks.requireArg(handler, "handler");
         long nanos = WaitTimeout.nanos(timeout);
         ensureOpen();
         if (!WAITER.compareAndSet(this, (Thread) null, Thread.currentThread())) {

@@ -34,12 +34,12 @@ public final class SockAddr extends SocketAddress {
      * @throws UnsupportedOperationException on platforms without abstract names (Darwin)
      */
     public static SockAddr abstractUnix(String name) {
-        return abstractUnix(Socket.requireArg(name, "name").getBytes(StandardCharsets.UTF_8));
+        return abstractUnix(Checks.requireArg(name, "name").getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@link #abstractUnix(String)} with the name's raw bytes. */
     public static SockAddr abstractUnix(byte[] name) {
-        return Addresses.abstractUnix(Socket.requireArg(name, "name"));
+        return Addresses.abstractUnix(Checks.requireArg(name, "name"));
     }
 
     /** The {@code struct sockaddr} bytes of any address this library can encode. */
@@ -59,7 +59,7 @@ public final class SockAddr extends SocketAddress {
 
     /** An address from raw {@code struct sockaddr} bytes (family read from them). */
     public static SockAddr fromBytes(byte[] raw) {
-        Socket.requireArg(raw, "bytes");
+        Checks.requireArg(raw, "bytes");
         if (raw.length < Addresses.FAMILY_END) {
             throw new IllegalArgumentException("a sockaddr needs at least " + Addresses.FAMILY_END + " bytes, got " + raw.length);
         }

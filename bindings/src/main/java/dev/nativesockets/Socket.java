@@ -1,10 +1,10 @@
 package dev.nativesockets;
 
-import dev.nativesockets.libc.CallState;
+import static dev.nativesockets.Checks.checkInto;
+
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
-import dev.nativesockets.libc.Pollfd;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -97,7 +97,7 @@ import java.time.Duration;
  *       arena open until it returns (it is issued through {@code syscall(2)} with a segment of each
  *       such arena as an extra argument, so the JDK's guard applies); another thread's
  *       {@code Arena.close()} meanwhile fails with {@link IllegalStateException}. At most
- *       {@value dev.nativesockets.libc.LibC#MAX_PINS} distinct shared arenas per call
+ *       {@value dev.nativesockets.internal.CriticalCalls#MAX_PINS} distinct shared arenas per call
  *       ({@link IllegalArgumentException} beyond). On Darwin such segments are refused with
  *       {@link IllegalArgumentException}.</li>
  *   <li>Received control data ({@link Message#controlBuffer(MemorySegment)}, a
@@ -116,10 +116,6 @@ public final class Socket implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
     private static final boolean LINUX = Platform.current().isLinux();
-    private static final int ALWAYS_SEND_FLAGS = LINUX ? Constants.MSG_NOSIGNAL : 0;
-    private static final int MAX_IO = Integer.MAX_VALUE;
-    /** A century: longer connect timeouts are cut to it (Duration.toMillis() would overflow). */
-    private static final long MAX_CONNECT_SECONDS = 36_500L * 86_400;
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
@@ -128,26 +124,8 @@ public final class Socket implements AutoCloseable {
     private final int type;
     private volatile boolean blocking = true;
     private volatile int lastError;
-    /** Where virtual threads park on this socket; made when one first has to wait. */
-    private volatile VirtualWait virtualWait;
-    /**
-     * SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds as a parked call needs them (0: none), read from the
-     * kernel on first need and again after any SOL_SOCKET option is set through this socket;
-     * -1: not known. A parked call then costs no getsockopt(2).
-     */
-    private volatile long rcvTimeoutNanos = -1;
-    private volatile long sndTimeoutNanos = -1;
-    /** Moved by every SOL_SOCKET setsockopt(2) once done, so that a racing cache store is undone (see timeoutDeadline). */
-    private volatile int timeoutEpoch;
-    private static final java.lang.invoke.VarHandle TIMEOUT_EPOCH;
-
-    static {
-        try {
-            TIMEOUT_EPOCH = java.lang.invoke.MethodHandles.lookup().findVarHandle(Socket.class, "timeoutEpoch", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** How calls on this socket wait: the virtual-thread state, the timeout cache, the O_NONBLOCK spans. */
+    private final SocketWait waits;
     /*
      * The confined fast path reads the socket alone: a round trip switches threads on every call
      * and each switch leaves these lines cold, so the owner's call should not also walk to the
@@ -176,6 +154,7 @@ public final class Socket implements AutoCloseable {
         this.family = family;
         this.type = type;
         this.cleanable = CLEANER.register(this, handle);
+        this.waits = new SocketWait(this, handle);
     }
 
     // ---- creation ------------------------------------------------------------------------
@@ -341,7 +320,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
+    static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
         if (darwinSetup) {
             Scratch s = Scratch.get();
             // Darwin has no SOCK_CLOEXEC and no MSG_NOSIGNAL on older kernels: set both per descriptor
@@ -355,7 +334,7 @@ public final class Socket implements AutoCloseable {
         return new Socket(fd, family, type);
     }
 
-    private static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
+    static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
         s.putInt(s.value, value); // no segment VarHandle: Darwin calls this for every new socket
         return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
     }
@@ -480,92 +459,10 @@ public final class Socket implements AutoCloseable {
      * @return the connection, or {@code null} in non-blocking mode when none is pending
      */
     public Socket accept(boolean nonBlocking) throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            int c;
-            if (blocking && Thread.currentThread().isVirtual()) {
-                // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
-                // virtual thread's accept is in, and as the user set it otherwise
-                enterNonBlocking(s, fd);
-                try {
-                    long deadline = 0;
-                    for (;;) {
-                        int mark = readyMark(Readiness.READ);
-                        c = acceptOnce(s, fd, nonBlocking);
-                        if (c >= 0 || !retryOrPark(true, s.errno())) {
-                            break;
-                        }
-                        deadline = awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
-                        s = scratch(); // the park gave the lease back (see Scratch)
-                    }
-                } finally {
-                    leaveNonBlocking(s, fd);
-                }
-            } else {
-                for (;;) {
-                    c = acceptOnce(s, fd, nonBlocking);
-                    if (c >= 0 || s.errno() != Constants.EINTR && !(isWouldBlock(s.errno()) && blocking && nonBlockingUsers > 0)) {
-                        break;
-                    }
-                    if (s.errno() != Constants.EINTR) {
-                        // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
-                        pollOne(s, fd, Constants.POLLIN, -1);
-                        if (handle.isClosed()) {
-                            throw new SocketClosedException("accept");
-                        }
-                    }
-                }
-            }
-            if (c < 0) {
-                int errno = s.errno();
-                if (isWouldBlock(errno) && !blocking) {
-                    wouldBlock(errno);
-                    return null;
-                }
-                throw failIo("accept", errno);
-            }
-            if (handle.isClosed()) {
-                LibC.close(s.cs, c);
-                throw new SocketClosedException("accept");
-            }
-            if (!LINUX) {
-                // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
-                LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
-            }
-            Socket accepted = adopted(c, family, type, !LINUX);
-            accepted.blocking = !nonBlocking;
-            return accepted;
-        } finally {
-            release();
-        }
+        return Connector.accept(this, nonBlocking);
     }
 
-    private static int acceptOnce(Scratch s, int fd, boolean nonBlocking) {
-        return LINUX
-                ? LibC.accept4(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL,
-                        Constants.SOCK_CLOEXEC | (nonBlocking ? Constants.SOCK_NONBLOCK : 0))
-                : LibC.accept(s.cs, fd, MemorySegment.NULL, MemorySegment.NULL);
-    }
-
-    /** Virtual threads whose accept or connect has the descriptor O_NONBLOCK; guarded by {@code this}. */
-    private int nonBlockingUsers;
-
-    private synchronized void enterNonBlocking(Scratch s, int fd) throws IOException {
-        if (nonBlockingUsers == 0) {
-            setNonBlocking(s, fd, true);
-        }
-        nonBlockingUsers++;
-    }
-
-    private synchronized void leaveNonBlocking(Scratch s, int fd) throws IOException {
-        // closed during the call (an interrupt closes a virtual thread's socket): nothing to restore,
-        // and a confined socket's number is already released — fcntl could reach another descriptor
-        if (--nonBlockingUsers == 0 && blocking && !handle.isClosed()) {
-            setNonBlocking(s, fd, false);
-        }
-    }
-
+    
     /**
      * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
      * destination and the only source datagrams are accepted from.
@@ -578,39 +475,7 @@ public final class Socket implements AutoCloseable {
      * @throws SocketClosedException when another thread closes the socket during the call
      */
     public boolean connect(SocketAddress address) throws IOException {
-        checkFamily(address);
-        Scratch s = scratch();
-        int len = Addresses.encode(address, s.addr, family);
-        int fd = acquire();
-        try {
-            if (blocking && Thread.currentThread().isVirtual()) {
-                // SO_SNDTIMEO bounds a blocking Unix connect (Linux): the parked one too
-                connectParked(s, fd, len, family == Constants.AF_UNIX ? timeoutDeadline(Constants.SO_SNDTIMEO) : Long.MAX_VALUE);
-                return true;
-            }
-            if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                checkNotClosedDuring("connect");
-                return true;
-            }
-            int errno = s.errno();
-            if (errno == Constants.EINPROGRESS || (errno == Constants.EINTR && blocking)) {
-                if (!blocking) {
-                    wouldBlock(errno);
-                    return false;
-                }
-                // interrupted blocking connect goes on in the kernel: wait for it like a timed one
-                awaitConnect(s, fd, -1);
-                return true;
-            }
-            if (isWouldBlock(errno) && !blocking) {
-                wouldBlock(errno);
-                return false; // Unix sockets with a full backlog
-            }
-            // a blocking Unix connect's EAGAIN: its SO_SNDTIMEO ran out (Linux), a timeout like any other
-            throw family == Constants.AF_UNIX ? failIo("connect", errno) : fail("connect", errno);
-        } finally {
-            release();
-        }
+        return Connector.connect(this, address);
     }
 
     /**
@@ -621,58 +486,7 @@ public final class Socket implements AutoCloseable {
      * connect again; close it. The socket's blocking mode is as it was before.
      */
     public void connect(SocketAddress address, Duration timeout) throws IOException {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        checkFamily(address);
-        Scratch s = scratch();
-        int len = Addresses.encode(address, s.addr, family);
-        int fd = acquire();
-        try {
-            // the library's rule (WaitTimeout): 100 years or more is forever, which for a connect
-            // is as long as the kernel keeps trying; a century of milliseconds cannot overflow
-            long nanos = WaitTimeout.nanos(timeout);
-            long millis = nanos < 0 ? MAX_CONNECT_SECONDS * 1000 : Math.max(1, timeout.toMillis());
-            if (Thread.currentThread().isVirtual()) {
-                connectParked(s, fd, len, System.nanoTime() + millis * 1_000_000);
-                return;
-            }
-            boolean wasBlocking = blocking;
-            setNonBlocking(s, fd, true);
-            try {
-                long deadline = System.nanoTime() + millis * 1_000_000;
-                int errno;
-                for (;;) {
-                    if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                        return;
-                    }
-                    errno = s.errno();
-                    if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
-                        break;
-                    }
-                    // a Unix listener with a full backlog: nothing is in progress, so try again shortly
-                    long left = (deadline - System.nanoTime()) / 1_000_000;
-                    if (left <= 0) {
-                        lastError = Constants.ETIMEDOUT;
-                        throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                    }
-                    nap(s, (int) Math.min(left, 10));
-                    if (handle.isClosed()) {
-                        throw new SocketClosedException("connect");
-                    }
-                }
-                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR) {
-                    throw fail("connect", errno);
-                }
-                awaitConnect(s, fd, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } finally {
-                if (wasBlocking) {
-                    setNonBlocking(s, fd, false);
-                }
-            }
-        } finally {
-            release();
-        }
+        Connector.connect(this, address, timeout);
     }
 
     /**
@@ -684,138 +498,7 @@ public final class Socket implements AutoCloseable {
      *     failed with, e.g. {@code ECONNREFUSED})
      */
     public boolean finishConnect() throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            int ready = pollOne(s, fd, Constants.POLLOUT, 0);
-            if (ready == 0) {
-                return false;
-            }
-            int err = soError(s, fd);
-            if (err != 0) {
-                throw fail("connect", err);
-            }
-            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-            if (LibC.getpeername(s.cs, fd, s.addr, s.addrLen) < 0) {
-                if (s.errno() == Constants.ENOTCONN) {
-                    return false; // writable but not connected: a Unix connect that never started
-                }
-                throw fail("getpeername", s.errno());
-            }
-            return true;
-        } finally {
-            release();
-        }
-    }
-
-    /**
-     * A connect on a virtual thread: non-blocking {@code connect(2)} (the descriptor is
-     * {@code O_NONBLOCK} for its span), the thread parked until the socket is writable or the
-     * deadline passes, then {@code SO_ERROR}. A Unix listener with a full backlog is retried every
-     * 10 ms (a sleep: it parks too), as the timed connect does.
-     */
-    private void connectParked(Scratch s, int fd, int len, long deadline) throws IOException {
-        enterNonBlocking(s, fd);
-        try {
-            int errno;
-            for (;;) {
-                if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                    checkNotClosedDuring("connect");
-                    return;
-                }
-                errno = s.errno();
-                if (errno == Constants.EINTR) {
-                    continue;
-                }
-                if (!isWouldBlock(errno) || family != Constants.AF_UNIX) {
-                    break;
-                }
-                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                    lastError = Constants.ETIMEDOUT;
-                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw closedByInterrupt("connect");
-                }
-                if (handle.isClosed()) {
-                    throw new SocketClosedException("connect");
-                }
-            }
-            if (errno != Constants.EINPROGRESS && errno != Constants.EALREADY) {
-                throw fail("connect", errno);
-            }
-            for (int mark = readyMark(Readiness.WRITE); pollOne(s, fd, Constants.POLLOUT, 0) == 0; mark = readyMark(Readiness.WRITE)) {
-                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                    lastError = Constants.ETIMEDOUT;
-                    throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                }
-                park("connect", Readiness.WRITE, deadline, mark);
-                s = scratch(); // the park gave the lease back (see Scratch)
-            }
-            int err = soError(s, fd);
-            if (err != 0) {
-                throw fail("connect", err);
-            }
-        } finally {
-            leaveNonBlocking(s, fd);
-        }
-    }
-
-    private void awaitConnect(Scratch s, int fd, long timeoutMillis) throws IOException {
-        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
-        for (;;) {
-            long left = timeoutMillis < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-            int ready = pollOne(s, fd, Constants.POLLOUT, (int) Math.min(left, Integer.MAX_VALUE));
-            if (handle.isClosed()) {
-                throw new SocketClosedException("connect");
-            }
-            if (ready > 0) {
-                break;
-            }
-            if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
-                lastError = Constants.ETIMEDOUT;
-                throw Errno.timeout("connect", Constants.ETIMEDOUT);
-            }
-        }
-        int err = soError(s, fd);
-        if (err != 0) {
-            throw fail("connect", err);
-        }
-    }
-
-    /** poll(2) on one descriptor; EINTR counts as "not ready yet". */
-    private int pollOne(Scratch s, int fd, int events, int timeoutMillis) throws IOException {
-        MemorySegment pollfd = s.pollfd();
-        Pollfd.FD.set(pollfd, fd);
-        Pollfd.EVENTS.set(pollfd, events);
-        Pollfd.REVENTS.set(pollfd, 0);
-        int r = LibC.poll(s.cs, pollfd, 1, timeoutMillis);
-        if (r < 0) {
-            if (s.errno() == Constants.EINTR) {
-                return 0;
-            }
-            throw fail("poll", s.errno());
-        }
-        return r;
-    }
-
-    /** Sleeps without a monitor or an interrupt: {@code poll(2)} on one ignored entry (fd -1). */
-    private static void nap(Scratch s, int millis) {
-        MemorySegment pollfd = s.pollfd();
-        Pollfd.FD.set(pollfd, -1);
-        Pollfd.EVENTS.set(pollfd, 0);
-        LibC.poll(s.cs, pollfd, 1, millis);
-    }
-
-    private int soError(Scratch s, int fd) throws IOException {
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
-        if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_ERROR, s.value, s.valueLen) < 0) {
-            throw fail("getsockopt(SOL_SOCKET, SO_ERROR)", s.errno());
-        }
-        return s.value.get(ValueLayout.JAVA_INT, 0);
+        return Connector.finishConnect(this);
     }
 
     /**
@@ -880,53 +563,9 @@ public final class Socket implements AutoCloseable {
      */
     public int recv(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
-        return recvInto(buf, buf.byteSize(), flags);
+        return SendReceive.recvInto(this, buf, buf.byteSize(), flags);
     }
 
-    /**
-     * {@link #recv(MemorySegment, int)} after the checks; {@code buf} may be a slice of a Java
-     * array on a virtual thread, where every call carries {@code MSG_DONTWAIT} and so may touch
-     * the array in place.
-     */
-    private int recvInto(MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags);
-        MemorySegment cs = callState();
-        int fd = acquire();
-        try {
-            long n;
-            if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
-                // cannot block: the critical downcall skips the thread-state transition
-                do {
-                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && isWouldBlock(CallState.errno(cs))) {
-                    return wouldBlock(CallState.errno(cs));
-                }
-            } else if (Thread.currentThread().isVirtual()) {
-                long deadline = 0;
-                for (;;) {
-                    int mark = readyMark(Readiness.READ);
-                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
-                        break;
-                    }
-                    deadline = awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs), mark);
-                    cs = callState(); // the park gave the lease back (see Scratch)
-                }
-            } else {
-                do {
-                    n = LibC.recv(cs, fd, buf, Math.min(size, MAX_IO), f);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-            }
-            if (n < 0) {
-                throw failIo("recv", CallState.errno(cs));
-            }
-            checkNotClosedDuring("recv");
-            return (int) n;
-        } finally {
-            release();
-        }
-    }
 
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
@@ -934,7 +573,7 @@ public final class Socket implements AutoCloseable {
         if (Thread.currentThread().isVirtual()) {
             // every call of a virtual thread carries MSG_DONTWAIT: into the array in place, with no
             // native buffer that would have to outlive a park
-            return recvInto(heapView(b, off), len, flags);
+            return SendReceive.recvInto(this, heapView(b, off), len, flags);
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         int n = recv(tmp, flags);
@@ -996,53 +635,9 @@ public final class Socket implements AutoCloseable {
      */
     public Received recvFrom(MemorySegment buf, int flags) throws IOException {
         checkInto(buf);
-        return recvFromInto(buf, flags);
+        return SendReceive.recvFromInto(this, buf, flags);
     }
 
-    /** {@link #recvFrom(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    private Received recvFromInto(MemorySegment buf, int flags) throws IOException {
-        int f = MsgFlags.check(flags);
-        if (!blocking) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = parks(f);
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = readyMark(Readiness.READ);
-                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, s.addrLen)
-                        : LibC.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
-                if (n >= 0 || !retryOrPark(parks, s.errno())) {
-                    break;
-                }
-                deadline = awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
-                s = scratch(); // the park gave the lease back (see Scratch)
-            }
-            if (n < 0) {
-                if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return new Received(wouldBlock(s.errno()), null);
-                }
-                throw failIo("recvfrom", s.errno());
-            }
-            int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
-            checkNotClosedDuring("recvfrom");
-            SocketAddress source;
-            if (len > 0) {
-                source = Addresses.decode(s.addr, len, false);
-            } else {
-                // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
-                source = family == Constants.AF_UNIX && type == Constants.SOCK_DGRAM ? Unnamed.ADDRESS : null;
-            }
-            return new Received((int) n, source);
-        } finally {
-            release();
-        }
-    }
 
     /** {@code recvfrom(2)} into all of {@code b}, no flags: PHP's {@code socket_recvfrom($s, $buf, $len, 0, ...)}. */
     public Received recvFrom(byte[] b) throws IOException {
@@ -1063,7 +658,7 @@ public final class Socket implements AutoCloseable {
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return recvFromInto(MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
+            return SendReceive.recvFromInto(this, MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         Received r = recvFrom(tmp, flags);
@@ -1166,48 +761,9 @@ public final class Socket implements AutoCloseable {
      */
     public int send(MemorySegment buf, int flags) throws IOException {
         checkFrom(buf);
-        return sendFrom(buf, buf.byteSize(), flags);
+        return SendReceive.sendFrom(this, buf, buf.byteSize(), flags);
     }
 
-    /** {@link #send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    private int sendFrom(MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        MemorySegment cs = callState();
-        int fd = acquire();
-        try {
-            long n;
-            if (!blocking || (f & Constants.MSG_DONTWAIT) != 0) {
-                do {
-                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && isWouldBlock(CallState.errno(cs))) {
-                    return wouldBlock(CallState.errno(cs));
-                }
-            } else if (Thread.currentThread().isVirtual()) {
-                long deadline = 0;
-                for (;;) {
-                    int mark = readyMark(Readiness.WRITE);
-                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !retryOrPark(true, CallState.errno(cs))) {
-                        break;
-                    }
-                    deadline = awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs), mark);
-                    cs = callState(); // the park gave the lease back (see Scratch)
-                }
-            } else {
-                do {
-                    n = LibC.send(cs, fd, buf, Math.min(size, MAX_IO), f);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-            }
-            if (n < 0) {
-                throw failIo("send", CallState.errno(cs));
-            }
-            checkNotClosedDuring("send");
-            return (int) n;
-        } finally {
-            release();
-        }
-    }
 
     /**
      * {@code send(2)} from {@code b[off, off+len)}, no flags.
@@ -1222,7 +778,7 @@ public final class Socket implements AutoCloseable {
     public int send(byte[] b, int off, int len, int flags) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return sendFrom(heapView(b, off), len, flags); // see recv(byte[], int, int, int)
+            return SendReceive.sendFrom(this, heapView(b, off), len, flags); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
@@ -1316,47 +872,9 @@ public final class Socket implements AutoCloseable {
     /** {@code sendto(2)}: PHP's {@code socket_sendto}. */
     public int sendTo(MemorySegment buf, int flags, SocketAddress to) throws IOException {
         checkFrom(buf);
-        return sendToFrom(buf, flags, to);
+        return SendReceive.sendToFrom(this, buf, flags, to);
     }
 
-    /** {@link #sendTo(MemorySegment, int, SocketAddress)} after the buffer checks; see {@link #recvInto} for a heap {@code buf}. */
-    private int sendToFrom(MemorySegment buf, int flags, SocketAddress to) throws IOException {
-        checkFamily(to);
-        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        if (!blocking) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = parks(f);
-        Scratch s = scratch();
-        int len = Addresses.encode(to, s.addr, family);
-        int fd = acquire();
-        try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = readyMark(Readiness.WRITE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, len)
-                        : LibC.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
-                if (n >= 0 || !retryOrPark(parks, s.errno())) {
-                    break;
-                }
-                deadline = awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno(), mark);
-                s = scratch(); // the park gave the lease back (see Scratch): encode the address again
-                Addresses.encode(to, s.addr, family);
-            }
-            if (n < 0) {
-                if (isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return wouldBlock(s.errno());
-                }
-                throw failIo("sendto", s.errno());
-            }
-            checkNotClosedDuring("sendto");
-            return (int) n;
-        } finally {
-            release();
-        }
-    }
 
     /** {@code sendto(2)} of all of {@code b}, no flags: PHP's {@code socket_sendto($s, $buf, $len, 0, ...)}. */
     public int sendTo(byte[] b, SocketAddress to) throws IOException {
@@ -1377,7 +895,7 @@ public final class Socket implements AutoCloseable {
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
         checkRange(b, off, len);
         if (Thread.currentThread().isVirtual()) {
-            return sendToFrom(MemorySegment.ofArray(b).asSlice(off, len), flags, to); // see recv(byte[], int, int, int)
+            return SendReceive.sendToFrom(this, MemorySegment.ofArray(b).asSlice(off, len), flags, to); // see recv(byte[], int, int, int)
         }
         MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
         MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
@@ -1398,10 +916,7 @@ public final class Socket implements AutoCloseable {
             // a thread blocked in the kernel is woken by the shutdown; a parked one may not be: a
             // Unix socket with a full buffer is neither writable nor hung up after SHUT_WR, so no
             // edge comes. Parked calls retry and see what a blocked one would (EPIPE, or 0)
-            VirtualWait w = virtualWait;
-            if (w != null) {
-                w.wakeAll();
-            }
+            waits.wakeAll();
         } finally {
             release();
         }
@@ -1415,18 +930,13 @@ public final class Socket implements AutoCloseable {
         Scratch s = scratch();
         int fd = acquire();
         try {
-            synchronized (this) {
-                if (!on || nonBlockingUsers == 0) { // else the last virtual thread's accept restores it
-                    setNonBlocking(s, fd, !on);
-                }
-                blocking = on;
-            }
+            waits.setBlocking(s, fd, on);
         } finally {
             release();
         }
     }
 
-    private void setNonBlocking(Scratch s, int fd, boolean nonBlocking) throws IOException {
+    void setNonBlocking(Scratch s, int fd, boolean nonBlocking) throws IOException {
         int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
         if (flags < 0) {
             throw fail("fcntl(F_GETFL)", s.errno());
@@ -1448,10 +958,7 @@ public final class Socket implements AutoCloseable {
     @Override
     public void close() {
         handle.close(); // first: a confined socket refuses other threads before anything is undone
-        VirtualWait w = virtualWait;
-        if (w != null) {
-            w.wakeAll(); // parked virtual threads retry, see the close and throw
-        }
+        waits.wakeAll(); // parked virtual threads retry, see the close and throw
         leaveFastPath();
         cleanable.clean();
     }
@@ -1507,48 +1014,12 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException for an option the platform lacks, or a read-only one
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        NativeOption<T> o = resolve(option);
-        forgetTimeouts(o.level());
-        if (!o.writable()) {
-            throw new UnsupportedOperationException(o.name() + " is read-only");
-        }
-        if (value == null) {
-            throw new IllegalArgumentException(o.name() + " value is null");
-        }
-        if (!o.type().isInstance(value)) {
-            throw new IllegalArgumentException(o.name() + " takes " + o.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
-        }
-        Scratch s = scratch();
-        int len = o.codec().encode(value, s.value);
-        int fd = acquire();
-        try {
-            if (LibC.setsockopt(s.cs, fd, o.level(), o.optname(), s.value, len) < 0) {
-                throw fail("setsockopt(" + o.name() + ")", s.errno());
-            }
-        } finally {
-            timeoutsChanged(o.level());
-            release();
-        }
+        OptionCalls.setOption(this, option, value);
     }
 
     /** {@code getsockopt(2)}: PHP's {@code socket_get_option}. */
     public <T> T getOption(SocketOption<T> option) throws IOException {
-        NativeOption<T> o = resolve(option);
-        if (!o.readable()) {
-            throw new UnsupportedOperationException(o.name() + " is write-only");
-        }
-        Scratch s = scratch();
-        s.value.asSlice(0, o.codec().size()).fill((byte) 0);
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, o.codec().size());
-        int fd = acquire();
-        try {
-            if (LibC.getsockopt(s.cs, fd, o.level(), o.optname(), s.value, s.valueLen) < 0) {
-                throw fail("getsockopt(" + o.name() + ")", s.errno());
-            }
-            return o.codec().decode(s.value, s.valueLen.get(ValueLayout.JAVA_INT, 0));
-        } finally {
-            release();
-        }
+        return OptionCalls.getOption(this, option);
     }
 
     /**
@@ -1558,7 +1029,7 @@ public final class Socket implements AutoCloseable {
      */
     public boolean supportsOption(SocketOption<?> option) {
         try {
-            resolve(option);
+            OptionCalls.resolve(family, option);
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return false;
@@ -1567,32 +1038,12 @@ public final class Socket implements AutoCloseable {
 
     /** {@code getsockopt(fd, level, name, &int, 4)} for any integer option. */
     public int getIntOption(int level, int name) throws IOException {
-        Scratch s = scratch();
-        s.intOption.set(ValueLayout.JAVA_LONG, 0, Scratch.INT_OPTION_EMPTY);
-        int fd = acquire();
-        try {
-            if (LibC.getsockopt(s.cs, fd, level, name, s.intOption, s.intOptionLen) < 0) {
-                throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
-            }
-            return s.intOption.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            release();
-        }
+        return OptionCalls.getIntOption(this, level, name);
     }
 
     /** {@code setsockopt(fd, level, name, &value, 4)} for any integer option. */
     public void setIntOption(int level, int name, int value) throws IOException {
-        forgetTimeouts(level);
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (setIntRaw(s, fd, level, name, value) < 0) {
-                throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
-            }
-        } finally {
-            timeoutsChanged(level);
-            release();
-        }
+        OptionCalls.setIntOption(this, level, name, value);
     }
 
     /**
@@ -1601,74 +1052,14 @@ public final class Socket implements AutoCloseable {
      * @return the length the kernel wrote
      */
     public int getOption(int level, int name, MemorySegment value) throws IOException {
-        checkInto(value);
-        if (value.byteSize() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("option buffer too large");
-        }
-        Scratch s = scratch();
-        s.valueLen.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
-        int fd = acquire();
-        try {
-            if (LibC.getsockopt(s.cs, fd, level, name, value, s.valueLen) < 0) {
-                throw fail("getsockopt(" + level + ", " + name + ")", s.errno());
-            }
-            return s.valueLen.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            release();
-        }
+        return OptionCalls.getOption(this, level, name, value);
     }
 
     /** {@code setsockopt(2)} from a caller's native segment (all of it), for any option. */
     public void setOption(int level, int name, MemorySegment value) throws IOException {
-        forgetTimeouts(level);
-        checkFrom(value);
-        if (value.byteSize() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("option value too large");
-        }
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (LibC.setsockopt(s.cs, fd, level, name, value, (int) value.byteSize()) < 0) {
-                throw fail("setsockopt(" + level + ", " + name + ")", s.errno());
-            }
-        } finally {
-            timeoutsChanged(level);
-            release();
-        }
+        OptionCalls.setOption(this, level, name, value);
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> NativeOption<T> resolve(SocketOption<T> option) {
-        if (option == null) {
-            throw new IllegalArgumentException("option is null");
-        }
-        NativeOption<?> o;
-        if (option instanceof NativeOption<?> n) {
-            o = n;
-        } else {
-            boolean v6 = family == Constants.AF_INET6;
-            if (option == StandardSocketOptions.SO_BROADCAST) o = NativeOptions.SO_BROADCAST;
-            else if (option == StandardSocketOptions.SO_KEEPALIVE) o = NativeOptions.SO_KEEPALIVE;
-            else if (option == StandardSocketOptions.SO_SNDBUF) o = NativeOptions.SO_SNDBUF;
-            else if (option == StandardSocketOptions.SO_RCVBUF) o = NativeOptions.SO_RCVBUF;
-            else if (option == StandardSocketOptions.SO_REUSEADDR) o = NativeOptions.SO_REUSEADDR;
-            else if (option == StandardSocketOptions.SO_REUSEPORT) o = NativeOptions.SO_REUSEPORT;
-            else if (option == StandardSocketOptions.SO_LINGER) o = NativeOptions.SO_LINGER;
-            else if (option == StandardSocketOptions.TCP_NODELAY) o = NativeOptions.TCP_NODELAY;
-            else if (option == StandardSocketOptions.IP_TOS) o = v6 ? NativeOptions.IPV6_TCLASS : NativeOptions.IP_TOS;
-            else if (option == StandardSocketOptions.IP_MULTICAST_TTL) o = v6 ? NativeOptions.IPV6_MULTICAST_HOPS : NativeOptions.IP_MULTICAST_TTL;
-            else if (option == StandardSocketOptions.IP_MULTICAST_LOOP) o = v6 ? NativeOptions.IPV6_MULTICAST_LOOP : NativeOptions.IP_MULTICAST_LOOP;
-            else if (option == StandardSocketOptions.IP_MULTICAST_IF) o = v6 ? NativeOptions.IPV6_MULTICAST_IF : NativeOptions.IP_MULTICAST_IF;
-            else {
-                throw new IllegalArgumentException("unknown socket option " + option.name()
-                        + "; use NativeOptions or the raw level/name forms");
-            }
-        }
-        if (!o.isSupported()) {
-            throw OptionCodec.unsupported(o);
-        }
-        return (NativeOption<T>) o;
-    }
 
     // ---- helpers ---------------------------------------------------------------------------
 
@@ -1710,7 +1101,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /** The calling thread's errno capture segment: {@code scratch().cs}, without the scratch on the owner's path. */
-    private MemorySegment callState() {
+    MemorySegment callState() {
         return owned() ? ownerCallState : sharedScratch().cs;
     }
 
@@ -1749,8 +1140,23 @@ public final class Socket implements AutoCloseable {
         return blocking;
     }
 
-    static boolean isWouldBlock(int errno) {
-        return errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK;
+    void blockingModeSet(boolean on) {
+        blocking = on;
+    }
+
+    /** The errno {@link #lastError()} reports, for a failure raised outside {@link #fail}. */
+    void recordError(int errno) {
+        lastError = errno;
+    }
+
+    /** How calls on this socket wait (see {@link SocketWait}). */
+    SocketWait waits() {
+        return waits;
+    }
+
+    /** The {@code SOCK_*} type as the kernel numbers it. */
+    int rawType() {
+        return type;
     }
 
     /**
@@ -1773,27 +1179,6 @@ public final class Socket implements AutoCloseable {
         return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
     }
 
-    /** A SOL_SOCKET option is being set: the timeouts a parked call uses are read again next time. */
-    private void forgetTimeouts(int level) {
-        if (level == Constants.SOL_SOCKET) {
-            rcvTimeoutNanos = -1;
-            sndTimeoutNanos = -1;
-        }
-    }
-
-    /**
-     * A SOL_SOCKET option was set (or failed to be): a reader of the timeouts that raced the
-     * setsockopt(2) may be about to store what it read before it, so first move the epoch (the
-     * reader checks it after its store and undoes a store that raced) and then forget again. See
-     * {@link #timeoutDeadline}.
-     */
-    private void timeoutsChanged(int level) {
-        if (level == Constants.SOL_SOCKET) {
-            TIMEOUT_EPOCH.getAndAdd(this, 1);
-            forgetTimeouts(level);
-        }
-    }
-
     /**
      * The Java array a virtual thread's call passes in place, with its segment, kept from the
      * last such call (one reference, so array and segment are always read as a pair): a server
@@ -1804,7 +1189,7 @@ public final class Socket implements AutoCloseable {
     private HeapView lastHeapView;
 
     /** {@code b} from {@code off} on as a heap segment (the call passes its length apart). */
-    private MemorySegment heapView(byte[] b, int off) {
+    MemorySegment heapView(byte[] b, int off) {
         HeapView v = lastHeapView;
         if (v == null || v.array != b) {
             v = new HeapView(b, MemorySegment.ofArray(b));
@@ -1813,135 +1198,13 @@ public final class Socket implements AutoCloseable {
         return off == 0 ? v.whole : v.whole.asSlice(off);
     }
 
-    /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */
-    private static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
-        long len = Math.min(size, MAX_IO);
-        return buf.isNative() ? LibC.recvNonBlocking(cs, fd, buf, len, flags) : LibC.recvHeap(cs, fd, buf, len, flags);
-    }
 
-    /** A {@code MSG_DONTWAIT} send(2) from {@code buf}; see {@link #recvNow}. */
-    private static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
-        long len = Math.min(size, MAX_IO);
-        return buf.isNative() ? LibC.sendNonBlocking(cs, fd, buf, len, flags) : LibC.sendHeap(cs, fd, buf, len, flags);
-    }
-
-    /**
-     * After a failed attempt: whether to go round again — retried at once on EINTR, or (for a call
-     * that {@code parks}, see {@link #parks}) after {@link #awaitReady} on would-block.
-     */
-    static boolean retryOrPark(boolean parks, int errno) {
-        return errno == Constants.EINTR || parks && isWouldBlock(errno);
-    }
-
-    /**
-     * Parks the calling virtual thread until the socket is ready for {@code ops}, and returns the
-     * deadline for the next round. {@code deadline} 0 means "not known yet": the timeout option
-     * ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}, 0 for none) is read then, so a timeout keeps its
-     * meaning on a virtual thread. Past the deadline it throws the timeout the kernel would have
-     * reported. {@code errno} of {@code EINTR} returns at once: the caller retries.
-     *
-     * @throws SocketClosedException if the socket was closed meanwhile, or — the rule for virtual
-     *     threads, as the JDK's sockets have it — the thread was interrupted while parked, which
-     *     closes the socket (the interrupt status stays set)
-     */
-    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno, int mark) throws IOException {
-        if (errno == Constants.EINTR) {
-            return deadline;
-        }
-        if (deadline == 0) {
-            deadline = timeoutDeadline(timeoutName);
-        } else if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-            lastError = Constants.EAGAIN;
-            throw Errno.timeout(op, Constants.EAGAIN);
-        }
-        park(op, ops, deadline, mark);
-        return deadline;
-    }
-
-    /**
-     * The readiness mark for {@code ops} ({@link VirtualWait#mark}) to take <em>before</em> a call
-     * that may fail with would-block, and to hand to {@link #awaitReady} after it: the park is
-     * skipped if an edge came in between. 0 before the socket's first park (see {@link #park}).
-     */
-    int readyMark(int ops) {
-        VirtualWait w = virtualWait;
-        return w == null ? 0 : w.mark(ops);
-    }
-
-    /**
-     * Parks until ready for {@code ops} (an edge since {@code mark}) or the deadline; then a close
-     * or an interrupt throws (see {@link #awaitReady}). The caller holds a call in flight, so the
-     * descriptor is ours while the first park registers it.
-     */
-    void park(String op, int ops, long deadline, int mark) throws IOException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw closedByInterrupt(op);
-        }
-        VirtualWait w = virtualWait;
-        if (w == null) {
-            synchronized (this) {
-                w = virtualWait;
-                if (w == null) {
-                    try {
-                        // a mark of 0 stays right: the registration starts at 0 and its edge-triggered
-                        // add reports whatever is ready already, so nothing since the failed call is lost
-                        virtualWait = w = VirtualWait.register(handle);
-                    } catch (IllegalStateException closed) {
-                        throw new SocketClosedException(op);
-                    }
-                }
-            }
-        }
-        w.await(ops, mark, deadline);
-        if (handle.isClosed()) {
-            throw new SocketClosedException(op);
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            throw closedByInterrupt(op);
-        }
-    }
-
-    private SocketClosedException closedByInterrupt(String op) {
-        close();
-        return new SocketClosedException(op, true);
-    }
-
-    /** {@link System#nanoTime()} when a call waiting under {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} times out; {@link Long#MAX_VALUE} for none. */
-    private long timeoutDeadline(int timeoutName) throws IOException {
-        boolean rcv = timeoutName == Constants.SO_RCVTIMEO;
-        long t = rcv ? rcvTimeoutNanos : sndTimeoutNanos;
-        if (t < 0) {
-            // coherent with the kernel under any interleaving with setOption: a setter moves the
-            // epoch after its setsockopt(2) and then clears the cache. If the epoch is the same
-            // after the store, either the setter's clear comes later or its setsockopt came
-            // before the getsockopt below; if it moved, this read may be stale, so it is undone
-            int epoch = timeoutEpoch;
-            Duration d = getOption(rcv ? NativeOptions.SO_RCVTIMEO : NativeOptions.SO_SNDTIMEO);
-            // the one timeout rule (WaitTimeout): 100 years or more is forever (0 here), so a
-            // kernel value past Duration.toNanos()'s 292 years never overflows into the call
-            long nanos = WaitTimeout.nanos(d);
-            t = nanos == WaitTimeout.FOREVER ? 0 : nanos;
-            if (rcv) {
-                rcvTimeoutNanos = t;
-            } else {
-                sndTimeoutNanos = t;
-            }
-            if (timeoutEpoch != epoch) {
-                forgetTimeouts(Constants.SOL_SOCKET); // this call still uses t: it is as new as the call
-            }
-        }
-        if (t == 0) {
-            return Long.MAX_VALUE;
-        }
-        long d = System.nanoTime() + t;
-        return d == 0 || d == Long.MAX_VALUE ? d + 1 : d;
-    }
 
     /**
      * A call that returned normally while another thread closed the socket — woken by the
      * {@code shutdown(2)} of the close, typically with 0 — reports the close, not its result.
      */
-    private void checkNotClosedDuring(String operation) throws SocketClosedException {
+    void checkNotClosedDuring(String operation) throws SocketClosedException {
         if (!owned() && handle.isClosed()) { // only the owner closes a confined socket
             throw new SocketClosedException(operation);
         }
@@ -1958,54 +1221,31 @@ public final class Socket implements AutoCloseable {
 
     /** {@link #fail} for data transfer: EAGAIN in blocking mode is a timeout (SO_RCVTIMEO/SO_SNDTIMEO). */
     IOException failIo(String operation, int errno) {
-        if (isWouldBlock(errno) && !handle.isClosed()) {
+        if (SocketWait.isWouldBlock(errno) && !handle.isClosed()) {
             lastError = errno;
             return Errno.timeout(operation, errno);
         }
         return fail(operation, errno);
     }
 
-    private void checkFamily(SocketAddress address) {
+    void checkFamily(SocketAddress address) {
         int f = Addresses.familyOf(address);
         if (f != family && !(family == Constants.AF_INET6 && f == Constants.AF_INET)) {
             throw new IllegalArgumentException("address " + address + " (family " + f + ") does not fit a socket of family " + family);
         }
     }
 
+    // kept for the Linux-only families that still call them here (Netlink, Packet, ZeroCopy)
     static <T> T requireArg(T v, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        return v;
+        return Checks.requireArg(v, what);
     }
 
     static void checkRange(byte[] b, int off, int len) {
-        requireArg(b, "array");
-        if (off < 0 || len < 0 || off > b.length - len) {
-            throw new IllegalArgumentException("range [" + off + ", " + off + "+" + len + ") outside array of length " + b.length);
-        }
+        Checks.checkRange(b, off, len);
     }
 
-    /** A segment the kernel may write into: native, writable, alive. */
-    static void checkInto(MemorySegment seg) {
-        checkFrom(seg);
-        if (seg.isReadOnly()) {
-            throw new IllegalArgumentException("cannot receive into a read-only segment");
-        }
-    }
-
-    /** A segment the kernel may read: native and alive. */
     static void checkFrom(MemorySegment seg) {
-        requireArg(seg, "segment");
-        if (!seg.isNative()) {
-            throw new IllegalArgumentException("heap segment: pass a native segment (Arena.allocate) or use the byte[] overload");
-        }
-        if (!seg.scope().isAlive()) {
-            throw new IllegalStateException("segment's arena is closed");
-        }
-        if (!seg.isAccessibleBy(Thread.currentThread())) {
-            throw new WrongThreadException("segment's arena is confined to another thread");
-        }
+        Checks.checkFrom(seg);
     }
 
     @Override
@@ -2021,7 +1261,7 @@ public final class Socket implements AutoCloseable {
      * @return bytes read, 0 at end of stream, or {@link #WOULD_BLOCK}
      */
     public long readv(IoVector vector) throws IOException {
-        return Messages.readv(this, vector);
+        return VectorIo.readv(this, vector);
     }
 
     /**
@@ -2029,7 +1269,7 @@ public final class Socket implements AutoCloseable {
      * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
      */
     public long readv(MemorySegment... buffers) throws IOException {
-        return Messages.readv(this, buffers);
+        return VectorIo.readv(this, buffers);
     }
 
     /**
@@ -2038,7 +1278,7 @@ public final class Socket implements AutoCloseable {
      * through per-thread native memory.
      */
     public long readv(ByteBuffer... buffers) throws IOException {
-        return Messages.transferBuffers(this, buffers, true);
+        return VectorIo.transferBuffers(this, buffers, true);
     }
 
     /**
@@ -2049,7 +1289,7 @@ public final class Socket implements AutoCloseable {
      * @return bytes written, or {@link #WOULD_BLOCK}
      */
     public long writev(IoVector vector) throws IOException {
-        return Messages.writev(this, vector);
+        return VectorIo.writev(this, vector);
     }
 
     /**
@@ -2057,7 +1297,7 @@ public final class Socket implements AutoCloseable {
      * follow the rule of <a href="#indirect">memory the kernel reaches through a structure</a>.
      */
     public long writev(MemorySegment... buffers) throws IOException {
-        return Messages.writev(this, buffers);
+        return VectorIo.writev(this, buffers);
     }
 
     /**
@@ -2065,7 +1305,7 @@ public final class Socket implements AutoCloseable {
      * {@link java.nio.channels.GatheringByteChannel}: positions advance by what was sent.
      */
     public long writev(ByteBuffer... buffers) throws IOException {
-        return Messages.transferBuffers(this, buffers, false);
+        return VectorIo.transferBuffers(this, buffers, false);
     }
 
     /**
@@ -2078,12 +1318,12 @@ public final class Socket implements AutoCloseable {
      * @return bytes sent (also {@link Message#length()}), or {@link #WOULD_BLOCK}
      */
     public long sendMsg(Message message, int flags) throws IOException {
-        return Messages.sendMsg(this, message, flags);
+        return MsghdrCalls.sendMsg(this, message, flags);
     }
 
     /** {@code sendmsg(fd, msg, 0)}. */
     public long sendMsg(Message message) throws IOException {
-        return Messages.sendMsg(this, message, 0);
+        return MsghdrCalls.sendMsg(this, message, 0);
     }
 
     /**
@@ -2097,12 +1337,12 @@ public final class Socket implements AutoCloseable {
      * @return bytes received (also {@link Message#length()}), 0 at end of stream, or {@link #WOULD_BLOCK}
      */
     public long recvMsg(Message message, int flags) throws IOException {
-        return Messages.recvMsg(this, message, flags);
+        return MsghdrCalls.recvMsg(this, message, flags);
     }
 
     /** {@code recvmsg(fd, msg, 0)}. */
     public long recvMsg(Message message) throws IOException {
-        return Messages.recvMsg(this, message, 0);
+        return MsghdrCalls.recvMsg(this, message, 0);
     }
 
     /**
@@ -2113,7 +1353,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int sendMmsg(java.util.List<Message> messages, int flags) throws IOException {
-        return Messages.sendMmsg(this, messages, flags);
+        return MmsgCalls.sendMmsg(this, messages, flags);
     }
 
     /**
@@ -2128,7 +1368,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int recvMmsg(java.util.List<Message> messages, int flags, Duration timeout) throws IOException {
-        return Messages.recvMmsg(this, messages, flags, timeout);
+        return MmsgCalls.recvMmsg(this, messages, flags, timeout);
     }
 
     /**
@@ -2144,7 +1384,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int sendMmsg(MessageBatch batch, int count, int flags) throws IOException {
-        return Messages.sendMmsg(this, batch, 0, count, flags);
+        return MmsgCalls.sendMmsg(this, batch, 0, count, flags);
     }
 
     /**
@@ -2154,7 +1394,7 @@ public final class Socket implements AutoCloseable {
      * @return how many messages were sent (from {@code from}), or {@link #WOULD_BLOCK}
      */
     public int sendMmsg(MessageBatch batch, int from, int count, int flags) throws IOException {
-        return Messages.sendMmsg(this, batch, from, count, flags);
+        return MmsgCalls.sendMmsg(this, batch, from, count, flags);
     }
 
     /**
@@ -2173,7 +1413,7 @@ public final class Socket implements AutoCloseable {
      * @throws UnsupportedOperationException on Darwin
      */
     public int recvMmsg(MessageBatch batch, int count, int flags, Duration timeout) throws IOException {
-        return Messages.recvMmsg(this, batch, 0, count, flags, timeout);
+        return MmsgCalls.recvMmsg(this, batch, 0, count, flags, timeout);
     }
 
     /**
@@ -2183,11 +1423,7 @@ public final class Socket implements AutoCloseable {
      * @return how many messages were filled (from {@code from}), or {@link #WOULD_BLOCK}
      */
     public int recvMmsg(MessageBatch batch, int from, int count, int flags, Duration timeout) throws IOException {
-        return Messages.recvMmsg(this, batch, from, count, flags, timeout);
+        return MmsgCalls.recvMmsg(this, batch, from, count, flags, timeout);
     }
 
-    /** The unnamed Unix address, made on first use rather than when the class loads. */
-    private static final class Unnamed {
-        static final SocketAddress ADDRESS = java.net.UnixDomainSocketAddress.of("");
-    }
 }

@@ -54,6 +54,9 @@ class FirstUseTest {
             "dev.nativesockets.Socket", "dev.nativesockets.Domain", "dev.nativesockets.Type",
             "dev.nativesockets.MsgFlags", "dev.nativesockets.FdHandle", "dev.nativesockets.Addresses",
             "dev.nativesockets.Scratch",
+            // the work behind Socket's calls (issue 24): each call's class, and the socket's SocketWait
+            "dev.nativesockets.Checks", "dev.nativesockets.Connector", "dev.nativesockets.SendReceive",
+            "dev.nativesockets.SocketWait", "dev.nativesockets.internal.Downcalls",
             // loaded by the verifier for Socket's throw sites and address checks
             "dev.nativesockets.SockAddr", "dev.nativesockets.ErrnoException",
             "dev.nativesockets.SocketClosedException", "dev.nativesockets.Errno$NativeSocketTimeoutException",

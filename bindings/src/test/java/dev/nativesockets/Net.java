@@ -151,14 +151,16 @@ final class Net {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             boolean inside = Arrays.stream(thread.getStackTrace()).anyMatch(e ->
-                    e.getClassName().startsWith("dev.nativesockets.libc.LibC") && e.getMethodName().equals(method));
+                    (e.getClassName().startsWith("dev.nativesockets.libc.LibC")
+                            || e.getClassName().startsWith("dev.nativesockets.internal.CriticalCalls"))
+                            && e.getMethodName().equals(method));
             if (inside) {
                 Thread.sleep(30);
                 return;
             }
             Thread.sleep(2);
         }
-        throw new AssertionError(thread.getName() + " never entered LibC." + method + ": "
+        throw new AssertionError(thread.getName() + " never entered LibC/CriticalCalls." + method + ": "
                 + Arrays.toString(thread.getStackTrace()));
     }
 

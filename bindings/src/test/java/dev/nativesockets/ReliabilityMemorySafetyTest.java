@@ -1,5 +1,6 @@
 package dev.nativesockets;
 
+import dev.nativesockets.internal.CriticalCalls;
 import static dev.nativesockets.Net.awaitNative;
 import static dev.nativesockets.ReliabilityTestSupport.descriptorTable;
 import static dev.nativesockets.ReliabilityTestSupport.isOpen;
@@ -290,7 +291,7 @@ class ReliabilityMemorySafetyTest {
         // the raw layer passes the linker's own exception through: no AssertionError
         MemorySegment cs = CallState.allocate(Arena.ofAuto());
         assertThrows(WrongThreadException.class, () -> LibC.recv(cs, 0, seg, 16, 0));
-        assertThrows(IllegalArgumentException.class, () -> LibC.recvNonBlocking(cs, 0, MemorySegment.ofArray(new byte[4]), 4, 0));
+        assertThrows(IllegalArgumentException.class, () -> CriticalCalls.recvNonBlocking(cs, 0, MemorySegment.ofArray(new byte[4]), 4, 0));
     }
 
     @Test

@@ -176,7 +176,7 @@ public final class Constants {
     public static final int EPOLL_CTL_MOD = c("EPOLL_CTL_MOD");
     public static final int EPOLL_CLOEXEC = c("EPOLL_CLOEXEC");
 
-    // syscall(2) numbers (Linux, per architecture) of the calls LibC.syscallPinned issues
+    // syscall(2) numbers (Linux, per architecture) of the calls CriticalCalls.syscallPinned issues
     public static final int SYS_readv = c("SYS_readv");
     public static final int SYS_writev = c("SYS_writev");
     public static final int SYS_sendmsg = c("SYS_sendmsg");

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.nativesockets.internal.Downcalls;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -40,17 +41,7 @@ public final class LibC {
     private static final MemoryLayout NFDS_T = Platform.current().isLinux() ? JAVA_LONG : JAVA_INT;
 
     private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LOOKUP.find(name).orElse(null); // no lambda: start-up
-        if (symbol == null) {
-            throw new UnsupportedOperationException(name + " is not available on " + Platform.current());
-        }
-        try {
-            return LINKER.downcallHandle(symbol, fd, options);
-        } catch (IllegalCallerException denied) {
-            // native access denied: a handle that throws a clear exception on every call, rather
-            // than failing this holder's initialisation (an Error, then NoClassDefFoundError)
-            return NativeAccess.refusing(name, fd, java.util.List.of(options).contains(ERRNO), denied);
-        }
+        return Downcalls.link(name, fd, options);
     }
 
     private static MethodHandle blocking(String name, FunctionDescriptor fd) {
@@ -61,18 +52,9 @@ public final class LibC {
         return link(name, fd, ERRNO, CRITICAL);
     }
 
-    /**
-     * What a handle's {@code invokeExact} threw. The linker's own checks on segment arguments
-     * (closed arena: {@link IllegalStateException}; another thread's confined arena:
-     * {@link WrongThreadException}; heap memory for a critical call: {@link IllegalArgumentException})
-     * are programming errors of the caller and pass through as they are; anything else is a bug
-     * here and becomes an {@link AssertionError}.
-     */
+    /** What a handle's {@code invokeExact} threw (see {@link Downcalls#unexpected}). */
     private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("downcall failed unexpectedly", t);
+        return Downcalls.unexpected(t);
     }
 
     private static FunctionDescriptor ints(int argc) {
@@ -166,49 +148,11 @@ public final class LibC {
         try { return (long) recv.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
     }
 
-    private static final class recvNow { static final MethodHandle H = nonBlocking("recv", FD_BUF_FLAGS); }
-
-    /**
-     * {@code recv} linked critical: only for calls that cannot block (a non-blocking descriptor or
-     * {@code MSG_DONTWAIT}); it saves the thread-state transition on event-loop hot paths.
-     */
-    public static long recvNonBlocking(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
-        try { return (long) recvNow.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
-    }
-
-    /** critical, with heap access: a {@code MSG_DONTWAIT} call may read or write a Java array in place. */
-    private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
-
-    private static final class recvHeap { static final MethodHandle H = link("recv", FD_BUF_FLAGS, ERRNO, CRITICAL_HEAP); }
-
-    /**
-     * {@code recv} linked critical with heap access, for a call that cannot block (it must carry
-     * {@code MSG_DONTWAIT}): {@code buf} may be a slice of a Java array, received into in place —
-     * how a virtual thread's call avoids staging its array through native memory.
-     */
-    public static long recvHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
-        try { return (long) recvHeap.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
-    }
-
-    private static final class sendHeap { static final MethodHandle H = link("send", FD_BUF_FLAGS, ERRNO, CRITICAL_HEAP); }
-
-    /** {@code send} linked critical with heap access; see {@link #recvHeap}. */
-    public static long sendHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
-        try { return (long) sendHeap.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
-    }
-
     private static final class send { static final MethodHandle H = blocking("send", FD_BUF_FLAGS); }
 
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
     public static long send(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
         try { return (long) send.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
-    }
-
-    private static final class sendNow { static final MethodHandle H = nonBlocking("send", FD_BUF_FLAGS); }
-
-    /** {@code send} linked critical: only for calls that cannot block; see {@link #recvNonBlocking}. */
-    public static long sendNonBlocking(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
-        try { return (long) sendNow.H.invokeExact(cs, fd, buf, len, flags); } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final class recvfrom {
@@ -227,24 +171,6 @@ public final class LibC {
     /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dst, socklen_t dstlen)} */
     public static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment dst, int dstLen) {
         try { return (long) sendto.H.invokeExact(cs, fd, buf, len, flags, dst, dstLen); } catch (Throwable t) { throw unexpected(t); }
-    }
-
-    private static final class recvfromHeap {
-        static final MethodHandle H = link("recvfrom", FunctionDescriptor.of(SIZE_T, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT, ADDRESS, ADDRESS), ERRNO, CRITICAL_HEAP);
-    }
-
-    /** {@code recvfrom} linked critical with heap access, for {@code MSG_DONTWAIT} calls only; see {@link #recvHeap}. */
-    public static long recvfromHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment src, MemorySegment srcLen) {
-        try { return (long) recvfromHeap.H.invokeExact(cs, fd, buf, len, flags, src, srcLen); } catch (Throwable t) { throw unexpected(t); }
-    }
-
-    private static final class sendtoHeap {
-        static final MethodHandle H = link("sendto", FunctionDescriptor.of(SIZE_T, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT, ADDRESS, JAVA_INT), ERRNO, CRITICAL_HEAP);
-    }
-
-    /** {@code sendto} linked critical with heap access, for {@code MSG_DONTWAIT} calls only; see {@link #recvHeap}. */
-    public static long sendtoHeap(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment dst, int dstLen) {
-        try { return (long) sendtoHeap.H.invokeExact(cs, fd, buf, len, flags, dst, dstLen); } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final FunctionDescriptor FD_MSG = FunctionDescriptor.of(SIZE_T, JAVA_INT, ADDRESS, JAVA_INT);
@@ -270,32 +196,6 @@ public final class LibC {
     /** {@code int recvmmsg(int fd, struct mmsghdr *vec, unsigned vlen, int flags, struct timespec *timeout)} — Linux only. */
     public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags, MemorySegment timeout) {
         try { return (int) recvmmsg.H.invokeExact(cs, fd, vec, vlen, flags, timeout); } catch (Throwable t) { throw unexpected(t); }
-    }
-
-    /** How many arenas {@link #syscallPinned} can hold open besides its own arguments. */
-    public static final int MAX_PINS = 4;
-
-    private static final class syscallPinned {
-        // syscall(2) is variadic: the pins travel after the six syscall arguments, where the
-        // kernel never looks, and C's variadic rules make extra arguments harmless
-        static final MethodHandle H = link("syscall", FunctionDescriptor.of(JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
-                ADDRESS, ADDRESS, ADDRESS, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(1));
-    }
-
-    /**
-     * {@code long syscall(long number, a1, a2, a3, a4, a5, a6, p1, p2, p3, p4)} — Linux only. The
-     * message calls through this door when caller memory their structures point to belongs to an
-     * arena another thread could close: the linker keeps the arena of every segment argument open
-     * for the call, so passing one segment of each such arena as {@code p1..p4} (extra variadic
-     * arguments the kernel never reads) makes closing it fail until the call returns. Unused pins
-     * are {@link MemorySegment#NULL}.
-     */
-    public static long syscallPinned(MemorySegment cs, long number, long a1, long a2, long a3, long a4, long a5,
-                                     MemorySegment p1, MemorySegment p2, MemorySegment p3, MemorySegment p4) {
-        try {
-            return (long) syscallPinned.H.invokeExact(cs, number, a1, a2, a3, a4, a5, 0L, p1, p2, p3, p4);
-        } catch (Throwable t) { throw unexpected(t); }
     }
 
     private static final class sendmmsg {

@@ -37,7 +37,7 @@ final class LinuxTable {
     }
 
     /**
-     * The numbers of the message calls that {@code LibC.syscallPinned} issues. x86_64 kept its own
+     * The numbers of the message calls that {@code CriticalCalls.syscallPinned} issues. x86_64 kept its own
      * table; aarch64 uses the generic one ({@code asm-generic/unistd.h}).
      */
     private static void syscalls(PlatformTable.Builder b, Platform.Arch arch) {

@@ -1,5 +1,6 @@
 package dev.nativesockets.libc;
 
+import dev.nativesockets.internal.CriticalCalls;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -287,7 +288,7 @@ class RawLayerTest {
         MemorySegment buf = arena.allocate(4);
         assertEquals(-1, LibC.recv(cs, p[1], buf, 4, 0));
         assertEquals(Constants.EAGAIN, CallState.errno(cs));
-        assertEquals(-1, LibC.recvNonBlocking(cs, p[1], buf, 4, Constants.MSG_DONTWAIT));
+        assertEquals(-1, CriticalCalls.recvNonBlocking(cs, p[1], buf, 4, Constants.MSG_DONTWAIT));
         assertEquals("EAGAIN", errnoName());
     }
 
@@ -438,7 +439,7 @@ class RawLayerTest {
         results.put("write", LibC.write(cs, -1, buf, 1));
         results.put("recv", LibC.recv(cs, -1, buf, 1, 0));
         results.put("send", LibC.send(cs, -1, buf, 1, 0));
-        results.put("sendNonBlocking", LibC.sendNonBlocking(cs, -1, buf, 1, 0));
+        results.put("sendNonBlocking", CriticalCalls.sendNonBlocking(cs, -1, buf, 1, 0));
         results.put("shutdown", (long) LibC.shutdown(cs, -1, Constants.SHUT_RDWR));
         results.put("close", (long) LibC.close(cs, -1));
         results.put("sockatmark", (long) LibC.sockatmark(cs, -1));

@@ -1,4 +1,4 @@
-package dev.nativesockets.libc;
+package dev.nativesockets.internal;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -10,21 +10,21 @@ import java.lang.invoke.MethodType;
  * What a call does when the JDK denies this library native access ({@code --illegal-native-access=deny},
  * or JDK 22/23 with {@code --enable-native-access} naming other modules only).
  *
- * <p>Linking a downcall is a restricted method; where it is refused, {@link LibC} links in its
+ * <p>Linking a downcall is a restricted method; where it is refused, {@link dev.nativesockets.libc.LibC} links in its
  * place a handle of the same type that throws {@link IllegalCallerException} naming the flag the
  * caller must add. So the failure is an exception, not the {@link ExceptionInInitializerError} of
  * a holder class (followed by {@link NoClassDefFoundError} on every later call), and it is the same
  * on the first call and every one after it. This class is loaded only when access is denied.
  */
-final class NativeAccess {
+public final class NativeAccess {
     private NativeAccess() {}
 
     /**
      * A handle of the type {@code Linker.downcallHandle(symbol, fd, options)} would return that
      * throws, on every call, an {@link IllegalCallerException} whose cause is {@code denied}.
-     * (No {@link LibC} function returns a struct by value, so no allocator parameter is needed.)
+     * (No {@link dev.nativesockets.libc.LibC} function returns a struct by value, so no allocator parameter is needed.)
      */
-    static MethodHandle refusing(String function, FunctionDescriptor fd, boolean capturesCallState,
+    public static MethodHandle refusing(String function, FunctionDescriptor fd, boolean capturesCallState,
                                  IllegalCallerException denied) {
         MethodType type = fd.toMethodType();
         if (capturesCallState) {
@@ -49,7 +49,7 @@ final class NativeAccess {
 
     /** Names the flag for where the library was loaded from: the class path or a named module. */
     static String message(String function) {
-        Module module = LibC.class.getModule();
+        Module module = NativeAccess.class.getModule();
         if (module.isNamed()) {
             return "NativeSockets cannot call " + function + ": this JVM denies native access to module "
                     + module.getName() + ". Add --enable-native-access=" + module.getName()

@@ -1,0 +1,154 @@
+package dev.nativesockets;
+
+import static dev.nativesockets.MessageStaging.*;
+
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.LibC;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * {@code sendmsg(2)} and {@code recvmsg(2)} of one {@link Message} for {@link Socket}: address,
+ * data, control messages and the descriptors they carry. Staging in {@link MessageStaging}.
+ */
+final class MsghdrCalls {
+    private MsghdrCalls() {}
+
+    // ---- sendmsg / recvmsg -----------------------------------------------------------------------
+
+    static long sendMsg(Socket s, Message m, int flags) throws IOException {
+        Checks.requireArg(m, "message");
+        int f = MsgFlags.check(flags) | SEND_FLAGS;
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        boolean parks = s.parks(f);
+        Buffers b = Buffers.get();
+        // read once: what is held is what is encoded and what is released
+        List<ControlMessage> control = m.control();
+        int controlLen = ControlMessages.totalSpace(control);
+        IoVector v = m.vector();
+        List<MemorySegment> vsegs = v == null ? null : v.enter();
+        Pins pins = b.pins;
+        Holds holds = b.holds;
+        try {
+            MemorySegment iov = b.iov(m.segmentCount());
+            int count = fillIov(iov, 0, m, vsegs, false, pins);
+            int nameLen = encodeName(s, m, b.name);
+            MemorySegment cbuf = controlLen == 0 ? MemorySegment.NULL : b.control(controlLen);
+            holds.hold(control);
+            if (controlLen > 0) {
+                ControlMessages.encode(control, cbuf);
+            }
+            Scratch sc = Scratch.get();
+            int fd = s.acquire();
+            try {
+                long n;
+                long deadline = 0;
+                for (;;) {
+                    int mark = s.waits().readyMark(Readiness.WRITE);
+                    header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
+                    int g = parks ? f | Constants.MSG_DONTWAIT : f;
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
+                            : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
+                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
+                        break;
+                    }
+                    deadline = s.waits().awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
+                }
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
+                        m.sent(Socket.WOULD_BLOCK);
+                        return s.wouldBlock(e);
+                    }
+                    throw s.failIo("sendmsg", e);
+                }
+                m.sent(n);
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            holds.release();
+            pins.clear();
+            if (v != null) {
+                v.exit();
+            }
+        }
+    }
+
+    static long recvMsg(Socket s, Message m, int flags) throws IOException {
+        Checks.requireArg(m, "message");
+        int f = MsgFlags.check(flags);
+        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
+        if (!s.blockingMode()) {
+            f |= Constants.MSG_DONTWAIT;
+        }
+        boolean parks = s.parks(f);
+        Buffers b = Buffers.get();
+        IoVector v = m.vector();
+        List<MemorySegment> vsegs = v == null ? null : v.enter();
+        Pins pins = b.pins;
+        try {
+            MemorySegment iov = b.iov(m.segmentCount());
+            int count = fillIov(iov, 0, m, vsegs, true, pins);
+            MemorySegment control = m.receiveControl();
+            int controlCap = 0;
+            if (control != null) {
+                Checks.checkInto(control);
+                controlCap = (int) Math.min(control.byteSize(), Cmsg.MAX_CONTROL);
+            }
+            // control data lands in the library's memory first: the descriptors in it are taken
+            // from there, whatever happens to the caller's buffer (see received)
+            MemorySegment stage = controlCap == 0 ? MemorySegment.NULL : b.control(controlCap);
+            Scratch sc = Scratch.get();
+            int fd = s.acquire();
+            try {
+                long n;
+                long deadline = 0;
+                for (;;) {
+                    int mark = s.waits().readyMark(Readiness.READ);
+                    header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
+                    int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
+                            : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
+                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
+                        break;
+                    }
+                    deadline = s.waits().awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
+                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
+                }
+                if (n < 0) {
+                    int e = sc.errno();
+                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
+                        m.wouldBlock();
+                        return s.wouldBlock(e);
+                    }
+                    throw s.failIo("recvmsg", e);
+                }
+                received(m, b.msghdr, b.name, stage, controlCap, n);
+                if (controlCap > 0) {
+                    // after received: the caller's buffer may be gone (closed arena); the descriptors are m's already
+                    MemorySegment.copy(stage, 0, control, 0, m.controlLength());
+                }
+                if (n == 0 && s.isClosed()) {
+                    throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
+                }
+                return n;
+            } finally {
+                s.release();
+            }
+        } finally {
+            pins.clear();
+            if (v != null) {
+                v.exit();
+            }
+        }
+    }
+
+}

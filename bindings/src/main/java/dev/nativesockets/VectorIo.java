@@ -1,0 +1,202 @@
+package dev.nativesockets;
+
+import static dev.nativesockets.MessageStaging.*;
+
+
+import dev.nativesockets.libc.Constants;
+import dev.nativesockets.libc.LibC;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * {@code readv(2)} and {@code writev(2)} for {@link Socket}: from an {@link IoVector}, native
+ * segments or {@link ByteBuffer}s. {@code writev} is issued as {@code sendmsg(2)} so that
+ * {@code MSG_NOSIGNAL} applies; on a virtual thread {@code readv} becomes {@code recvmsg(2)} with
+ * {@code MSG_DONTWAIT}, since readv takes no flags. Staging in {@link MessageStaging}.
+ */
+final class VectorIo {
+    private VectorIo() {}
+
+    // ---- readv / writev --------------------------------------------------------------------------
+
+    // The iovec array holds the buffers' addresses only: Pins keeps each segment reachable (an
+    // automatic arena's memory is freed once unreachable) and its arena open (a shared arena
+    // could be closed by another thread) until the call returns.
+
+    static long readv(Socket s, IoVector v) throws IOException {
+        return vector(s, v, true);
+    }
+
+    static long writev(Socket s, IoVector v) throws IOException {
+        return vector(s, v, false);
+    }
+
+    private static long vector(Socket s, IoVector v, boolean read) throws IOException {
+        Checks.requireArg(v, "vector");
+        Pins pins = Buffers.get().pins;
+        List<MemorySegment> segs = v.enter();
+        try {
+            checkCount(segs.size());
+            MemorySegment iov = Buffers.get().iov(segs.size());
+            fillIov(iov, 0, v, segs, read, pins);
+            return transfer(s, iov, segs.size(), read, pins);
+        } finally {
+            pins.clear();
+            v.exit();
+        }
+    }
+
+    static long readv(Socket s, MemorySegment[] segs) throws IOException {
+        return segments(s, segs, true);
+    }
+
+    static long writev(Socket s, MemorySegment[] segs) throws IOException {
+        return segments(s, segs, false);
+    }
+
+    private static long segments(Socket s, MemorySegment[] segs, boolean read) throws IOException {
+        Checks.requireArg(segs, "buffers");
+        checkCount(segs.length);
+        Pins pins = Buffers.get().pins;
+        try {
+            MemorySegment iov = Buffers.get().iov(segs.length);
+            for (int i = 0; i < segs.length; i++) {
+                checkSegment(segs[i], read);
+                pins.add(segs[i]);
+                putIov(iov, i, segs[i]);
+            }
+            return transfer(s, iov, segs.length, read, pins);
+        } finally {
+            pins.clear();
+        }
+    }
+
+    /**
+     * Scatter/gather over buffers of any kind: direct ones directly, heap ones staged through the
+     * per-thread copy buffer. Positions advance by what each buffer took or gave, in order.
+     */
+    static long transferBuffers(Socket s, ByteBuffer[] bufs, boolean read) throws IOException {
+        Checks.requireArg(bufs, "buffers");
+        checkCount(bufs.length);
+        long heap = 0;
+        for (ByteBuffer b : bufs) {
+            Checks.requireArg(b, "buffer");
+            if (read && b.isReadOnly()) {
+                throw new IllegalArgumentException("cannot receive into a read-only buffer");
+            }
+            if (!b.isDirect()) {
+                heap += b.remaining();
+            }
+        }
+        // a virtual thread may park inside the call and give its leased scratch back: its heap
+        // buffers are staged in memory of the call's own instead
+        Arena callArena = heap > 0 && Thread.currentThread().isVirtual() ? Arena.ofConfined() : null;
+        MemorySegment stage = heap == 0 ? MemorySegment.NULL
+                : callArena != null ? callArena.allocate(heap, 8) : Scratch.get().copyBuffer(heap);
+        try {
+            MemorySegment iov = Buffers.get().iov(bufs.length);
+            Pins pins = Buffers.get().pins;
+            long off = 0;
+            for (int i = 0; i < bufs.length; i++) {
+                ByteBuffer b = bufs[i];
+                MemorySegment seg;
+                if (b.isDirect()) {
+                    seg = MemorySegment.ofBuffer(b); // a view of an arena's segment keeps that arena's scope
+                    try {
+                        pins.add(seg);
+                    } catch (RuntimeException e) {
+                        pins.clear();
+                        throw e;
+                    }
+                } else {
+                    seg = stage.asSlice(off, b.remaining());
+                    if (!read) {
+                        MemorySegment.copy(MemorySegment.ofBuffer(b), 0, seg, 0, b.remaining());
+                    }
+                    off += b.remaining();
+                }
+                putIov(iov, i, seg);
+            }
+            long n;
+            try {
+                n = transfer(s, iov, bufs.length, read, pins);
+            } finally {
+                pins.clear();
+                Reference.reachabilityFence(bufs);
+            }
+            if (n > 0) {
+                long left = n;
+                off = 0;
+                for (ByteBuffer b : bufs) {
+                    if (left == 0) {
+                        break;
+                    }
+                    int k = (int) Math.min(b.remaining(), left);
+                    if (read && !b.isDirect()) {
+                        MemorySegment.copy(stage, off, MemorySegment.ofBuffer(b), 0, k);
+                    }
+                    if (!b.isDirect()) {
+                        off += b.remaining();
+                    }
+                    b.position(b.position() + k);
+                    left -= k;
+                }
+            }
+            return n;
+        } finally {
+            if (callArena != null) {
+                callArena.close();
+            }
+        }
+    }
+
+    private static long transfer(Socket s, MemorySegment iov, int count, boolean read, Pins pins) throws IOException {
+        Scratch sc = Scratch.get();
+        boolean nonBlocking = !s.blockingMode();
+        // on a virtual thread readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
+        boolean parks = s.parks(0);
+        MemorySegment hdr = read && !parks ? null : Buffers.get().msghdr;
+        int f = (read ? 0 : SEND_FLAGS) | (nonBlocking || parks ? Constants.MSG_DONTWAIT : 0);
+        int fd = s.acquire();
+        try {
+            long n;
+            long deadline = 0;
+            for (;;) {
+                int mark = s.waits().readyMark(read ? Readiness.READ : Readiness.WRITE);
+                if (read && !parks) {
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
+                            : LibC.readv(sc.cs, fd, iov, count);
+                } else {
+                    header(hdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
+                    int sys = read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg;
+                    n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
+                            : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
+                }
+                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
+                    break;
+                }
+                deadline = read ? s.waits().awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark)
+                        : s.waits().awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
+                sc = Scratch.get(); // the park gave the lease back (see Scratch)
+            }
+            if (n < 0) {
+                int e = sc.errno();
+                if (SocketWait.isWouldBlock(e) && nonBlocking) {
+                    return s.wouldBlock(e);
+                }
+                throw s.failIo(read ? "readv" : "writev", e);
+            }
+            if (n == 0 && read && s.isClosed()) {
+                throw new SocketClosedException("readv");
+            }
+            return n;
+        } finally {
+            s.release();
+        }
+    }
+
+}
