@@ -8,6 +8,10 @@
  * wrap; it follows the C headers and may change in any minor release (see its package
  * documentation).
  *
+ * <p>{@link dev.nativesockets.linux} holds what only Linux has (netlink, packet sockets,
+ * {@code MSG_ZEROCOPY}), as {@code jdk.net} does for the JDK; it follows the same compatibility
+ * rules as the safe layer.
+ *
  * <p>The module calls restricted methods ({@code Linker.downcallHandle}): grant it native access
  * with {@code --enable-native-access=dev.nativesockets} on the module path
  * ({@code ALL-UNNAMED} on the class path). Where native access is denied, the first call throws
@@ -16,4 +20,5 @@
 module dev.nativesockets {
     exports dev.nativesockets;
     exports dev.nativesockets.libc;
+    exports dev.nativesockets.linux;
 }
