@@ -6,11 +6,9 @@
  * {@link dev.nativesockets.libc} is the raw layer (one downcall per libc function, struct layouts,
  * per-platform constants), exported for code that needs a call or constant the safe layer does not
  * wrap; it follows the C headers and may change in any minor release (see its package
- * documentation).
- *
- * <p>{@link dev.nativesockets.linux} holds what only Linux has (netlink, packet sockets,
- * {@code MSG_ZEROCOPY}), as {@code jdk.net} does for the JDK; it follows the same compatibility
- * rules as the safe layer.
+ * documentation). {@link dev.nativesockets.linux} holds Linux-only API (netlink, packet
+ * sockets, {@code MSG_ZEROCOPY}). {@code dev.nativesockets.internal} is not exported: it lets the
+ * Linux package use the core's internals without making them API.
  *
  * <p>The module calls restricted methods ({@code Linker.downcallHandle}): grant it native access
  * with {@code --enable-native-access=dev.nativesockets} on the module path
