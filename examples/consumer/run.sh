@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the consumer built by `./mvnw -f examples/consumer/pom.xml package` twice, with native
-# access denied to everything but the library (--illegal-native-access=deny, JDK 24+):
+# access denied to everything but the library (--illegal-native-access=deny, JDK 24+), on Linux
+# also through the exported package dev.nativesockets.linux:
 #   class path:  java --enable-native-access=ALL-UNNAMED -cp target/consumer.jar:target/lib/* ...
 #   module path: java --enable-native-access=dev.nativesockets -p target/consumer.jar:target/lib -m ...
 # and checks what it prints; then twice more without the grant, where the first call must throw
@@ -52,6 +53,10 @@ check() { # name, expected library location, output
     grep -qx "socketpair: ping" <<<"$out" || ok=0
     grep -q "^tcp echo: hello via /127.0.0.1:[0-9]*$" <<<"$out" || ok=0
     grep -q "WARNING" <<<"$out" && ok=0 # granted: no restricted-method warning
+    if [ "$(uname -s)" = Linux ]; then # the exported Linux package, and its bridge into the core
+        grep -qx "linux netlink: lo listed" <<<"$out" || ok=0
+        grep -qx "linux zero-copy: completed, peer got zero" <<<"$out" || ok=0
+    fi
     if [ $ok = 1 ]; then
         echo "[$name] ok"
         passed=$((passed + 1))

@@ -6,9 +6,10 @@
  * {@link dev.nativesockets.libc} is the raw layer (one downcall per libc function, struct layouts,
  * per-platform constants), exported for code that needs a call or constant the safe layer does not
  * wrap; it follows the C headers and may change in any minor release (see its package
- * documentation). {@link dev.nativesockets.linux} holds Linux-only API: the io_uring ring
- * ({@link dev.nativesockets.linux.Uring}). {@code dev.nativesockets.internal} is not exported: it
- * lets the Linux package hold the core's descriptor owners without making them API.
+ * documentation). {@link dev.nativesockets.linux} holds Linux-only API (netlink, packet
+ * sockets, {@code MSG_ZEROCOPY}, the io_uring ring). {@code dev.nativesockets.internal} is not
+ * exported: it lets the Linux package use the core's internals without making them API, and holds
+ * the library's own downcall variants that are not 1:1 with C.
  *
  * <p>The module calls restricted methods ({@code Linker.downcallHandle}): grant it native access
  * with {@code --enable-native-access=dev.nativesockets} on the module path

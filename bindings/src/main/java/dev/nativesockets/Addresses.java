@@ -1,6 +1,8 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Constants;
+import dev.nativesockets.linux.NetlinkAddress;
+import dev.nativesockets.linux.PacketAddress;
 import dev.nativesockets.libc.Platform;
 import dev.nativesockets.libc.Sockaddr;
 import dev.nativesockets.libc.SockaddrIn;

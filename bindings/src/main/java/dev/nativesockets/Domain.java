@@ -10,9 +10,9 @@ public enum Domain {
     INET6(Constants.AF_INET6),
     /** {@code AF_UNIX}: local sockets, by path or (Linux) abstract name. */
     UNIX(Constants.AF_UNIX),
-    /** {@code AF_NETLINK} (Linux): kernel interfaces such as routing ({@link Netlink}); addresses are {@link NetlinkAddress}. */
+    /** {@code AF_NETLINK} (Linux): kernel interfaces such as routing ({@link dev.nativesockets.linux.Netlink}); addresses are {@link dev.nativesockets.linux.NetlinkAddress}. */
     NETLINK(Constants.AF_NETLINK),
-    /** {@code AF_PACKET} (Linux): link-layer frames; addresses are {@link PacketAddress}. Needs CAP_NET_RAW. */
+    /** {@code AF_PACKET} (Linux): link-layer frames; addresses are {@link dev.nativesockets.linux.PacketAddress}. Needs CAP_NET_RAW. */
     PACKET(Constants.AF_PACKET),
     /** {@code AF_VSOCK} (Linux; macOS 11+ headers): VM host/guest channels; addresses are {@link VsockAddress}. */
     VSOCK(Constants.AF_VSOCK);

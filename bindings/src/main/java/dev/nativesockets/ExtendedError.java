@@ -12,7 +12,7 @@ import java.net.SocketAddress;
  * <p>A zero-copy completion ({@link #isZeroCopy()}) reports that the sends numbered
  * {@link #info()}..{@link #data()} (inclusive, counting from 0 per socket) are done with their
  * buffers; {@link #copied()} says the kernel copied the data after all (as it always does over
- * loopback). {@link ZeroCopy} reads these for you.
+ * loopback). {@link dev.nativesockets.linux.ZeroCopy} reads these for you.
  *
  * @param level    {@code cmsg_level}
  * @param type     {@code cmsg_type}

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Network interface names and indexes: {@code if_nametoindex(3)} and {@code if_indextoname(3)}.
- * The index is what {@link PacketAddress}, {@link Membership}, IPv6 scope ids and netlink
+ * The index is what {@link dev.nativesockets.linux.PacketAddress}, {@link Membership}, IPv6 scope ids and netlink
  * messages use.
  */
 public final class Interfaces {

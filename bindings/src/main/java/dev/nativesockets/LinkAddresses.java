@@ -1,6 +1,8 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Constants;
+import dev.nativesockets.linux.NetlinkAddress;
+import dev.nativesockets.linux.PacketAddress;
 import dev.nativesockets.libc.SockaddrLl;
 import dev.nativesockets.libc.SockaddrNl;
 import dev.nativesockets.libc.SockaddrVm;
@@ -37,8 +39,9 @@ final class LinkAddresses {
                 SockaddrLl.SLL_IFINDEX.set(dst, p.interfaceIndex());
                 SockaddrLl.SLL_HATYPE.set(dst, p.hardwareType());
                 SockaddrLl.SLL_PKTTYPE.set(dst, p.packetType());
-                SockaddrLl.SLL_HALEN.set(dst, p.addressLength());
-                MemorySegment.copy(p.rawAddress(), 0, dst, ValueLayout.JAVA_BYTE, SLL_ADDR, p.addressLength());
+                byte[] hw = p.address(); // a copy of at most 8 bytes: the raw array is the Linux package's own
+                SockaddrLl.SLL_HALEN.set(dst, hw.length);
+                MemorySegment.copy(hw, 0, dst, ValueLayout.JAVA_BYTE, SLL_ADDR, hw.length);
                 return (int) SockaddrLl.SIZE;
             }
             case VsockAddress v -> {
@@ -73,7 +76,7 @@ final class LinkAddresses {
             if (index < 0) {
                 return null; // no interface has such an index: keep the bytes as they came
             }
-            return new PacketAddress(protocol, index, (int) SockaddrLl.SLL_HATYPE.get(src),
+            return PacketAddress.of(protocol, index, (int) SockaddrLl.SLL_HATYPE.get(src),
                     (int) SockaddrLl.SLL_PKTTYPE.get(src), hw);
         }
         if (family == Constants.AF_VSOCK && SockaddrVm.SIZE > 0 && len >= SockaddrVm.SIZE) {

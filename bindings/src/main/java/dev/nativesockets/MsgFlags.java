@@ -42,7 +42,7 @@ public final class MsgFlags {
     /**
      * {@code MSG_ZEROCOPY} (Linux 4.14+, with {@link NativeOptions#SO_ZEROCOPY}): send without
      * copying; the memory must stay untouched and alive until its completion arrives on the error
-     * queue. Use {@link ZeroCopy}, which keeps that promise for you.
+     * queue. Use {@link dev.nativesockets.linux.ZeroCopy}, which keeps that promise for you.
      */
     public static final int ZEROCOPY = Constants.MSG_ZEROCOPY;
 

@@ -1,6 +1,7 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Platform;
+import dev.nativesockets.linux.PacketMembership;
 import java.net.NetworkInterface;
 import java.time.Duration;
 
@@ -179,7 +180,7 @@ public final class NativeOptions {
     public static final NativeOption<Boolean> UDP_GRO = rw("UDP_GRO", Boolean.class, "SOL_UDP", "UDP_GRO", OptionCodec.BOOL);
 
     // ---- error queue and zero-copy (Linux) ----
-    /** {@code SO_ZEROCOPY} (Linux 4.14+): allow {@code MSG_ZEROCOPY} sends; see {@link ZeroCopy}. */
+    /** {@code SO_ZEROCOPY} (Linux 4.14+): allow {@code MSG_ZEROCOPY} sends; see {@link dev.nativesockets.linux.ZeroCopy}. */
     public static final NativeOption<Boolean> SO_ZEROCOPY = rw("SO_ZEROCOPY", Boolean.class, "SOL_SOCKET", "SO_ZEROCOPY", OptionCodec.BOOL);
     /** {@code IP_RECVERR} (Linux): queue extended errors (ICMP errors, zero-copy completions) on the error queue. */
     public static final NativeOption<Boolean> IP_RECVERR = rw("IP_RECVERR", Boolean.class, "IPPROTO_IP", "IP_RECVERR", OptionCodec.BOOL);

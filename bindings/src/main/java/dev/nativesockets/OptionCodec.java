@@ -1,6 +1,7 @@
 package dev.nativesockets;
 
 import dev.nativesockets.libc.Constants;
+import dev.nativesockets.linux.PacketMembership;
 import dev.nativesockets.libc.IpMreq;
 import dev.nativesockets.libc.IpMreqn;
 import dev.nativesockets.libc.Ipv6Mreq;
@@ -278,9 +279,10 @@ interface OptionCodec<T> {
             dst.asSlice(0, dev.nativesockets.libc.PacketMreq.SIZE).fill((byte) 0);
             dev.nativesockets.libc.PacketMreq.MR_IFINDEX.set(dst, m.interfaceIndex());
             dev.nativesockets.libc.PacketMreq.MR_TYPE.set(dst, m.type());
-            dev.nativesockets.libc.PacketMreq.MR_ALEN.set(dst, m.rawAddress().length);
-            MemorySegment.copy(m.rawAddress(), 0, dst, ValueLayout.JAVA_BYTE,
-                    dev.nativesockets.libc.PacketMreq.MR_ADDRESS.offset(), m.rawAddress().length);
+            byte[] address = m.address();
+            dev.nativesockets.libc.PacketMreq.MR_ALEN.set(dst, address.length);
+            MemorySegment.copy(address, 0, dst, ValueLayout.JAVA_BYTE,
+                    dev.nativesockets.libc.PacketMreq.MR_ADDRESS.offset(), address.length);
             return (int) dev.nativesockets.libc.PacketMreq.SIZE;
         }
 

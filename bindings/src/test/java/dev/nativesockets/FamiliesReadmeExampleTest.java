@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nativesockets.linux.Netlink;
+import dev.nativesockets.linux.NetlinkMessage;
+import dev.nativesockets.linux.Packet;
+import dev.nativesockets.linux.PacketAddress;
+import dev.nativesockets.linux.PacketMembership;
+import dev.nativesockets.linux.ZeroCopy;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nativesockets.linux.NetlinkAddress;
+import dev.nativesockets.linux.PacketAddress;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.net.NetworkInterface;

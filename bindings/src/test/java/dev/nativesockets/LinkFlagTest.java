@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nativesockets.linux.Netlink;
+import dev.nativesockets.linux.NetlinkMessage;
+import dev.nativesockets.linux.LinkFlag;
+import dev.nativesockets.linux.HardwareType;
 import dev.nativesockets.libc.Constants;
 import java.util.EnumSet;
 import java.util.List;

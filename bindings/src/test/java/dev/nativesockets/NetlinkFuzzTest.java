@@ -3,6 +3,8 @@ package dev.nativesockets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nativesockets.linux.Netlink;
+import dev.nativesockets.linux.NetlinkMessage;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

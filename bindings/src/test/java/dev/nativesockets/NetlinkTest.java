@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nativesockets.linux.Netlink;
+import dev.nativesockets.linux.NetlinkMessage;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -79,7 +81,7 @@ class NetlinkTest {
         try (Socket s = Netlink.openRoute(); Arena arena = Arena.ofConfined()) {
             Netlink.joinGroup(s, Netlink.GROUP_IPV4_ADDRESS);
             s.setOption(NativeOptions.SO_RCVTIMEO, Duration.ofSeconds(5));
-            MemorySegment buf = arena.allocate(Netlink.RECEIVE_BUFFER);
+            MemorySegment buf = arena.allocate(64 * 1024); // the size Netlink dumps with
             ip("addr", "add", "127.18.0.18/32", "dev", "lo");
             try {
                 NetlinkMessage.Address added = awaitAddress(s, buf, probe, false);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nativesockets.linux.Packet;
+import dev.nativesockets.linux.PacketAddress;
+import dev.nativesockets.linux.PacketMembership;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.lang.foreign.Arena;

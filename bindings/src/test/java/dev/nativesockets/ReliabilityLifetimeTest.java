@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nativesockets.linux.ZeroCopy;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nativesockets.linux.NetlinkAddress;
+import dev.nativesockets.linux.PacketAddress;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.SockaddrIn;

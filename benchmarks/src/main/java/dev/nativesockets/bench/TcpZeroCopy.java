@@ -1,7 +1,7 @@
 package dev.nativesockets.bench;
 
 import dev.nativesockets.Socket;
-import dev.nativesockets.ZeroCopy;
+import dev.nativesockets.linux.ZeroCopy;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,10 +1,10 @@
 package dev.nativesockets.demo.client;
 
 import dev.nativesockets.Domain;
-import dev.nativesockets.HardwareType;
-import dev.nativesockets.LinkFlag;
-import dev.nativesockets.Netlink;
-import dev.nativesockets.NetlinkMessage;
+import dev.nativesockets.linux.HardwareType;
+import dev.nativesockets.linux.LinkFlag;
+import dev.nativesockets.linux.Netlink;
+import dev.nativesockets.linux.NetlinkMessage;
 import dev.nativesockets.Socket;
 import dev.nativesockets.demo.Args;
 import dev.nativesockets.demo.Console;

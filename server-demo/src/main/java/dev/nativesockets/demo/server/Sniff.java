@@ -2,9 +2,9 @@ package dev.nativesockets.demo.server;
 
 import dev.nativesockets.Interfaces;
 import dev.nativesockets.NativeOptions;
-import dev.nativesockets.Packet;
-import dev.nativesockets.PacketAddress;
-import dev.nativesockets.PacketMembership;
+import dev.nativesockets.linux.Packet;
+import dev.nativesockets.linux.PacketAddress;
+import dev.nativesockets.linux.PacketMembership;
 import dev.nativesockets.Received;
 import dev.nativesockets.Socket;
 import dev.nativesockets.Type;

@@ -1,5 +1,8 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import dev.nativesockets.Socket;
+import dev.nativesockets.Type;
+import dev.nativesockets.Domain;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -75,7 +78,7 @@ public final class Netlink {
     }
 
     private static void membership(Socket socket, int group, int option) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Internals.requireArg(socket, "socket");
         if (group < 1) {
             throw new IllegalArgumentException("netlink groups are numbered from 1: " + group);
         }
@@ -128,7 +131,7 @@ public final class Netlink {
      * @throws IOException the kernel's {@code NLMSG_ERROR} as an errno exception, or a socket error
      */
     public static List<NetlinkMessage> dump(Socket socket, int type) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Internals.requireArg(socket, "socket");
         requireNetlink(socket);
         int seq = SEQUENCE.incrementAndGet() & 0x7fff_ffff;
         try (Arena arena = Arena.ofConfined()) {
@@ -152,7 +155,7 @@ public final class Netlink {
                         if (e.errno() == 0) {
                             continue;
                         }
-                        throw Errno.exception("netlink dump (type " + type + ")", e.errno());
+                        throw Internals.CORE.errnoException("netlink dump (type " + type + ")", e.errno());
                     }
                     out.add(m);
                 }
@@ -168,7 +171,7 @@ public final class Netlink {
      * @return the messages; empty if the socket is non-blocking and nothing is there
      */
     public static List<NetlinkMessage> receive(Socket socket, MemorySegment buffer) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Internals.requireArg(socket, "socket");
         requireNetlink(socket);
         int n = socket.recv(buffer, 0);
         if (n == Socket.WOULD_BLOCK) {
@@ -184,7 +187,7 @@ public final class Netlink {
      * @throws IllegalArgumentException if {@code length} is negative or beyond the segment
      */
     public static List<NetlinkMessage> parse(MemorySegment buffer, long length) {
-        Socket.requireArg(buffer, "buffer");
+        Internals.requireArg(buffer, "buffer");
         if (length < 0 || length > buffer.byteSize()) {
             throw new IllegalArgumentException("length " + length + " outside segment of " + buffer.byteSize() + " bytes");
         }

@@ -1,4 +1,4 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,9 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import static dev.nativesockets.linux.Internals.CORE;
+
+import dev.nativesockets.Socket;
+import dev.nativesockets.internal.LinuxAccess;
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
@@ -15,11 +19,11 @@ import java.util.List;
  * their memory and the socket's error queue alive until it says it is done.
  *
  * <p>Everything here is owned apart from the {@code ZeroCopy} and its {@code Socket}: it holds the
- * socket's {@link FdHandle} (never the socket), the in-flight {@link ZeroCopy.Buffer}s, and native
+ * socket's {@code FdHandle} (never the socket), the in-flight {@link ZeroCopy.Buffer}s, and native
  * memory of its own for reading the error queue. So whatever the caller drops or closes:
  *
  * <ul>
- *   <li>while any send is in flight this holds the descriptor ({@link FdHandle#hold()}, as a send
+ *   <li>while any send is in flight this holds the descriptor ({@code FdHandle.hold()}, as a send
  *       carrying it as {@code SCM_RIGHTS} does): closing the socket, or its Cleaner, ends its
  *       registrations and refuses new calls, but the number — the only way to the error queue,
  *       where the completions arrive — stays open and the connection is not shut down; the last
@@ -47,10 +51,12 @@ import java.util.List;
  *
  * <p>All methods are synchronized: the owners' threads and the reaper may all read completions.
  */
-final class ZeroCopyInFlight extends FdWatcher {
+final class ZeroCopyInFlight implements LinuxAccess.Watcher {
     private static final int CONTROL = 256;
 
-    private final FdHandle handle;
+    private final Object handle; // the socket's FdHandle, through the core's bridge
+    /** The core's registration of this watcher on {@link #handle}, for unwatch. */
+    private volatile Object registration; // set once, before any other thread can see this
     /** The buffers of the sends not yet completed, oldest first, in a ring (send nextId - count + i is slot head + i). */
     private ZeroCopy.Buffer[] ring = new ZeroCopy.Buffer[64];
     private int head;
@@ -70,7 +76,7 @@ final class ZeroCopyInFlight extends FdWatcher {
     private final MemorySegment control;
     private final MemorySegment cs;
 
-    ZeroCopyInFlight(FdHandle handle) {
+    ZeroCopyInFlight(Object handle) {
         this.handle = handle;
         Arena arena = Arena.ofAuto(); // referenced by this object alone: freed with it
         this.msg = arena.allocate(Msghdr.SIZE, 8);
@@ -93,7 +99,7 @@ final class ZeroCopyInFlight extends FdWatcher {
     /** Before a send: hold the descriptor, so a close meanwhile cannot release it under the kernel's reads. */
     synchronized void beforeSend() {
         if (!holding) {
-            handle.hold(); // throws if closed
+            CORE.hold(handle); // throws if closed
             holding = true;
         }
         sending++;
@@ -127,7 +133,7 @@ final class ZeroCopyInFlight extends FdWatcher {
 
     private void unhold() {
         holding = false;
-        handle.unhold(); // the last user out of a closed socket releases the descriptor
+        CORE.unhold(handle); // the last user out of a closed socket releases the descriptor
     }
 
     /**
@@ -140,7 +146,7 @@ final class ZeroCopyInFlight extends FdWatcher {
      */
     synchronized void read(List<ZeroCopy.Completion> out, boolean strict) throws IOException {
         boolean call = !holding;
-        int fd = call ? handle.acquire() : handle.fd(); // held: the number is ours though the socket may be closed
+        int fd = call ? CORE.acquire(handle) : CORE.fd(handle); // held: the number is ours though the socket may be closed
         try {
             while (true) {
                 Msghdr.MSG_CONTROL.setAddress(msg, control);
@@ -155,13 +161,13 @@ final class ZeroCopyInFlight extends FdWatcher {
                     if (errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK) {
                         return;
                     }
-                    throw Errno.exception("recvmsg(MSG_ERRQUEUE)", errno);
+                    throw CORE.errnoException("recvmsg(MSG_ERRQUEUE)", errno);
                 }
                 entry(out, strict);
             }
         } finally {
             if (call) {
-                handle.release();
+                CORE.release(handle);
             } else if (count == 0 && sending == 0) {
                 // only now, with the number no longer in use here: the last completion's release of
                 // the hold may close it (the socket was closed), and the loop above must not read on;
@@ -174,20 +180,20 @@ final class ZeroCopyInFlight extends FdWatcher {
     /** One error-queue entry: its {@code sock_extended_err}, if any. */
     private void entry(List<ZeroCopy.Completion> out, boolean strict) throws IOException {
         long len = Math.min(CONTROL, Msghdr.MSG_CONTROLLEN.get(msg));
-        for (long p = 0; p >= 0 && Cmsg.dataLength(control, len, p) >= 0; p = Cmsg.next(control, len, p)) {
-            int level = Cmsg.level(control, p);
-            int type = Cmsg.type(control, p);
+        for (long p = 0; p >= 0 && CORE.cmsgDataLength(control, len, p) >= 0; p = CORE.cmsgNext(control, len, p)) {
+            int level = CORE.cmsgLevel(control, p);
+            int type = CORE.cmsgType(control, p);
             boolean recverr = (level == Constants.IPPROTO_IP && type == Constants.IP_RECVERR)
                     || (level == Constants.IPPROTO_IPV6 && type == Constants.IPV6_RECVERR);
-            if (!recverr || Cmsg.dataLength(control, len, p) < SockExtendedErr.SIZE) {
+            if (!recverr || CORE.cmsgDataLength(control, len, p) < SockExtendedErr.SIZE) {
                 continue;
             }
-            MemorySegment e = control.asSlice(p + Cmsg.HDR, SockExtendedErr.SIZE);
+            MemorySegment e = control.asSlice(p + CORE.cmsgHeader(), SockExtendedErr.SIZE);
             int origin = (int) SockExtendedErr.EE_ORIGIN.get(e);
             if (origin != Constants.SO_EE_ORIGIN_ZEROCOPY) {
                 if (strict) {
                     int errno = SockExtendedErr.EE_ERRNO.getInt(e);
-                    throw Errno.exception("error queue (origin " + origin + ")", errno != 0 ? errno : Constants.EIO);
+                    throw CORE.errnoException("error queue (origin " + origin + ")", errno != 0 ? errno : Constants.EIO);
                 }
                 continue;
             }
@@ -240,7 +246,7 @@ final class ZeroCopyInFlight extends FdWatcher {
         if (count == 0) {
             adopted = false;
             if (owners == 0) {
-                handle.unwatch(this);
+                CORE.unwatch(handle, registration);
             }
             return true;
         }
@@ -251,18 +257,18 @@ final class ZeroCopyInFlight extends FdWatcher {
      * The object of {@code handle}'s socket: the one its earlier {@code ZeroCopy}s use, or a new one
      * (watching the handle, so the socket's close hands what is in flight to the reaper).
      */
-    static ZeroCopyInFlight of(FdHandle handle) {
+    static ZeroCopyInFlight of(Object handle) {
         synchronized (KEY) { // two enables at once must not make two
-            handle.acquire(); // throws if closed; the number stays ours while we watch
+            CORE.acquire(handle); // throws if closed; the number stays ours while we watch
             try {
-                if (handle.watcher(KEY) instanceof ZeroCopyInFlight z && z.addOwner()) {
+                if (CORE.watcher(handle, KEY) instanceof ZeroCopyInFlight z && z.addOwner()) {
                     return z;
                 }
                 ZeroCopyInFlight z = new ZeroCopyInFlight(handle);
-                handle.watch(z);
+                z.registration = CORE.watch(handle, z);
                 return z;
             } finally {
-                handle.release();
+                CORE.release(handle);
             }
         }
     }
@@ -291,7 +297,7 @@ final class ZeroCopyInFlight extends FdWatcher {
     private void handOver() {
         if (count == 0) {
             if (owners == 0) {
-                handle.unwatch(this);
+                CORE.unwatch(handle, registration);
             }
         } else if (!adopted) {
             adopted = true;
@@ -303,13 +309,13 @@ final class ZeroCopyInFlight extends FdWatcher {
     private static final Object KEY = new Object();
 
     @Override
-    Object watchOwner() {
+    public Object watchOwner() {
         return KEY;
     }
 
     /** The socket was closed: its owners can no longer wait for the completions; the reaper will. */
     @Override
-    synchronized void descriptorReleasing(int fd) {
+    public synchronized void descriptorReleasing(int fd) {
         handOver();
     }
 }

@@ -1,4 +1,4 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.Ifaddrmsg;

@@ -1,5 +1,9 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import dev.nativesockets.Socket;
+import dev.nativesockets.Type;
+import dev.nativesockets.NativeOptions;
+import dev.nativesockets.Interfaces;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 
@@ -43,7 +47,7 @@ public final class Packet {
      * @param protocol an EtherType in host order ({@link #ALL}, {@link #IPV4}, …); 0 receives nothing until bound
      */
     public static Socket open(Type type, int protocol) throws IOException {
-        Socket.requireArg(type, "type");
+        Internals.requireArg(type, "type");
         if (type != Type.RAW && type != Type.DGRAM) {
             throw new IllegalArgumentException("packet sockets are SOCK_RAW or SOCK_DGRAM, not " + type);
         }

@@ -1,5 +1,6 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import dev.nativesockets.Socket;
 import java.net.SocketAddress;
 
 /**

@@ -1,5 +1,10 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import dev.nativesockets.Socket;
+import dev.nativesockets.NativeOptions;
+import dev.nativesockets.MsgFlags;
+import dev.nativesockets.Poller;
+import dev.nativesockets.SocketClosedException;
 import dev.nativesockets.libc.Constants;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -128,15 +133,15 @@ public final class ZeroCopy {
      * @throws IOException the kernel's refusal (e.g. {@code ENOPROTOOPT} before 4.14, {@code EOPNOTSUPP} for a socket type without it)
      */
     public static ZeroCopy enable(Socket socket) throws IOException {
-        Socket.requireArg(socket, "socket");
+        Internals.requireArg(socket, "socket");
         if (!NativeOptions.SO_ZEROCOPY.isSupported()) {
             throw new UnsupportedOperationException("MSG_ZEROCOPY is Linux-only");
         }
         requireNotConfined(socket);
         socket.setOption(NativeOptions.SO_ZEROCOPY, true);
         // one record per socket: a ZeroCopy made after another continues its send numbers
-        ZeroCopy zc = new ZeroCopy(socket, ZeroCopyInFlight.of(socket.handle()));
-        Epoll.CLEANER.register(zc, zc.inFlight.ownerGone()); // dropped with sends in flight: the reaper takes over
+        ZeroCopy zc = new ZeroCopy(socket, ZeroCopyInFlight.of(Internals.CORE.handle(socket)));
+        Internals.CORE.cleaner().register(zc, zc.inFlight.ownerGone()); // dropped with sends in flight: the reaper takes over
         return zc;
     }
 
@@ -166,7 +171,7 @@ public final class ZeroCopy {
      *     completions: {@link #readCompletions()} and send again
      */
     public long send(Buffer buffer, long offset, long length) throws IOException {
-        Socket.requireArg(buffer, "buffer");
+        Internals.requireArg(buffer, "buffer");
         if (offset < 0 || length < 1 || offset > buffer.size() - length) {
             throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length + ") outside buffer of " + buffer.size());
         }
@@ -221,8 +226,8 @@ public final class ZeroCopy {
      * @throws IllegalArgumentException for a negative timeout
      */
     public boolean awaitCompletions(Duration timeout) throws IOException {
-        long nanos = WaitTimeout.nanos(timeout);
-        long deadline = WaitTimeout.deadline(nanos);
+        long nanos = Internals.CORE.timeoutNanos(timeout);
+        long deadline = Internals.CORE.deadline(nanos);
         Poller poller = null;
         while (true) {
             try {
@@ -236,7 +241,7 @@ public final class ZeroCopy {
             if (inFlight.pending() == 0) {
                 return true;
             }
-            long left = WaitTimeout.left(nanos, deadline);
+            long left = Internals.CORE.left(nanos, deadline);
             if (left == 0) {
                 return false;
             }

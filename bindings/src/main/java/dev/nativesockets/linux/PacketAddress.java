@@ -1,5 +1,6 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import dev.nativesockets.Interfaces;
 import dev.nativesockets.libc.Constants;
 import java.net.SocketAddress;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ public final class PacketAddress extends SocketAddress {
      *     {@link #MAX_ADDRESS} address bytes
      */
     public static PacketAddress of(int protocol, int interfaceIndex, int hardwareType, int packetType, byte[] address) {
-        Socket.requireArg(address, "address");
+        Internals.requireArg(address, "address");
         if (protocol < 0 || protocol > 0xffff) {
             throw new IllegalArgumentException("protocol must be in 0..0xffff: " + protocol);
         }

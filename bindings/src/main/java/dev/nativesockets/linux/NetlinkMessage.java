@@ -1,4 +1,4 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
 import java.net.InetAddress;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
-package dev.nativesockets;
+package dev.nativesockets.linux;
 
+import dev.nativesockets.NativeOptions;
 import dev.nativesockets.libc.Constants;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -39,7 +40,7 @@ public final class PacketMembership {
 
     /** {@code PACKET_MR_MULTICAST}: frames to one link-layer multicast address. */
     public static PacketMembership multicast(int interfaceIndex, byte[] address) {
-        return new PacketMembership(interfaceIndex, Constants.PACKET_MR_MULTICAST, Socket.requireArg(address, "address").clone());
+        return new PacketMembership(interfaceIndex, Constants.PACKET_MR_MULTICAST, Internals.requireArg(address, "address").clone());
     }
 
     /** {@code mr_ifindex}. */
