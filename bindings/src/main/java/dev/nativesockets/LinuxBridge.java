@@ -4,6 +4,7 @@ import dev.nativesockets.internal.LinuxAccess;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
+import java.net.SocketAddress;
 import java.time.Duration;
 
 /** Gives {@code dev.nativesockets.linux} the core internals it needs, without exporting them (see {@link LinuxAccess}). */
@@ -41,6 +42,26 @@ final class LinuxBridge implements LinuxAccess.Core {
     @Override
     public Object handle(Socket socket) {
         return socket.handle();
+    }
+
+    @Override
+    public Object handle(Fd fd) {
+        return fd.handle();
+    }
+
+    @Override
+    public boolean isClosed(Object handle) {
+        return ((FdHandle) handle).isClosed();
+    }
+
+    @Override
+    public boolean isConfined(Object handle) {
+        return ((FdHandle) handle).isConfined();
+    }
+
+    @Override
+    public int encode(SocketAddress a, MemorySegment dst, int socketFamily) {
+        return Addresses.encode(a, dst, socketFamily);
     }
 
     @Override

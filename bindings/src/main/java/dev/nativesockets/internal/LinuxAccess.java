@@ -1,13 +1,15 @@
 package dev.nativesockets.internal;
 
+import dev.nativesockets.Fd;
 import dev.nativesockets.Socket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
+import java.net.SocketAddress;
 import java.time.Duration;
 
 /**
- * What {@code dev.nativesockets.linux} (netlink, packet sockets, zero-copy) needs of the core's
+ * What {@code dev.nativesockets.linux} (netlink, packet sockets, zero-copy, the io_uring ring) needs of the core's
  * package-private internals, without making them API. The JDK's {@code SharedSecrets} pattern:
  * the core's {@code LinuxBridge} installs the only implementation as it initialises; this package
  * is not exported, so no application on the module path can reach it, and on the class path every
@@ -26,6 +28,17 @@ public final class LinuxAccess {
 
         /** The socket's descriptor owner. */
         Object handle(Socket socket);
+
+        /** The descriptor owner of an {@link Fd}. */
+        Object handle(Fd fd);
+
+        boolean isClosed(Object handle);
+
+        /** Confined handles do not count users, so they cannot be held across an asynchronous boundary. */
+        boolean isConfined(Object handle);
+
+        /** Writes {@code a} as a sockaddr into {@code dst} (128 bytes) and returns its length. */
+        int encode(SocketAddress a, MemorySegment dst, int socketFamily);
 
         /** Counts a call in flight and returns the number; IllegalStateException if closed. */
         int acquire(Object handle);

@@ -2,7 +2,7 @@ package dev.nativesockets.linux;
 
 import static dev.nativesockets.linux.UringSys.*;
 
-import dev.nativesockets.internal.Descriptors;
+import dev.nativesockets.internal.LinuxAccess;
 import dev.nativesockets.libc.CallState;
 import dev.nativesockets.libc.LibC;
 import java.io.IOException;
@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Ring implements Runnable {
     static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    static final Descriptors.Access DESCRIPTORS = Descriptors.get();
+    static final LinuxAccess.Core DESCRIPTORS = LinuxAccess.core();
     /** The user_data of the ring's own operations (cancels): no slot has generation 0xFFFFFFFF. */
     static final long INTERNAL = -1L;
     private static final UringOp[] OPS = UringOp.values();
