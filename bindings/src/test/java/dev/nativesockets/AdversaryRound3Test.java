@@ -229,14 +229,7 @@ class AdversaryRound3Test {
         for (int round = 0; round < 5; round++) {
             SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
             Socket s = p.first();
-            s.setOption(NativeOptions.SO_SNDBUF, 4096);
-            // fill the send side so writers park
-            s.setBlocking(false);
-            byte[] fill = new byte[4096];
-            while (s.send(fill) > 0) {
-                // until EAGAIN (the would-block convention returns a non-positive count)
-            }
-            s.setBlocking(true);
+            Net.fillSendBuffer(s); // so that writers park
             List<CompletableFuture<Object>> all = new ArrayList<>();
             CountDownLatch in = new CountDownLatch(100);
             for (int i = 0; i < 50; i++) {
@@ -554,13 +547,7 @@ class AdversaryRound3Test {
                     }
                     try (p) {
                         Socket s = p.first();
-                        s.setOption(NativeOptions.SO_SNDBUF, 4096);
-                        s.setBlocking(false);
-                        byte[] fill = new byte[4096];
-                        while (s.send(fill) > 0) {
-                            // fill until would-block
-                        }
-                        s.setBlocking(true);
+                        Net.fillSendBuffer(s);
                         CompletableFuture<Object> writer = new CompletableFuture<>();
                         CompletableFuture<Object> reader = new CompletableFuture<>();
                         Runnable w = () -> {

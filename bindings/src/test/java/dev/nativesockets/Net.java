@@ -30,6 +30,20 @@ final class Net {
     static final InetSocketAddress ANY4 = new InetSocketAddress(LO4, 0);
     static final InetSocketAddress ANY6 = new InetSocketAddress(LO6, 0);
 
+    /**
+     * Shrinks the socket's send buffer to 4 KiB and sends until the kernel takes no more, so that the
+     * next blocking send waits (blocks, or parks on a virtual thread); the socket is left blocking.
+     */
+    static void fillSendBuffer(Socket s) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        s.setOption(NativeOptions.SO_SNDBUF, 4096);
+        s.setBlocking(false);
+        while (s.send(chunk) != Socket.WOULD_BLOCK) {
+            // until would-block
+        }
+        s.setBlocking(true);
+    }
+
     static InetAddress addr(String literal) {
         try {
             return InetAddress.getByName(literal);

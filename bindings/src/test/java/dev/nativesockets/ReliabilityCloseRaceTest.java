@@ -329,23 +329,13 @@ class ReliabilityCloseRaceTest {
             // in turn: read set; write set (full buffer); all three sets; the exception set alone
             int kind = (i / 2) % 4;
             if (kind == 1 || kind == 2) {
-                fill(s);
+                Net.fillSendBuffer(s);
             }
             return new Round(s, Blocked.SELECT, () -> Select.select(
                     kind == 0 || kind == 2 ? new ArrayList<>(List.of(s)) : null,
                     kind == 1 || kind == 2 ? new ArrayList<>(List.of(s)) : null,
                     kind >= 2 ? new ArrayList<>(List.of(s)) : null, null), p::close);
         });
-    }
-
-    private static void fill(Socket s) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
-        s.setOption(NativeOptions.SO_SNDBUF, 4096);
-        s.setBlocking(false);
-        while (s.send(chunk) != Socket.WOULD_BLOCK) {
-            // fill
-        }
-        s.setBlocking(true);
     }
 
     @Test
