@@ -181,8 +181,8 @@ public final class AddressInfo {
         if (host == null && service == null) {
             throw new IllegalArgumentException("host and service are both null");
         }
-        if (Offload.applies()) {
-            return Offload.call(() -> resolve(host, service, hints)); // DNS can take seconds: keep the carrier free
+        if (PlatformThreadOffload.applies()) {
+            return PlatformThreadOffload.call(() -> resolve(host, service, hints)); // DNS can take seconds: keep the carrier free
         }
         return resolve(host, service, hints);
     }
@@ -306,8 +306,8 @@ public final class AddressInfo {
             fl |= Checks.requireArg(f, "flag").value;
         }
         int nameFlags = fl;
-        if (Offload.applies()) {
-            return Offload.call(() -> reverse(address, nameFlags)); // a reverse lookup can take seconds
+        if (PlatformThreadOffload.applies()) {
+            return PlatformThreadOffload.call(() -> reverse(address, nameFlags)); // a reverse lookup can take seconds
         }
         return reverse(address, nameFlags);
     }

@@ -46,7 +46,7 @@ final class ControlMessages {
             if (is(type, Constants.IPV6_PKTINFO)) return (int) In6Pktinfo.SIZE;
             if (is(type, Constants.IPV6_HOPLIMIT) || is(type, Constants.IPV6_TCLASS)) return 4;
         }
-        return OffloadMessages.payloadSize(level, type);
+        return LinuxControlMessages.payloadSize(level, type);
     }
 
     // ---- decoding ------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ final class ControlMessages {
 
     private static ControlMessage decode(int level, int type, MemorySegment data) {
         int n = (int) data.byteSize();
-        ControlMessage offload = OffloadMessages.decode(level, type, data);
+        ControlMessage offload = LinuxControlMessages.decode(level, type, data);
         if (offload != null) {
             return offload;
         }
@@ -204,7 +204,7 @@ final class ControlMessages {
                 range("IPV6_TCLASS", t.value(), -1, 255);
             }
             case ControlMessage.Timestamp t -> supported(t.type(), t.nanoseconds() ? "SCM_TIMESTAMPNS" : "SCM_TIMESTAMP");
-            case SegmentSize g -> OffloadMessages.check(g);
+            case SegmentSize g -> LinuxControlMessages.check(g);
             case ExtendedError e -> throw new IllegalArgumentException("an extended error is receive-only: " + e);
             case ControlMessage.Raw r -> {
                 if (r.dataLength() > Cmsg.MAX_CONTROL - Cmsg.HDR) {
@@ -297,7 +297,7 @@ final class ControlMessages {
                     Timeval.TV_USEC.set(data, t.nanos() / 1000);
                 }
             }
-            case SegmentSize g -> OffloadMessages.encode(g, data);
+            case SegmentSize g -> LinuxControlMessages.encode(g, data);
             case ExtendedError e -> throw new AssertionError("refused by check: " + e);
             case ControlMessage.Raw r -> MemorySegment.copy(r.data(), 0, data, ValueLayout.JAVA_BYTE, 0, r.dataLength());
         }

@@ -259,7 +259,7 @@ public final class Kqueue implements AutoCloseable {
         enter();
         try {
             // a virtual thread parks while a platform thread of the library waits in the kernel
-            return nanos != 0 && Offload.applies() ? Offload.call(() -> waitNanos(nanos)) : waitNanos(nanos);
+            return nanos != 0 && PlatformThreadOffload.applies() ? PlatformThreadOffload.call(() -> waitNanos(nanos)) : waitNanos(nanos);
         } finally {
             leave();
         }

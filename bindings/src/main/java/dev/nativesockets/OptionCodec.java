@@ -262,7 +262,7 @@ interface OptionCodec<T> {
         }
 
         public TcpInfo decode(MemorySegment src, int len) {
-            return TcpInfos.decode(src);
+            return TcpInfoDecoder.decode(src);
         }
 
         public int size() {

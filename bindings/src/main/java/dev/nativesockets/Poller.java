@@ -118,9 +118,9 @@ public final class Poller {
      */
     public int poll(Duration timeout) throws IOException {
         WaitTimeout.nanos(timeout); // refuses a negative timeout before anything else
-        if (Offload.applies() && !Duration.ZERO.equals(timeout) && Select.noneConfined(sockets)) {
+        if (PlatformThreadOffload.applies() && !Duration.ZERO.equals(timeout) && Select.noneConfined(sockets)) {
             // a virtual thread: the wait runs on a platform thread, the caller parks
-            return Offload.call(() -> pollHere(timeout));
+            return PlatformThreadOffload.call(() -> pollHere(timeout));
         }
         return pollHere(timeout);
     }

@@ -357,7 +357,7 @@ public final class Readiness implements AutoCloseable {
             try {
                 // on a virtual thread the kernel wait runs on a platform thread of the library while
                 // this thread parks; the events are handed over here, on the caller's thread
-                n = nanos != 0 && Offload.applies() ? Offload.call(() -> backend.waitEvents(nanos)) : backend.waitEvents(nanos);
+                n = nanos != 0 && PlatformThreadOffload.applies() ? PlatformThreadOffload.call(() -> backend.waitEvents(nanos)) : backend.waitEvents(nanos);
             } catch (IllegalStateException e) {
                 throw new ReadinessClosedException(); // closed between the check above and the call
             }

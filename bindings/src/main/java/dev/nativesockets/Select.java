@@ -46,10 +46,10 @@ public final class Select {
     public static int select(Collection<Socket> read, Collection<Socket> write, Collection<Socket> except,
                              Duration timeout) throws IOException {
         WaitTimeout.nanos(timeout); // refuses a negative timeout before anything else
-        if (Offload.applies() && !Duration.ZERO.equals(timeout) && noneConfined(read) && noneConfined(write)
+        if (PlatformThreadOffload.applies() && !Duration.ZERO.equals(timeout) && noneConfined(read) && noneConfined(write)
                 && noneConfined(except)) {
             // a virtual thread: the wait runs on a platform thread, the caller parks
-            return Offload.call(() -> selectHere(read, write, except, timeout));
+            return PlatformThreadOffload.call(() -> selectHere(read, write, except, timeout));
         }
         return selectHere(read, write, except, timeout);
     }

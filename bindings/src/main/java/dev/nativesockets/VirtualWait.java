@@ -8,20 +8,20 @@ import java.util.concurrent.locks.LockSupport;
  * How a blocking-mode call made on a virtual thread waits without holding its carrier: the call is
  * issued non-blocking ({@code MSG_DONTWAIT}, or {@code O_NONBLOCK} for the span of an accept or a
  * connect), and on {@code EAGAIN}/{@code EINPROGRESS} the virtual thread parks here until one of
- * the library's pollers sees the descriptor ready. A foreign call that blocks in the kernel would
+ * the library's {@link VirtualThreadWaker}s sees the descriptor ready. A foreign call that blocks in the kernel would
  * pin the carrier for its whole length (a native frame cannot be unmounted).
  *
  * <p>One per socket, made the first time a virtual thread has to wait on it and kept until the
- * descriptor is released: the descriptor is added once to one poller's set, <em>edge-triggered</em>
+ * descriptor is released: the descriptor is added once to one waker's set, <em>edge-triggered</em>
  * for reading and writing ({@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}; {@code EV_CLEAR} on
- * kqueue), and never re-armed. Each edge the poller takes moves a per-direction sequence number
+ * kqueue), and never re-armed. Each edge the waker takes moves a per-direction sequence number
  * and unparks the waiters of that direction. A call reads the number ({@link #mark}) before its
  * attempt and hands it to {@link #await} after the attempt failed: the thread parks only if no
  * edge has come since — so an edge between the failed call and the park is never lost, and the
  * common path costs no system call besides the failed attempt itself (the JDK's one-shot poller
  * re-arms with {@code epoll_ctl} before every park).
  *
- * <p>What it holds: the descriptor's {@link FdHandle} and a slot in its poller's table — never the
+ * <p>What it holds: the descriptor's {@link FdHandle} and a slot in its waker's table — never the
  * {@link Socket}, so a socket dropped unclosed after a park is still collected, and its Cleaner's
  * close ends the registration. It is the handle's {@link FdWatcher}: whoever releases the number
  * (close, the last call out after a close, detach, the Cleaner) first removes it from the kernel
@@ -31,11 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class VirtualWait extends FdWatcher {
     private final FdHandle handle;
-    private final VirtualPoller poller;
-    /** The token in the poller's set: slot in the low half, a generation above (stale events miss). */
+    private final VirtualThreadWaker waker;
+    /** The token in the waker's set: slot in the low half, a generation above (stale events miss). */
     final long token;
 
-    // moved by the poller under the lock, read without it by mark()
+    // moved by the waker under the lock, read without it by mark()
     private volatile int readSeq;
     private volatile int writeSeq;
 
@@ -45,27 +45,27 @@ final class VirtualWait extends FdWatcher {
     private int count;
     private boolean released;
 
-    private VirtualWait(FdHandle handle, VirtualPoller poller, long token) {
+    private VirtualWait(FdHandle handle, VirtualThreadWaker waker, long token) {
         this.handle = handle;
-        this.poller = poller;
+        this.waker = waker;
         this.token = token;
     }
 
     /**
-     * Registers {@code handle}'s descriptor with a poller. The caller has a call in flight on it,
+     * Registers {@code handle}'s descriptor with a waker. The caller has a call in flight on it,
      * so the number is ours throughout.
      *
      * @throws IllegalStateException if the handle is closed (or closing)
      */
     static VirtualWait register(FdHandle handle) throws IOException {
-        VirtualPoller p = VirtualPoller.of(handle.fd());
+        VirtualThreadWaker p = VirtualThreadWaker.of(handle.fd());
         VirtualWait w = p.add(handle, VirtualWait::new);
         return w;
     }
 
-    /** Creates the wait for a slot; the poller adds it to its table and then to the kernel set. */
+    /** Creates the wait for a slot; the waker adds it to its table and then to the kernel set. */
     interface Factory {
-        VirtualWait make(FdHandle handle, VirtualPoller poller, long token);
+        VirtualWait make(FdHandle handle, VirtualThreadWaker waker, long token);
     }
 
     /** The current sequence number of {@code ops}' direction (see the class comment). */
@@ -106,7 +106,7 @@ final class VirtualWait extends FdWatcher {
         }
     }
 
-    /** The poller took an edge with these ready ops: move the numbers, wake who waits for them. */
+    /** The waker took an edge with these ready ops: move the numbers, wake who waits for them. */
     void edge(int ops) {
         boolean read = (ops & (Readiness.READ | Readiness.HANGUP | Readiness.ERROR)) != 0;
         boolean write = (ops & (Readiness.WRITE | Readiness.HANGUP | Readiness.ERROR)) != 0;
@@ -137,7 +137,7 @@ final class VirtualWait extends FdWatcher {
 
     @Override
     Object watchOwner() {
-        return poller;
+        return waker;
     }
 
     /** The number is about to be released: out of the kernel set and the table, every waiter woken. */
@@ -146,7 +146,7 @@ final class VirtualWait extends FdWatcher {
         synchronized (this) {
             released = true;
         }
-        poller.remove(this, fd);
+        waker.remove(this, fd);
         wakeAll();
     }
 

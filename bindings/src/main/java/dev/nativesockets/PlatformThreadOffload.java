@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The rule for interrupts is the library's: an interrupt does not stop the call; the caller
  * waits for its result and gets its interrupt status back set.
  */
-final class Offload {
-    private Offload() {}
+final class PlatformThreadOffload {
+    private PlatformThreadOffload() {}
 
     interface Call<T, E extends Exception> {
         T call() throws E;

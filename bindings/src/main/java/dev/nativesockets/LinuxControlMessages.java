@@ -8,13 +8,15 @@ import java.lang.foreign.ValueLayout;
 import java.net.SocketAddress;
 
 /**
- * The Linux offload control messages — {@link SegmentSize} ({@code UDP_SEGMENT}, {@code UDP_GRO})
- * and {@link ExtendedError} ({@code IP_RECVERR}, {@code IPV6_RECVERR}) — kept out of
- * {@link ControlMessages} so that file only dispatches here. Decoding takes any bytes: a payload
+ * The control messages only Linux has — {@link SegmentSize} (UDP segmentation offload:
+ * {@code UDP_SEGMENT}, {@code UDP_GRO}) and {@link ExtendedError} (the error queue:
+ * {@code IP_RECVERR}, {@code IPV6_RECVERR}) — kept out of {@link ControlMessages} so that file
+ * only dispatches here. They stay in the core, not in {@code dev.nativesockets.linux}, because
+ * {@link ControlMessage} is sealed. Decoding takes any bytes: a payload
  * too short for its kind is left to {@link ControlMessage.Raw}.
  */
-final class OffloadMessages {
-    private OffloadMessages() {}
+final class LinuxControlMessages {
+    private LinuxControlMessages() {}
 
     private static boolean is(int value, int constant) {
         return constant != Constants.UNSUPPORTED && value == constant;

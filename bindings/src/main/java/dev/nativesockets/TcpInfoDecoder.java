@@ -3,9 +3,13 @@ package dev.nativesockets;
 import dev.nativesockets.libc.TcpInfo;
 import java.lang.foreign.MemorySegment;
 
-/** Reads {@code struct tcp_info} into the {@link dev.nativesockets.TcpInfo} record. */
-final class TcpInfos {
-    private TcpInfos() {}
+/**
+ * Reads {@code struct tcp_info} into the public {@link dev.nativesockets.TcpInfo} record. The
+ * imported {@code TcpInfo} is the raw layer's layout of the C struct (named after it, as every
+ * struct class in {@code dev.nativesockets.libc} is); this is the one file that sees both.
+ */
+final class TcpInfoDecoder {
+    private TcpInfoDecoder() {}
 
     static dev.nativesockets.TcpInfo decode(MemorySegment s) {
         return new dev.nativesockets.TcpInfo(

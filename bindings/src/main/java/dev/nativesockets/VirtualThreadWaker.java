@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One of the pollers virtual threads park on ({@link VirtualWait}): a readiness set of its own
+ * Wakes parked virtual threads: one of the library's internal pollers (the JDK's
+ * {@code sun.nio.ch.Poller}, not the public {@link Poller}, which is one {@code poll(2)} call) that
+ * virtual threads park on ({@link VirtualWait}): a readiness set of its own
  * ({@link ReadyBackend}: epoll, or kqueue on macOS) holding each registered descriptor
  * edge-triggered for good, and a table from token to {@link VirtualWait}.
  *
@@ -23,11 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link VirtualWait#descriptorReleasing}); a queued event for a freed slot is dropped by its
  * generation.
  */
-final class VirtualPoller {
+final class VirtualThreadWaker {
     static final int BATCH = 1024;
     private static final int COUNT = Math.max(1, Integer.getInteger("dev.nativesockets.pollers",
             Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
-    private static volatile VirtualPoller[] all;
+    private static volatile VirtualThreadWaker[] all;
 
     private final ReadyBackend set;
     private final int index;
@@ -42,30 +44,30 @@ final class VirtualPoller {
     private final VirtualWait[] batch = new VirtualWait[BATCH];
     private final int[] batchOps = new int[BATCH];
 
-    private VirtualPoller(ReadyBackend set, int index) {
+    private VirtualThreadWaker(ReadyBackend set, int index) {
         this.set = set;
         this.index = index;
     }
 
     /** The poller for descriptor {@code fd}; starts them all on first use. */
-    static VirtualPoller of(int fd) throws IOException {
-        VirtualPoller[] p = all;
+    static VirtualThreadWaker of(int fd) throws IOException {
+        VirtualThreadWaker[] p = all;
         if (p == null) {
             p = start();
         }
         return p[Math.floorMod(fd, p.length)];
     }
 
-    private static synchronized VirtualPoller[] start() throws IOException {
+    private static synchronized VirtualThreadWaker[] start() throws IOException {
         if (all != null) {
             return all;
         }
         ReadyBackend master = backend(Math.max(4, COUNT));
-        VirtualPoller[] p = new VirtualPoller[COUNT];
+        VirtualThreadWaker[] p = new VirtualThreadWaker[COUNT];
         Thread[] threads = new Thread[COUNT];
         try {
             for (int i = 0; i < COUNT; i++) {
-                VirtualPoller vp = new VirtualPoller(backend(BATCH), i);
+                VirtualThreadWaker vp = new VirtualThreadWaker(backend(BATCH), i);
                 p[i] = vp;
                 threads[i] = Thread.ofVirtual().name("nativesockets-poller-" + i).unstarted(() -> vp.loop(master));
                 // registered before the thread runs: its first idle park is then always heard
@@ -74,7 +76,7 @@ final class VirtualPoller {
         } catch (IOException | RuntimeException e) {
             // out of descriptors (EMFILE) at the first park: give back what was made, so that a
             // later park can try again with nothing leaked meanwhile
-            for (VirtualPoller vp : p) {
+            for (VirtualThreadWaker vp : p) {
                 if (vp != null) {
                     vp.set.close();
                 }
@@ -151,9 +153,9 @@ final class VirtualPoller {
     }
 
     /** Every poller started so far (tests). */
-    static VirtualPoller[] started() {
-        VirtualPoller[] p = all;
-        return p == null ? new VirtualPoller[0] : p.clone();
+    static VirtualThreadWaker[] started() {
+        VirtualThreadWaker[] p = all;
+        return p == null ? new VirtualThreadWaker[0] : p.clone();
     }
 
     /** The sub-poller: takes batches without blocking; parks on the master while nothing is ready. */
