@@ -77,7 +77,7 @@ final class Connector {
                 // Darwin's accept inherits O_NONBLOCK from the listener: set exactly what was asked for
                 LibC.fcntl(s.cs, c, Constants.F_SETFL, nonBlocking ? Constants.O_NONBLOCK : 0);
             }
-            Socket accepted = Socket.adopted(c, so.family(), so.rawType(), !LINUX);
+            Socket accepted = SocketCreation.adopted(c, so.family(), so.rawType(), !LINUX);
             accepted.blockingModeSet(!nonBlocking);
             return accepted;
         } finally {

@@ -84,13 +84,29 @@ final class OptionCalls {
         Scratch s = so.scratch();
         int fd = so.acquire();
         try {
-            if (Socket.setIntRaw(s, fd, level, name, value) < 0) {
+            if (setIntRaw(s, fd, level, name, value) < 0) {
                 throw so.fail("setsockopt(" + level + ", " + name + ")", s.errno());
             }
         } finally {
             so.waits().timeoutsChanged(level);
             so.release();
         }
+    }
+
+    /** {@link Socket#supportsOption}: whether {@link #resolve} finds it, with no system call. */
+    static boolean supports(int family, SocketOption<?> option) {
+        try {
+            resolve(family, option);
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** {@code setsockopt} of an int on a descriptor, the errno left in {@code s}; also for the setup of new sockets. */
+    static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
+        s.putInt(s.value, value); // no segment VarHandle: Darwin calls this for every new socket
+        return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
     }
 
     /** {@link Socket#getOption}. */

@@ -1,10 +1,11 @@
 package dev.nativesockets;
 
+import static dev.nativesockets.Checks.checkFrom;
 import static dev.nativesockets.Checks.checkInto;
+import static dev.nativesockets.Checks.requireArg;
 
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.LibC;
-import dev.nativesockets.libc.Platform;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -115,7 +116,6 @@ public final class Socket implements AutoCloseable {
     public static final int WOULD_BLOCK = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final boolean LINUX = Platform.current().isLinux();
 
     private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
@@ -147,8 +147,10 @@ public final class Socket implements AutoCloseable {
      * thread has ended.
      */
     private Scratch firstUserScratch;
+    /** The array a virtual thread's byte[] call last passed in place, with its segment ({@link HeapIo}). */
+    HeapIo.HeapView lastHeapView;
 
-    private Socket(int fd, int family, int type) {
+    Socket(int fd, int family, int type) { // SocketCreation makes them all
         this.handle = new FdHandle(fd);
         this.fd = fd;
         this.family = family;
@@ -166,22 +168,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code socket(domain, type, protocol)}; close-on-exec always. */
     public static Socket open(Domain domain, Type type, int protocol) throws IOException {
-        requireArg(domain, "domain");
-        requireArg(type, "type");
-        if (protocol < 0) {
-            throw new IllegalArgumentException("protocol must not be negative: " + protocol);
-        }
-        Scratch.enterCall(); // a virtual thread's lease goes back at the end, as after a call
-        try {
-            Scratch s = Scratch.get();
-            int fd = LibC.socket(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
-            if (fd < 0) {
-                throw Errno.exception("socket", s.errno());
-            }
-            return adopted(fd, domain.value(), type.value(), !LINUX);
-        } finally {
-            Scratch.exitCall();
-        }
+        return SocketCreation.open(domain, type, protocol);
     }
 
     /**
@@ -197,57 +184,12 @@ public final class Socket implements AutoCloseable {
      *     (privilege) as the kernel says
      */
     public static Socket open(int family, int type, int protocol) throws IOException {
-        if (family < 0 || family == Constants.UNSUPPORTED) {
-            throw new IllegalArgumentException("family must be an AF_* value: " + family);
-        }
-        int typeFlags = (LINUX ? Constants.SOCK_NONBLOCK | Constants.SOCK_CLOEXEC : 0);
-        if (type < 1 || (type & typeFlags) != 0) {
-            throw new IllegalArgumentException("type must be a SOCK_* value without flag bits: " + type);
-        }
-        if (protocol < 0) {
-            throw new IllegalArgumentException("protocol must not be negative: " + protocol);
-        }
-        Scratch.enterCall(); // see open(Domain, Type, int)
-        try {
-            Scratch s = Scratch.get();
-            int fd = LibC.socket(s.cs, family, type | (LINUX ? Constants.SOCK_CLOEXEC : 0), protocol);
-            if (fd < 0) {
-                throw Errno.exception("socket", s.errno());
-            }
-            return adopted(fd, family, type, !LINUX);
-        } finally {
-            Scratch.exitCall();
-        }
+        return SocketCreation.open(family, type, protocol);
     }
 
     /** {@code socketpair(domain, type, 0)}: PHP's {@code socket_create_pair}. */
     public static SocketPair pair(Domain domain, Type type) throws IOException {
-        requireArg(domain, "domain");
-        requireArg(type, "type");
-        Scratch.enterCall(); // see open(Domain, Type, int)
-        try {
-            Scratch s = Scratch.get();
-            if (LibC.socketpair(s.cs, domain.value(), type.value() | (LINUX ? Constants.SOCK_CLOEXEC : 0), 0, s.pair) < 0) {
-                throw Errno.exception("socketpair", s.errno());
-            }
-            int a = s.pair.get(ValueLayout.JAVA_INT, 0);
-            int b = s.pair.get(ValueLayout.JAVA_INT, 4);
-            Socket first;
-            try {
-                first = adopted(a, domain.value(), type.value(), !LINUX); // closes a itself if it fails
-            } catch (IOException | RuntimeException e) {
-                LibC.close(s.cs, b);
-                throw e;
-            }
-            try {
-                return new SocketPair(first, adopted(b, domain.value(), type.value(), !LINUX));
-            } catch (IOException | RuntimeException e) {
-                first.close();
-                throw e;
-            }
-        } finally {
-            Scratch.exitCall();
-        }
+        return SocketCreation.pair(domain, type);
     }
 
     /**
@@ -261,22 +203,7 @@ public final class Socket implements AutoCloseable {
      * @throws java.net.BindException if the address is in use ({@code EADDRINUSE}) or not local
      */
     public static Socket listen(SocketAddress address, int backlog) throws IOException {
-        Domain domain = Domain.of(Addresses.familyOf(address));
-        if (domain == null) {
-            throw new IllegalArgumentException("cannot listen on " + address);
-        }
-        Socket s = open(domain, Type.STREAM);
-        try {
-            if (domain != Domain.UNIX) {
-                s.setOption(NativeOptions.SO_REUSEADDR, true);
-            }
-            s.bind(address);
-            s.listen(backlog);
-            return s;
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return SocketCreation.listen(address, backlog);
     }
 
     /**
@@ -290,53 +217,7 @@ public final class Socket implements AutoCloseable {
      *     one that is not open
      */
     public static Socket adopt(int fd) throws IOException {
-        if (fd < 0) {
-            throw new IllegalArgumentException("descriptor must not be negative: " + fd);
-        }
-        Scratch.enterCall(); // see open(Domain, Type, int)
-        try {
-            Scratch s = Scratch.get();
-            s.valueLen.set(ValueLayout.JAVA_INT, 0, 4);
-            if (LibC.getsockopt(s.cs, fd, Constants.SOL_SOCKET, Constants.SO_TYPE, s.value, s.valueLen) < 0) {
-                throw Errno.exception("getsockopt(SOL_SOCKET, SO_TYPE)", s.errno());
-            }
-            int type = s.value.get(ValueLayout.JAVA_INT, 0);
-            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-            if (LibC.getsockname(s.cs, fd, s.addr, s.addrLen) < 0) {
-                throw Errno.exception("getsockname", s.errno());
-            }
-            int family = Addresses.family(s.addr);
-            if (!LINUX && setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
-                throw Errno.exception("setsockopt(SO_NOSIGPIPE)", s.errno()); // Darwin: no MSG_NOSIGNAL
-            }
-            Socket socket = new Socket(fd, family, type);
-            int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
-            if (flags >= 0 && (flags & Constants.O_NONBLOCK) != 0) {
-                socket.blocking = false;
-            }
-            return socket;
-        } finally {
-            Scratch.exitCall();
-        }
-    }
-
-    static Socket adopted(int fd, int family, int type, boolean darwinSetup) throws IOException {
-        if (darwinSetup) {
-            Scratch s = Scratch.get();
-            // Darwin has no SOCK_CLOEXEC and no MSG_NOSIGNAL on older kernels: set both per descriptor
-            if (LibC.fcntl(s.cs, fd, Constants.F_SETFD, Constants.FD_CLOEXEC) < 0
-                    || setIntRaw(s, fd, Constants.SOL_SOCKET, Constants.SO_NOSIGPIPE, 1) < 0) {
-                int errno = s.errno();
-                LibC.close(s.cs, fd);
-                throw Errno.exception("socket setup", errno);
-            }
-        }
-        return new Socket(fd, family, type);
-    }
-
-    static int setIntRaw(Scratch s, int fd, int level, int name, int value) {
-        s.putInt(s.value, value); // no segment VarHandle: Darwin calls this for every new socket
-        return LibC.setsockopt(s.cs, fd, level, name, s.value, 4);
+        return SocketCreation.adopt(fd);
     }
 
     // ---- identity --------------------------------------------------------------------------
@@ -402,17 +283,7 @@ public final class Socket implements AutoCloseable {
      * @throws IllegalArgumentException for an address of another family or one that does not fit
      */
     public void bind(SocketAddress address) throws IOException {
-        checkFamily(address);
-        Scratch s = scratch();
-        int len = Addresses.encode(address, s.addr, family);
-        int fd = acquire();
-        try {
-            if (LibC.bind(s.cs, fd, s.addr, len) < 0) {
-                throw fail("bind", s.errno());
-            }
-        } finally {
-            release();
-        }
+        ImmediateCalls.bind(this, address);
     }
 
     /** {@code listen(2)} with the platform's {@code SOMAXCONN} backlog. */
@@ -422,18 +293,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code listen(2)}: PHP's {@code socket_listen}. */
     public void listen(int backlog) throws IOException {
-        if (backlog < 0) {
-            throw new IllegalArgumentException("backlog must not be negative: " + backlog);
-        }
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (LibC.listen(s.cs, fd, backlog) < 0) {
-                throw fail("listen", s.errno());
-            }
-        } finally {
-            release();
-        }
+        ImmediateCalls.listen(this, backlog);
     }
 
     /**
@@ -508,7 +368,7 @@ public final class Socket implements AutoCloseable {
      * and other families as {@link SockAddr}.
      */
     public SocketAddress localAddress() throws IOException {
-        return name(false, false);
+        return ImmediateCalls.name(this, false, false);
     }
 
     /**
@@ -517,36 +377,17 @@ public final class Socket implements AutoCloseable {
      * @throws java.net.SocketException {@code ENOTCONN} when not connected
      */
     public SocketAddress peerAddress() throws IOException {
-        return name(true, false);
+        return ImmediateCalls.name(this, true, false);
     }
 
     /** {@code getsockname(2)}: {@link #localAddress()} as the raw {@code struct sockaddr} bytes. */
     public SockAddr localSockAddr() throws IOException {
-        return (SockAddr) name(false, true);
+        return (SockAddr) ImmediateCalls.name(this, false, true);
     }
 
     /** {@code getpeername(2)}: {@link #peerAddress()} as the raw {@code struct sockaddr} bytes. */
     public SockAddr peerSockAddr() throws IOException {
-        return (SockAddr) name(true, true);
-    }
-
-    private SocketAddress name(boolean peer, boolean raw) throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-            int r = peer ? LibC.getpeername(s.cs, fd, s.addr, s.addrLen) : LibC.getsockname(s.cs, fd, s.addr, s.addrLen);
-            if (r < 0) {
-                throw fail(peer ? "getpeername" : "getsockname", s.errno());
-            }
-            int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
-            if (raw) {
-                return SockAddr.fromSegment(s.addr, len);
-            }
-            return Addresses.decode(s.addr, len, false);
-        } finally {
-            release();
-        }
+        return (SockAddr) ImmediateCalls.name(this, true, true);
     }
 
     // ---- receiving -------------------------------------------------------------------------
@@ -569,18 +410,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
-        checkRange(b, off, len);
-        if (Thread.currentThread().isVirtual()) {
-            // every call of a virtual thread carries MSG_DONTWAIT: into the array in place, with no
-            // native buffer that would have to outlive a park
-            return SendReceive.recvInto(this, heapView(b, off), len, flags);
-        }
-        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
-        int n = recv(tmp, flags);
-        if (n > 0) {
-            MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(n, len));
-        }
-        return n;
+        return HeapIo.recv(this, b, off, len, flags);
     }
 
     /**
@@ -604,20 +434,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code recv(2)} into the buffer's remaining space; advances its position. */
     public int recv(ByteBuffer dst, int flags) throws IOException {
-        requireArg(dst, "buffer");
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("cannot receive into a read-only buffer");
-        }
-        int n;
-        if (dst.isDirect()) {
-            n = recv(MemorySegment.ofBuffer(dst), flags);
-        } else {
-            n = recv(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), flags);
-        }
-        if (n > 0) {
-            dst.position(dst.position() + Math.min(n, dst.remaining()));
-        }
-        return n;
+        return HeapIo.recv(this, dst, flags);
     }
 
     /** {@code recv(2)} into the buffer with no flags. */
@@ -656,16 +473,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code recvfrom(2)} into {@code b[off, off+len)}; see {@link #recvFrom(MemorySegment, int)}. */
     public Received recvFrom(byte[] b, int off, int len, int flags) throws IOException {
-        checkRange(b, off, len);
-        if (Thread.currentThread().isVirtual()) {
-            return SendReceive.recvFromInto(this, MemorySegment.ofArray(b).asSlice(off, len), flags); // see recv(byte[], int, int, int)
-        }
-        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
-        Received r = recvFrom(tmp, flags);
-        if (r.length() > 0) {
-            MemorySegment.copy(tmp, ValueLayout.JAVA_BYTE, 0, b, off, Math.min(r.length(), len));
-        }
-        return r;
+        return HeapIo.recvFrom(this, b, off, len, flags);
     }
 
     /**
@@ -683,67 +491,17 @@ public final class Socket implements AutoCloseable {
      * {@link ReadMode#NORMAL} reads byte by byte and stops after {@code \n} or {@code \r}.
      */
     public byte[] read(int length, ReadMode mode) throws IOException {
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative: " + length);
-        }
-        requireArg(mode, "mode");
-        if (mode == ReadMode.BINARY) {
-            byte[] b = new byte[length];
-            int n = recv(b, 0, length, 0);
-            if (n == WOULD_BLOCK) {
-                return null;
-            }
-            return n == length ? b : java.util.Arrays.copyOf(b, n);
-        }
-        byte[] line = new byte[length];
-        byte[] one = new byte[1];
-        int got = 0;
-        while (got < length) {
-            int n = recv(one, 0, 1, 0);
-            if (n == WOULD_BLOCK) {
-                if (got == 0) {
-                    return null;
-                }
-                break;
-            }
-            if (n == 0) {
-                break;
-            }
-            line[got++] = one[0];
-            if (one[0] == '\n' || one[0] == '\r') {
-                break;
-            }
-        }
-        return java.util.Arrays.copyOf(line, got);
+        return HeapIo.read(this, length, mode);
     }
 
     /** {@code ioctl(FIONREAD)}: bytes that can be read without blocking. */
     public int available() throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (LibC.ioctl(s.cs, fd, Constants.FIONREAD, s.value) < 0) {
-                throw fail("ioctl(FIONREAD)", s.errno());
-            }
-            return s.value.get(ValueLayout.JAVA_INT, 0);
-        } finally {
-            release();
-        }
+        return ImmediateCalls.available(this);
     }
 
     /** {@code sockatmark(3)}: PHP's {@code socket_atmark}; whether the read pointer is at the out-of-band mark. */
     public boolean atMark() throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            int r = LibC.sockatmark(s.cs, fd);
-            if (r < 0) {
-                throw fail("sockatmark", s.errno());
-            }
-            return r == 1;
-        } finally {
-            release();
-        }
+        return ImmediateCalls.atMark(this);
     }
 
     // ---- sending ---------------------------------------------------------------------------
@@ -776,13 +534,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code send(2)} from {@code b[off, off+len)}. */
     public int send(byte[] b, int off, int len, int flags) throws IOException {
-        checkRange(b, off, len);
-        if (Thread.currentThread().isVirtual()) {
-            return SendReceive.sendFrom(this, heapView(b, off), len, flags); // see recv(byte[], int, int, int)
-        }
-        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
-        MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
-        return send(tmp, flags);
+        return HeapIo.send(this, b, off, len, flags);
     }
 
     /** {@code send(fd, b, b.length, 0)}. */
@@ -797,21 +549,7 @@ public final class Socket implements AutoCloseable {
 
     /** {@code send(2)} from the buffer's remaining bytes; advances its position. */
     public int send(ByteBuffer src, int flags) throws IOException {
-        requireArg(src, "buffer");
-        int n;
-        if (src.isDirect()) {
-            n = send(MemorySegment.ofBuffer(src), flags);
-        } else if (src.hasArray()) {
-            n = send(src.array(), src.arrayOffset() + src.position(), src.remaining(), flags);
-        } else {
-            byte[] copy = new byte[src.remaining()];
-            src.duplicate().get(copy);
-            n = send(copy, 0, copy.length, flags);
-        }
-        if (n > 0) {
-            src.position(src.position() + n);
-        }
-        return n;
+        return HeapIo.send(this, src, flags);
     }
 
     /** {@code send(2)} from the buffer with no flags. */
@@ -848,14 +586,7 @@ public final class Socket implements AutoCloseable {
      * @throws IllegalStateException in non-blocking mode
      */
     public void sendAll(byte[] b, int off, int len) throws IOException {
-        checkRange(b, off, len);
-        if (!blocking) {
-            throw new IllegalStateException("sendAll needs a blocking socket");
-        }
-        int end = off + len;
-        while (off < end) {
-            off += send(b, off, end - off, 0);
-        }
+        HeapIo.sendAll(this, b, off, len);
     }
 
     /**
@@ -893,33 +624,14 @@ public final class Socket implements AutoCloseable {
 
     /** {@code sendto(2)} from {@code b[off, off+len)}; see {@link #sendTo(MemorySegment, int, SocketAddress)}. */
     public int sendTo(byte[] b, int off, int len, int flags, SocketAddress to) throws IOException {
-        checkRange(b, off, len);
-        if (Thread.currentThread().isVirtual()) {
-            return SendReceive.sendToFrom(this, MemorySegment.ofArray(b).asSlice(off, len), flags, to); // see recv(byte[], int, int, int)
-        }
-        MemorySegment tmp = scratch().copyBuffer(len).asSlice(0, len);
-        MemorySegment.copy(b, off, tmp, ValueLayout.JAVA_BYTE, 0, len);
-        return sendTo(tmp, flags, to);
+        return HeapIo.sendTo(this, b, off, len, flags, to);
     }
 
     // ---- shutdown, blocking, close ---------------------------------------------------------
 
     /** {@code shutdown(2)}: PHP's {@code socket_shutdown}. */
     public void shutdown(How how) throws IOException {
-        requireArg(how, "how");
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            if (LibC.shutdown(s.cs, fd, how.value) < 0) {
-                throw fail("shutdown", s.errno());
-            }
-            // a thread blocked in the kernel is woken by the shutdown; a parked one may not be: a
-            // Unix socket with a full buffer is neither writable nor hung up after SHUT_WR, so no
-            // edge comes. Parked calls retry and see what a blocked one would (EPIPE, or 0)
-            waits.wakeAll();
-        } finally {
-            release();
-        }
+        ImmediateCalls.shutdown(this, how);
     }
 
     /**
@@ -1028,12 +740,7 @@ public final class Socket implements AutoCloseable {
      * No system call; the kernel may still refuse it for this socket's family or type.
      */
     public boolean supportsOption(SocketOption<?> option) {
-        try {
-            OptionCalls.resolve(family, option);
-            return true;
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return false;
-        }
+        return OptionCalls.supports(family, option);
     }
 
     /** {@code getsockopt(fd, level, name, &int, 4)} for any integer option. */
@@ -1179,24 +886,6 @@ public final class Socket implements AutoCloseable {
         return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
     }
 
-    /**
-     * The Java array a virtual thread's call passes in place, with its segment, kept from the
-     * last such call (one reference, so array and segment are always read as a pair): a server
-     * that receives into and sends from the same array per connection makes no segment per call.
-     */
-    private record HeapView(byte[] array, MemorySegment whole) {}
-
-    private HeapView lastHeapView;
-
-    /** {@code b} from {@code off} on as a heap segment (the call passes its length apart). */
-    MemorySegment heapView(byte[] b, int off) {
-        HeapView v = lastHeapView;
-        if (v == null || v.array != b) {
-            v = new HeapView(b, MemorySegment.ofArray(b));
-            lastHeapView = v;
-        }
-        return off == 0 ? v.whole : v.whole.asSlice(off);
-    }
 
 
 
@@ -1233,19 +922,6 @@ public final class Socket implements AutoCloseable {
         if (f != family && !(family == Constants.AF_INET6 && f == Constants.AF_INET)) {
             throw new IllegalArgumentException("address " + address + " (family " + f + ") does not fit a socket of family " + family);
         }
-    }
-
-    // kept for the Linux-only families that still call them here (Netlink, Packet, ZeroCopy)
-    static <T> T requireArg(T v, String what) {
-        return Checks.requireArg(v, what);
-    }
-
-    static void checkRange(byte[] b, int off, int len) {
-        Checks.checkRange(b, off, len);
-    }
-
-    static void checkFrom(MemorySegment seg) {
-        Checks.checkFrom(seg);
     }
 
     @Override
