@@ -11,8 +11,8 @@ import java.net.SocketAddress;
 /**
  * The calls on one socket that never wait, so none of them goes through {@link SocketWait}:
  * naming ({@code bind(2)}, {@code listen(2)}, {@code getsockname(2)}, {@code getpeername(2)}),
- * {@code shutdown(2)}, and the reads of the socket's state ({@code ioctl(FIONREAD)},
- * {@code sockatmark(3)}). Each is one system call on the socket's descriptor between
+ * {@code shutdown(2)}, {@code fcntl(O_NONBLOCK)}, and the reads of the socket's state
+ * ({@code ioctl(FIONREAD)}, {@code sockatmark(3)}). Each is one system call on the socket's descriptor between
  * {@link Socket#acquire()} and {@link Socket#release()}, its errno turned into the socket's
  * exception by {@link Socket#fail} — the JDK's {@code sun.nio.ch.Net} for these calls.
  */
@@ -88,6 +88,33 @@ final class ImmediateCalls {
             so.waits().wakeAll();
         } finally {
             so.release();
+        }
+    }
+
+    /** {@link Socket#setBlocking}: the mode and the flag change together in {@link SocketWait}. */
+    static void setBlocking(Socket so, boolean on) throws IOException {
+        Scratch s = so.scratch();
+        int fd = so.acquire();
+        try {
+            so.waits().setBlocking(s, fd, on);
+        } finally {
+            so.release();
+        }
+    }
+
+    /**
+     * {@code fcntl(F_GETFL)} then, if it changes anything, {@code fcntl(F_SETFL)} with
+     * {@code O_NONBLOCK} on or off. The caller holds the descriptor ({@code fd}) and keeps the
+     * socket's blocking mode: {@link SocketWait} also sets the flag for a virtual thread's span.
+     */
+    static void setNonBlocking(Socket so, Scratch s, int fd, boolean nonBlocking) throws IOException {
+        int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
+        if (flags < 0) {
+            throw so.fail("fcntl(F_GETFL)", s.errno());
+        }
+        int next = nonBlocking ? flags | Constants.O_NONBLOCK : flags & ~Constants.O_NONBLOCK;
+        if (next != flags && LibC.fcntl(s.cs, fd, Constants.F_SETFL, next) < 0) {
+            throw so.fail("fcntl(F_SETFL)", s.errno());
         }
     }
 

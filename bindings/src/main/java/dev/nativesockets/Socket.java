@@ -5,12 +5,9 @@ import static dev.nativesockets.Checks.checkInto;
 import static dev.nativesockets.Checks.requireArg;
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.LibC;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.ref.Cleaner;
-import java.lang.ref.Reference;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
@@ -32,19 +29,14 @@ import java.time.Duration;
  *
  * <h2>Blocking</h2>
  * Sockets start blocking. In non-blocking mode ({@link #setBlocking(boolean) setBlocking(false)}),
- * or for one call with {@link MsgFlags#DONTWAIT}, a call that would block is not an error:
- * receive and send return {@link #WOULD_BLOCK}, {@link #accept()} returns {@code null} and
- * {@link #connect(SocketAddress)} returns {@code false}. In blocking mode {@code EAGAIN} means an
+ * or for one call with {@link MsgFlags#DONTWAIT}, a call that would block is not an error: a call
+ * that returns a count returns {@link #WOULD_BLOCK} ({@code -1} for {@code int} and {@code long}
+ * counts alike), {@link #recvFrom} a {@link Received} of that {@link Received#length() length},
+ * {@link #accept()} and {@link #read(int)} {@code null} (PHP's {@code false}), and
+ * {@link #connect(SocketAddress)} {@code false}; each records the errno ({@code EAGAIN},
+ * {@code EINPROGRESS}) in {@link #lastError()} and {@link Errno#lastError()}, as PHP's
+ * {@code socket_last_error} reports it. In blocking mode {@code EAGAIN} means an
  * {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ran out and raises {@link java.net.SocketTimeoutException}.
- *
- * <p>One rule for every call that would block: a call that returns a count returns
- * {@link #WOULD_BLOCK} ({@code -1}, the same value whether the count is an {@code int} or a
- * {@code long}: readv/writev, sendMsg/recvMsg, sendMmsg/recvMmsg alike); {@link #recvFrom} returns
- * a {@link Received} whose {@link Received#length() length} is {@link #WOULD_BLOCK}; a call that
- * returns an object with nothing to give returns {@code null} ({@link #accept()}, {@link #read(int)},
- * PHP's {@code false}); {@link #connect(SocketAddress)} returns {@code false}. Each of them records
- * the errno ({@code EAGAIN}, {@code EINPROGRESS}) in {@link #lastError()} and
- * {@link Errno#lastError()}, as PHP's {@code socket_last_error} reports it.
  *
  * <h2>Closing</h2>
  * {@link #close()} is idempotent and, for a shared socket, thread-safe (a {@linkplain #confine()
@@ -111,50 +103,20 @@ import java.time.Duration;
  * received {@link ControlMessage.Rights} — are held open for the call and released exactly as
  * held; a closed one fails the send with {@link IllegalStateException} before the call.
  */
-public final class Socket implements AutoCloseable {
+public final class Socket extends SocketDescriptor implements AutoCloseable {
     /** What a non-blocking receive or send returns when it would have blocked ({@code EAGAIN}). */
     public static final int WOULD_BLOCK = -1;
 
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final FdHandle handle;
     private final Cleaner.Cleanable cleanable;
-    private final int fd;
-    private final int family;
-    private final int type;
-    private volatile boolean blocking = true;
-    private volatile int lastError;
     /** How calls on this socket wait: the virtual-thread state, the timeout cache, the O_NONBLOCK spans. */
     private final SocketWait waits;
-    /*
-     * The confined fast path reads the socket alone: a round trip switches threads on every call
-     * and each switch leaves these lines cold, so the owner's call should not also walk to the
-     * handle and the handle's scratch before it reaches the downcall. Written only by the owner
-     * (confine sets them, close and detach clear owner); any other thread fails the
-     * owner == currentThread test, whatever it reads here, and takes the handle's checked path.
-     */
-    private Thread owner; // non-null while confined and open
-    private Scratch ownerScratch;
-    private MemorySegment ownerCallState; // ownerScratch.cs, one hop nearer for send and recv
-    /*
-     * A shared socket keeps the scratch of the first thread that made a call on it (for a socket
-     * from listen() or connect(), the thread that set it up), so that thread's calls skip the
-     * ThreadLocal lookup (~5 ns of a ~20 ns wrapper). Written once, never moved: a socket two
-     * threads use at once (a reader and a writer) would otherwise rewrite it on every call and
-     * bounce its cache line between CPUs. Another thread's scratch is only ever compared by its
-     * final thread field, never used. The price: the socket keeps that thread's scratch (64 KiB
-     * and more of native memory) alive until the socket itself is unreachable, even after the
-     * thread has ended.
-     */
-    private Scratch firstUserScratch;
     /** The array a virtual thread's byte[] call last passed in place, with its segment ({@link HeapIo}). */
     HeapIo.HeapView lastHeapView;
 
     Socket(int fd, int family, int type) { // SocketCreation makes them all
-        this.handle = new FdHandle(fd);
-        this.fd = fd;
-        this.family = family;
-        this.type = type;
+        super(fd, family, type);
         this.cleanable = CLEANER.register(this, handle);
         this.waits = new SocketWait(this, handle);
     }
@@ -255,7 +217,7 @@ public final class Socket implements AutoCloseable {
 
     /** Whether the socket is in blocking mode, as last set through {@link #setBlocking}. No system call. */
     public boolean isBlocking() {
-        return blocking;
+        return blockingMode();
     }
 
     /**
@@ -322,7 +284,6 @@ public final class Socket implements AutoCloseable {
         return Connector.accept(this, nonBlocking);
     }
 
-    
     /**
      * {@code connect(2)}: PHP's {@code socket_connect}. On a datagram socket, sets the default
      * destination and the only source datagrams are accepted from.
@@ -407,7 +368,6 @@ public final class Socket implements AutoCloseable {
         return SendReceive.recvInto(this, buf, buf.byteSize(), flags);
     }
 
-
     /** {@code recv(2)} into {@code b[off, off+len)}; see {@link #recv(MemorySegment, int)}. */
     public int recv(byte[] b, int off, int len, int flags) throws IOException {
         return HeapIo.recv(this, b, off, len, flags);
@@ -454,7 +414,6 @@ public final class Socket implements AutoCloseable {
         checkInto(buf);
         return SendReceive.recvFromInto(this, buf, flags);
     }
-
 
     /** {@code recvfrom(2)} into all of {@code b}, no flags: PHP's {@code socket_recvfrom($s, $buf, $len, 0, ...)}. */
     public Received recvFrom(byte[] b) throws IOException {
@@ -522,7 +481,6 @@ public final class Socket implements AutoCloseable {
         return SendReceive.sendFrom(this, buf, buf.byteSize(), flags);
     }
 
-
     /**
      * {@code send(2)} from {@code b[off, off+len)}, no flags.
      *
@@ -564,7 +522,7 @@ public final class Socket implements AutoCloseable {
      */
     public void sendAll(MemorySegment buf) throws IOException {
         checkFrom(buf);
-        if (!blocking) {
+        if (!blockingMode()) {
             throw new IllegalStateException("sendAll needs a blocking socket");
         }
         long off = 0;
@@ -606,7 +564,6 @@ public final class Socket implements AutoCloseable {
         return SendReceive.sendToFrom(this, buf, flags, to);
     }
 
-
     /** {@code sendto(2)} of all of {@code b}, no flags: PHP's {@code socket_sendto($s, $buf, $len, 0, ...)}. */
     public int sendTo(byte[] b, SocketAddress to) throws IOException {
         return sendTo(b, 0, requireArg(b, "array").length, 0, to);
@@ -639,24 +596,12 @@ public final class Socket implements AutoCloseable {
      * {@code socket_set_nonblock}.
      */
     public void setBlocking(boolean on) throws IOException {
-        Scratch s = scratch();
-        int fd = acquire();
-        try {
-            waits.setBlocking(s, fd, on);
-        } finally {
-            release();
-        }
+        ImmediateCalls.setBlocking(this, on);
     }
 
+    /** {@code fcntl(2)} {@code O_NONBLOCK} on or off, not touching {@link #isBlocking()} (see {@link SocketWait}). */
     void setNonBlocking(Scratch s, int fd, boolean nonBlocking) throws IOException {
-        int flags = LibC.fcntl(s.cs, fd, Constants.F_GETFL, 0);
-        if (flags < 0) {
-            throw fail("fcntl(F_GETFL)", s.errno());
-        }
-        int next = nonBlocking ? flags | Constants.O_NONBLOCK : flags & ~Constants.O_NONBLOCK;
-        if (next != flags && LibC.fcntl(s.cs, fd, Constants.F_SETFL, next) < 0) {
-            throw fail("fcntl(F_SETFL)", s.errno());
-        }
+        ImmediateCalls.setNonBlocking(this, s, fd, nonBlocking);
     }
 
     /**
@@ -704,10 +649,7 @@ public final class Socket implements AutoCloseable {
      */
     public Socket confine() {
         handle.confine(); // throws unless this thread now owns the socket
-        firstUserScratch = null; // another first caller must meet the handle's refusal in scratch()
-        ownerScratch = handle.scratch();
-        ownerCallState = ownerScratch.cs;
-        owner = Thread.currentThread();
+        enterFastPath();
         return this;
     }
 
@@ -767,161 +709,9 @@ public final class Socket implements AutoCloseable {
         OptionCalls.setOption(this, level, name, value);
     }
 
-
-    // ---- helpers ---------------------------------------------------------------------------
-
-    /**
-     * Whether the calling thread owns this open confined socket: then a call may skip the handle
-     * (nothing can close the socket under its owner's call).
-     */
-    private boolean owned() {
-        return owner == Thread.currentThread();
-    }
-
-    /** After a close or detach by the owner: later calls take the handle's path, which refuses them. */
-    private void leaveFastPath() {
-        if (owned()) {
-            owner = null;
-        }
-    }
-
-    /** The calling thread's native temporaries. */
-    Scratch scratch() {
-        return owned() ? ownerScratch : sharedScratch();
-    }
-
-    /** {@link #scratch()} for a thread that is not the owner: the kept first caller's, else the handle's. */
-    private Scratch sharedScratch() {
-        Scratch first = firstUserScratch;
-        return first != null && first.thread == Thread.currentThread() ? first : claimScratch();
-    }
-
-    private Scratch claimScratch() {
-        Scratch s = handle.scratch(); // refuses a thread other than a confined socket's owner
-        if (firstUserScratch == null && s.thread != null && !handle.isConfined()) { // never a virtual thread's lease
-            // a racing thread may win instead: either is a right answer. A confine() racing this
-            // store can leave the fast path to a non-owner; FdHandle.acquire() still refuses it
-            // before any system call
-            firstUserScratch = s;
-        }
-        return s;
-    }
-
-    /** The calling thread's errno capture segment: {@code scratch().cs}, without the scratch on the owner's path. */
-    MemorySegment callState() {
-        return owned() ? ownerCallState : sharedScratch().cs;
-    }
-
-    /** Runs a raw call on this socket's descriptor, holding it open for the call's duration. */
-    /** The descriptor's owner, for readiness sets that must hear of its release ({@link FdWatcher}). */
-    FdHandle handle() {
-        return handle;
-    }
-
-    int acquire() {
-        return owned() ? fd : handle.acquire();
-    }
-
-    /**
-     * Ends a call begun with {@link #acquire()}. Also keeps this socket reachable until the call is
-     * over, so that its Cleaner cannot close the descriptor under a call in flight.
-     */
-    void release() {
-        if (!owned()) {
-            handle.release();
-        }
-        Reference.reachabilityFence(this);
-    }
-
-    /** Holds the descriptor open while a send carries it as SCM_RIGHTS (see {@link FdHandle#hold}). */
-    int hold() {
-        return handle.hold();
-    }
-
-    void unhold() {
-        handle.unhold();
-        Reference.reachabilityFence(this);
-    }
-
-    boolean blockingMode() {
-        return blocking;
-    }
-
-    void blockingModeSet(boolean on) {
-        blocking = on;
-    }
-
-    /** The errno {@link #lastError()} reports, for a failure raised outside {@link #fail}. */
-    void recordError(int errno) {
-        lastError = errno;
-    }
-
     /** How calls on this socket wait (see {@link SocketWait}). */
     SocketWait waits() {
         return waits;
-    }
-
-    /** The {@code SOCK_*} type as the kernel numbers it. */
-    int rawType() {
-        return type;
-    }
-
-    /**
-     * Records a would-block errno as PHP does ({@code socket_last_error} reports {@code EAGAIN}
-     * after a non-blocking read found nothing) and returns {@link #WOULD_BLOCK}. Allocation-free.
-     */
-    int wouldBlock(int errno) {
-        lastError = errno;
-        Errno.recordLast(errno);
-        return WOULD_BLOCK;
-    }
-
-    // ---- virtual threads -------------------------------------------------------------------------
-
-    /**
-     * Whether a call with these flags must park rather than block: blocking mode, no
-     * {@code MSG_DONTWAIT}, on a virtual thread (see {@link VirtualWait}).
-     */
-    boolean parks(int flags) {
-        return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-    }
-
-
-
-
-    /**
-     * A call that returned normally while another thread closed the socket — woken by the
-     * {@code shutdown(2)} of the close, typically with 0 — reports the close, not its result.
-     */
-    void checkNotClosedDuring(String operation) throws SocketClosedException {
-        if (!owned() && handle.isClosed()) { // only the owner closes a confined socket
-            throw new SocketClosedException(operation);
-        }
-    }
-
-    /** The exception for a failed call: closed-by-another-thread wins over the errno it produced. */
-    IOException fail(String operation, int errno) {
-        if (handle.isClosed()) {
-            return new SocketClosedException(operation);
-        }
-        lastError = errno;
-        return Errno.exception(operation, errno);
-    }
-
-    /** {@link #fail} for data transfer: EAGAIN in blocking mode is a timeout (SO_RCVTIMEO/SO_SNDTIMEO). */
-    IOException failIo(String operation, int errno) {
-        if (SocketWait.isWouldBlock(errno) && !handle.isClosed()) {
-            lastError = errno;
-            return Errno.timeout(operation, errno);
-        }
-        return fail(operation, errno);
-    }
-
-    void checkFamily(SocketAddress address) {
-        int f = Addresses.familyOf(address);
-        if (f != family && !(family == Constants.AF_INET6 && f == Constants.AF_INET)) {
-            throw new IllegalArgumentException("address " + address + " (family " + f + ") does not fit a socket of family " + family);
-        }
     }
 
     @Override

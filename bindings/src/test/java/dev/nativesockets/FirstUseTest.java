@@ -57,6 +57,9 @@ class FirstUseTest {
             // the work behind Socket's calls (issue 24): each call's class, and the socket's SocketWait
             "dev.nativesockets.Checks", "dev.nativesockets.Connector", "dev.nativesockets.SendReceive",
             "dev.nativesockets.SocketWait", "dev.nativesockets.internal.Downcalls",
+            // Socket's superclass (the call bracket and the confined fast path), its factories, and
+            // the byte[] forms the child's one-byte echo uses
+            "dev.nativesockets.SocketDescriptor", "dev.nativesockets.SocketCreation", "dev.nativesockets.HeapIo",
             // loaded by the verifier for Socket's throw sites and address checks
             "dev.nativesockets.SockAddr", "dev.nativesockets.ErrnoException",
             "dev.nativesockets.SocketClosedException", "dev.nativesockets.Errno$NativeSocketTimeoutException",
