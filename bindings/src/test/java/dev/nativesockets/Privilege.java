@@ -50,6 +50,20 @@ final class Privilege {
         throw e;
     }
 
+    /**
+     * {@code ZeroCopy.enable(s)}, skipping only where the kernel lacks {@code SO_ZEROCOPY} (not Linux,
+     * or before 4.14: {@code ENOPROTOOPT}); any other failure is thrown.
+     */
+    static dev.nativesockets.linux.ZeroCopy enableZeroCopy(Socket s) throws IOException {
+        requireLinux("MSG_ZEROCOPY");
+        try {
+            return dev.nativesockets.linux.ZeroCopy.enable(s);
+        } catch (IOException e) {
+            requireKernelFeature(e, "SO_ZEROCOPY (Linux 4.14+)", Constants.ENOPROTOOPT);
+            throw e;
+        }
+    }
+
     /** Skips unless this process may open raw/packet sockets (CAP_NET_RAW). */
     static void requireNetRaw(String what) throws IOException {
         requireLinux(what);
