@@ -33,15 +33,19 @@ final class Net {
     /**
      * Shrinks the socket's send buffer to 4 KiB and sends until the kernel takes no more, so that the
      * next blocking send waits (blocks, or parks on a virtual thread); the socket is left blocking.
+     *
+     * @return how many bytes were queued, for a test that drains exactly those
      */
-    static void fillSendBuffer(Socket s) throws IOException {
+    static long fillSendBuffer(Socket s) throws IOException {
         byte[] chunk = new byte[64 * 1024];
         s.setOption(NativeOptions.SO_SNDBUF, 4096);
         s.setBlocking(false);
-        while (s.send(chunk) != Socket.WOULD_BLOCK) {
-            // until would-block
+        long queued = 0;
+        for (int n; (n = s.send(chunk)) != Socket.WOULD_BLOCK; ) {
+            queued += n;
         }
         s.setBlocking(true);
+        return queued;
     }
 
     static InetAddress addr(String literal) {

@@ -64,6 +64,20 @@ final class Privilege {
         }
     }
 
+    /**
+     * {@code socket(AF_VSOCK, SOCK_STREAM)}, skipping only where the kernel has no vsock (its answer
+     * {@code EAFNOSUPPORT}, {@code ENODEV} or {@code EPROTONOSUPPORT}); any other failure is thrown.
+     */
+    static Socket openVsock() throws IOException {
+        requireLinux("vsock");
+        try {
+            return Socket.open(Domain.VSOCK, Type.STREAM, 0);
+        } catch (IOException e) {
+            skipOnlyFor(e, "no AF_VSOCK support in this kernel", "EAFNOSUPPORT", "ENODEV", "EPROTONOSUPPORT");
+            throw e; // not reached: skipOnlyFor skips or throws
+        }
+    }
+
     /** Skips unless this process may open raw/packet sockets (CAP_NET_RAW). */
     static void requireNetRaw(String what) throws IOException {
         requireLinux(what);
