@@ -582,15 +582,6 @@ class BadInputTest {
     }
 
     private static Object sample(Class<?> t, Fixture f) throws Exception {
-        if (t == int.class) {
-            return 0;
-        }
-        if (t == long.class) {
-            return 0L;
-        }
-        if (t == boolean.class) {
-            return false;
-        }
         if (t == MemorySegment.class) {
             return f.seg.asSlice(0, 1);
         }

@@ -23,7 +23,7 @@ final class NullArguments {
         void run(String name, Method m, int nullAt) throws Throwable;
     }
 
-    /** A non-null argument of a parameter type. */
+    /** A non-null argument of a reference parameter type (a primitive one gets zero or false). */
     interface Samples {
         Object of(Class<?> type) throws Exception;
     }
@@ -55,14 +55,14 @@ final class NullArguments {
     }
 
     /**
-     * Calls {@code m} on {@code target} (null for a static method) with null at {@code nullAt} and
-     * samples elsewhere; returns what it threw, or null if it returned.
+     * Calls {@code m} on {@code target} (null for a static method) with null at {@code nullAt}, zero
+     * (false) in primitive parameters and samples elsewhere; returns what it threw, or null if it returned.
      */
     static Throwable call(Method m, Object target, int nullAt, Samples samples) throws Exception {
         Class<?>[] ps = m.getParameterTypes();
         Object[] args = new Object[ps.length];
         for (int k = 0; k < ps.length; k++) {
-            args[k] = k == nullAt ? null : samples.of(ps[k]);
+            args[k] = k == nullAt ? null : ps[k].isPrimitive() ? zero(ps[k]) : samples.of(ps[k]);
         }
         try {
             m.invoke(target, args);
@@ -70,5 +70,18 @@ final class NullArguments {
         } catch (InvocationTargetException e) {
             return e.getCause();
         }
+    }
+
+    private static Object zero(Class<?> primitive) {
+        if (primitive == int.class) {
+            return 0;
+        }
+        if (primitive == long.class) {
+            return 0L;
+        }
+        if (primitive == boolean.class) {
+            return false;
+        }
+        throw new AssertionError("no sample of " + primitive);
     }
 }

@@ -285,12 +285,6 @@ class ReadinessBadInputTest {
     }
 
     private static Object sample(Class<?> t, Fixture f) throws IOException {
-        if (t == int.class) {
-            return 0;
-        }
-        if (t == long.class) {
-            return 0L;
-        }
         if (t == Socket.class) {
             return f.pair.second();
         }
