@@ -10,27 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-java_major() {
-    local v
-    v=$("$1" -version 2>&1 | sed -n 's/.* version "\([0-9][0-9]*\).*/\1/p' | head -n 1) || true
-    echo "${v:-0}"
-}
-
-find_java() {
-    local candidates=() j
-    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-    j=$(command -v java 2>/dev/null) && candidates+=("$j")
-    for j in /usr/lib/jvm/*/bin/java /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/java; do
-        [ -x "$j" ] && candidates+=("$j")
-    done
-    for j in ${candidates[@]+"${candidates[@]}"}; do
-        if [ -x "$j" ] && [ "$(java_major "$j")" -ge 22 ]; then
-            echo "$j"
-            return 0
-        fi
-    done
-    return 1
-}
+. ../../tools/find-java.sh
 
 JAVA=$(find_java) || { echo "run.sh: no JDK >= 22 found" >&2; exit 1; }
 # JDK 24+ can deny native access outright; 22 and 23 deny it to every module not named by

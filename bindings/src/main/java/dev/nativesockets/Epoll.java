@@ -6,10 +6,7 @@ import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
 import dev.nativesockets.libc.Timespec;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
@@ -32,7 +29,7 @@ import java.time.Duration;
  * {@link #close()} does not wake a waiting thread (use {@link Readiness} for that); the descriptor
  * is released once the wait returns.
  */
-public final class Epoll implements AutoCloseable {
+public final class Epoll extends RawReadinessSet {
     /** {@code EPOLLIN}: readable, or a connection to accept. */
     public static final int IN = Constants.EPOLLIN;
     /** {@code EPOLLPRI}: urgent (out-of-band) data. */
@@ -55,17 +52,6 @@ public final class Epoll implements AutoCloseable {
     public static final int WAKEUP = Constants.EPOLLWAKEUP;
 
     private static final int ALL = IN | PRI | OUT | ERR | HUP | RDHUP | ET | ONESHOT | EXCLUSIVE | WAKEUP;
-    /** Far more than one wait can use; keeps the native array a sane size. */
-    static final int MAX_CAPACITY = 1 << 20;
-    private static final VarHandle WAITER;
-
-    static {
-        try {
-            WAITER = MethodHandles.lookup().findVarHandle(Epoll.class, "waiter", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /**
      * The library's Cleaner for owners other than sockets and {@link Fd}s: unreachable epoll and
@@ -73,35 +59,12 @@ public final class Epoll implements AutoCloseable {
      */
     static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
-    private final FdHandle handle;
-    /** The entries on added descriptors' handles; also the Cleaner's action. Never points back here. */
-    private final Entries entries;
-
-    /** The set's own descriptor (readable while events are pending), for a set of sets. */
-    FdHandle handle() {
-        return handle;
-    }
-    private final java.lang.ref.Cleaner.Cleanable cleanable;
-    private final int capacity;
-    private final MemorySegment events;
-    private final MemorySegment timeout;
-    /** Only the waiting thread captures errno here. */
-    private final MemorySegment waitCs;
-    @SuppressWarnings("unused") // through WAITER
-    private volatile Thread waiter;
     /** Cleared the first time the kernel answers ENOSYS: then epoll_wait with rounded-up milliseconds. */
     private boolean pwait2 = PWAIT2;
     private static final boolean PWAIT2 = Platform.current().isLinux() && LibC.hasEpollPwait2();
 
     private Epoll(int fd, int capacity) {
-        this.handle = new FdHandle(fd);
-        this.entries = new Entries(handle);
-        this.cleanable = CLEANER.register(this, entries);
-        this.capacity = capacity;
-        Arena arena = Arena.ofAuto(); // freed when unreachable: a late reader never meets freed memory
-        this.events = arena.allocate(EpollEvent.SIZE * capacity, 8);
-        this.timeout = arena.allocate(Timespec.SIZE, 8);
-        this.waitCs = dev.nativesockets.libc.CallState.allocate(arena);
+        super(fd, capacity, EpollEvent.SIZE, Timespec.SIZE, Epoll::deleteQuietly);
     }
 
     /** Whether the running platform has epoll (Linux). */
@@ -116,9 +79,7 @@ public final class Epoll implements AutoCloseable {
      * @throws UnsupportedOperationException where there is no epoll
      */
     public static Epoll open(int capacity) throws IOException {
-        if (capacity < 1 || capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ": " + capacity);
-        }
+        checkCapacity(capacity);
         requireSupported();
         Scratch s = Scratch.get();
         int fd = LibC.epoll_create1(s.cs, Constants.EPOLL_CLOEXEC);
@@ -137,11 +98,6 @@ public final class Epoll implements AutoCloseable {
     /** The epoll descriptor's number, for tests reading {@code /proc/self/fdinfo}; valid while open. */
     int descriptor() {
         return handle.fd();
-    }
-
-    /** How many events one {@link #await} can return. */
-    public int capacity() {
-        return capacity;
     }
 
     /** {@code epoll_ctl(EPOLL_CTL_ADD)}: watches {@code socket} for {@code events}, reported with {@code data}. */
@@ -262,18 +218,8 @@ public final class Epoll implements AutoCloseable {
             // a virtual thread parks while a platform thread of the library waits in the kernel
             return nanos != 0 && PlatformThreadOffload.applies() ? PlatformThreadOffload.call(() -> waitNanos(nanos)) : waitNanos(nanos);
         } finally {
-            waiter = null;
+            leave();
         }
-    }
-
-    void enter() {
-        if (!WAITER.compareAndSet(this, (Thread) null, Thread.currentThread())) {
-            throw new IllegalStateException("another thread is already waiting on " + this);
-        }
-    }
-
-    void leave() {
-        waiter = null;
     }
 
     /** The wait without argument checks, for {@link Readiness}; the caller has {@linkplain #enter() entered}. */
@@ -394,40 +340,9 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
-        return handle.isClosed();
-    }
-
     private static void checkEvents(int events) {
         if ((events & ~ALL) != 0) {
             throw new IllegalArgumentException("unknown epoll event bits: 0x" + Integer.toHexString(events & ~ALL));
-        }
-    }
-
-    /**
-     * {@code close(2)}; idempotent. Every added descriptor's handle forgets this set (nothing the
-     * sockets hold keeps it reachable); a thread in {@link #await} keeps the descriptor until it
-     * returns. Dropped unclosed, the set's Cleaner does the same.
-     */
-    @Override
-    public void close() {
-        cleanable.clean();
-    }
-
-    @Override
-    public String toString() {
-        return "Epoll[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + "]";
-    }
-
-    /** This set's entries on descriptors' handles: each deletes its descriptor before the number is released. */
-    private static final class Entries extends SetEntries {
-        Entries(FdHandle set) {
-            super(set);
-        }
-
-        @Override
-        void deleteQuietly(int fd) {
-            Epoll.deleteQuietly(set, fd);
         }
     }
 }

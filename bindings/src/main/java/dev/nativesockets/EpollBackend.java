@@ -129,12 +129,19 @@ final class EpollBackend implements ReadyBackend {
         return ops;
     }
 
+    /** The eventfd's number, held for one call; -1 once the loop is closed (no wake-up to give or take then). */
+    private int acquireWake() {
+        try {
+            return wake.acquire();
+        } catch (IllegalStateException closed) {
+            return -1;
+        }
+    }
+
     @Override
     public void wakeup() {
-        int fd;
-        try {
-            fd = wake.acquire();
-        } catch (IllegalStateException closed) {
+        int fd = acquireWake();
+        if (fd < 0) {
             return;
         }
         try {
@@ -150,10 +157,8 @@ final class EpollBackend implements ReadyBackend {
 
     @Override
     public void clearWakeup() {
-        int fd;
-        try {
-            fd = wake.acquire();
-        } catch (IllegalStateException closed) {
+        int fd = acquireWake();
+        if (fd < 0) {
             return;
         }
         try {

@@ -7,11 +7,7 @@ import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Platform;
 import dev.nativesockets.libc.Timespec;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 
 /**
@@ -32,7 +28,7 @@ import java.time.Duration;
  * closed or detached. Changes may be made from any thread, also while another waits; one thread
  * waits at a time. {@link #close()} does not wake a waiting thread (trigger a user event first).
  */
-public final class Kqueue implements AutoCloseable {
+public final class Kqueue extends RawReadinessSet {
     /** {@code EVFILT_READ}: readable; {@code data} is the byte count (or the accept backlog). */
     public static final int EVFILT_READ = Constants.EVFILT_READ;
     /** {@code EVFILT_WRITE}: writable; {@code data} is the free send buffer space. */
@@ -66,41 +62,9 @@ public final class Kqueue implements AutoCloseable {
 
     private static final int CHANGE_FLAGS = EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE | EV_ONESHOT | EV_CLEAR
             | EV_RECEIPT | EV_DISPATCH;
-    private static final VarHandle WAITER;
-
-    static {
-        try {
-            WAITER = MethodHandles.lookup().findVarHandle(Kqueue.class, "waiter", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final FdHandle handle;
-    /** The entries on added descriptors' handles; also the Cleaner's action. Never points back here. */
-    private final Entries entries;
-
-    /** The queue's own descriptor (readable while events are pending), for a set of sets. */
-    FdHandle handle() {
-        return handle;
-    }
-    private final Cleaner.Cleanable cleanable;
-    private final int capacity;
-    private final MemorySegment events;
-    private final MemorySegment timeout;
-    private final MemorySegment waitCs;
-    @SuppressWarnings("unused") // through WAITER
-    private volatile Thread waiter;
 
     private Kqueue(int fd, int capacity) {
-        this.handle = new FdHandle(fd);
-        this.entries = new Entries(handle);
-        this.cleanable = Epoll.CLEANER.register(this, entries);
-        this.capacity = capacity;
-        Arena arena = Arena.ofAuto();
-        this.events = arena.allocate(Kevent.SIZE * capacity, 8);
-        this.timeout = arena.allocate(Timespec.SIZE, 8);
-        this.waitCs = CallState.allocate(arena);
+        super(fd, capacity, Kevent.SIZE, Timespec.SIZE, Kqueue::deleteQuietly);
     }
 
     /** Whether the running platform has kqueue (macOS). */
@@ -115,9 +79,7 @@ public final class Kqueue implements AutoCloseable {
      * @throws UnsupportedOperationException where there is no kqueue
      */
     public static Kqueue open(int capacity) throws IOException {
-        if (capacity < 1 || capacity > Epoll.MAX_CAPACITY) {
-            throw new IllegalArgumentException("capacity must be 1.." + Epoll.MAX_CAPACITY + ": " + capacity);
-        }
+        checkCapacity(capacity);
         requireSupported();
         Scratch s = Scratch.get();
         int fd = LibC.kqueue(s.cs);
@@ -137,10 +99,6 @@ public final class Kqueue implements AutoCloseable {
         if (!isSupported()) {
             throw new UnsupportedOperationException("kqueue is macOS-only; this is " + Platform.current());
         }
-    }
-
-    public int capacity() {
-        return capacity;
     }
 
     /**
@@ -265,16 +223,6 @@ public final class Kqueue implements AutoCloseable {
         }
     }
 
-    void enter() {
-        if (!WAITER.compareAndSet(this, (Thread) null, Thread.currentThread())) {
-            throw new IllegalStateException("another thread is already waiting on " + this);
-        }
-    }
-
-    void leave() {
-        waiter = null;
-    }
-
     int waitNanos(long nanos) throws IOException {
         int kq = handle.acquire();
         try {
@@ -383,36 +331,6 @@ public final class Kqueue implements AutoCloseable {
         }
         if ((flags & ~CHANGE_FLAGS) != 0) {
             throw new IllegalArgumentException("unknown kevent flags: 0x" + Integer.toHexString(flags & ~CHANGE_FLAGS));
-        }
-    }
-
-    boolean isClosed() {
-        return handle.isClosed();
-    }
-
-    /**
-     * {@code close(2)}; idempotent. Every added descriptor's handle forgets this queue (nothing the
-     * sockets hold keeps it reachable). Dropped unclosed, the queue's Cleaner does the same.
-     */
-    @Override
-    public void close() {
-        cleanable.clean();
-    }
-
-    @Override
-    public String toString() {
-        return "Kqueue[fd=" + handle.fd() + (handle.isClosed() ? ", closed" : "") + "]";
-    }
-
-    /** This queue's entries on descriptors' handles: each deletes both filters before the number is released. */
-    private static final class Entries extends SetEntries {
-        Entries(FdHandle set) {
-            super(set);
-        }
-
-        @Override
-        void deleteQuietly(int fd) {
-            Kqueue.deleteQuietly(set, fd);
         }
     }
 }

@@ -109,9 +109,7 @@ public final class Readiness implements AutoCloseable {
      * @param capacity events taken from the kernel per wait (more ready ones wait for the next), 1 .. 2<sup>20</sup>
      */
     public static Readiness open(int capacity) throws IOException {
-        if (capacity < 1 || capacity > Epoll.MAX_CAPACITY) {
-            throw new IllegalArgumentException("capacity must be 1.." + Epoll.MAX_CAPACITY + ": " + capacity);
-        }
+        RawReadinessSet.checkCapacity(capacity);
         ReadyBackend b = Epoll.isSupported() ? new EpollBackend(capacity) : new KqueueBackend(capacity);
         return new Readiness(b);
     }

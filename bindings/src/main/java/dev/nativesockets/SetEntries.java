@@ -11,20 +11,29 @@ package dev.nativesockets;
  * collectable and cleaned while its sockets live on. Closing the set, or its Cleaner, takes every
  * entry off its handle, then closes the set's descriptor.
  */
-abstract class SetEntries implements Runnable {
+final class SetEntries implements Runnable {
+    /** Deletes {@code fd} from the kernel set {@code set}, ignoring failure; the caller still owns the number. */
+    interface Deleter {
+        void deleteQuietly(FdHandle set, int fd);
+    }
+
     /** The kernel set's own descriptor. */
     final FdHandle set;
+    private final Deleter deleter;
     /** Entries still on a handle; guarded by this. */
     private Entry first;
     /** Set (under the lock) before any entry leaves its handle, so a caller missing its entry can tell why. */
     private volatile boolean closed;
 
-    SetEntries(FdHandle set) {
+    SetEntries(FdHandle set, Deleter deleter) {
         this.set = set;
+        this.deleter = deleter;
     }
 
     /** Deletes {@code fd} from the kernel set, ignoring failure; the caller still owns the number. */
-    abstract void deleteQuietly(int fd);
+    void deleteQuietly(int fd) {
+        deleter.deleteQuietly(set, fd);
+    }
 
     /**
      * Puts {@code e} on its handle (refusing a second entry of this set there) and in this list.

@@ -532,7 +532,6 @@ class BadInputTest {
     /** Every public method of the main classes, with null in each reference parameter: never a crash, never an NPE. */
     @TestFactory
     Stream<DynamicTest> nullInEveryReferenceParameter() throws Exception {
-        List<DynamicTest> tests = new ArrayList<>();
         Set<String> nullMeansSomething = Set.of(
                 "Select.select#0", "Select.select#1", "Select.select#2", "Select.select#3", // null set, null = forever
                 "Poller.poll#0", // forever
@@ -540,46 +539,20 @@ class BadInputTest {
                 "AddressInfo.lookup#0", "AddressInfo.lookup#1", "AddressInfo.lookup#2", // getaddrinfo's NULL node/service/hints
                 "Errno.number#0", // no such errno: -1
                 "Socket.supportsOption#0"); // false
-        for (Class<?> type : List.of(Socket.class, Select.class, Poller.class, SockAddr.class, Message.class,
-                IoVector.class, ControlMessage.class, Errno.class, AddressInfo.class, Fd.class)) {
-            for (java.lang.reflect.Method m : type.getMethods()) {
-                if (m.getDeclaringClass() != type || m.isSynthetic() || m.getName().equals("equals")) {
-                    continue;
+        List<Class<?>> types = List.of(Socket.class, Select.class, Poller.class, SockAddr.class, Message.class,
+                IoVector.class, ControlMessage.class, Errno.class, AddressInfo.class, Fd.class);
+        return NullArguments.sweep(types, nullMeansSomething, (name, m, nullAt) -> {
+            try (Fixture f = new Fixture()) {
+                Object target = java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null : instance(m.getDeclaringClass(), f);
+                Throwable t = NullArguments.call(m, target, nullAt, p -> sample(p, f));
+                if (t == null) {
+                    fail(name + ": null accepted");
                 }
-                Class<?>[] ps = m.getParameterTypes();
-                for (int i = 0; i < ps.length; i++) {
-                    if (ps[i].isPrimitive() || nullMeansSomething.contains(type.getSimpleName() + "." + m.getName() + "#" + i)) {
-                        continue;
-                    }
-                    int nullAt = i;
-                    String name = type.getSimpleName() + "." + m.getName()
-                            + Arrays.toString(Arrays.stream(ps).map(Class::getSimpleName).toArray()) + " null #" + i;
-                    tests.add(DynamicTest.dynamicTest(name, () -> {
-                        try (Fixture f = new Fixture()) {
-                            Object target = java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null : instance(type, f);
-                            Object[] args = new Object[ps.length];
-                            for (int k = 0; k < ps.length; k++) {
-                                args[k] = k == nullAt ? null : sample(ps[k], f);
-                            }
-                            Throwable t;
-                            try {
-                                m.invoke(target, args);
-                                t = null;
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                t = e.getCause();
-                            }
-                            if (t == null) {
-                                fail(name + ": null accepted");
-                            }
-                            if (!(t instanceof IllegalArgumentException)) {
-                                throw new AssertionError(name + ": expected IllegalArgumentException, got " + t, t);
-                            }
-                        }
-                    }));
+                if (!(t instanceof IllegalArgumentException)) {
+                    throw new AssertionError(name + ": expected IllegalArgumentException, got " + t, t);
                 }
             }
-        }
-        return tests.stream();
+        });
     }
 
     private static Object instance(Class<?> type, Fixture f) throws IOException {
@@ -609,15 +582,6 @@ class BadInputTest {
     }
 
     private static Object sample(Class<?> t, Fixture f) throws Exception {
-        if (t == int.class) {
-            return 0;
-        }
-        if (t == long.class) {
-            return 0L;
-        }
-        if (t == boolean.class) {
-            return false;
-        }
         if (t == MemorySegment.class) {
             return f.seg.asSlice(0, 1);
         }

@@ -166,19 +166,7 @@ class ConfinedSocketTest {
                 assertInstanceOf(WrongThreadException.class, fromOtherThread(() -> { s.close(); return null; }));
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        int open = fds.length;
-        while (open > 0 && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(20);
-            open = 0;
-            for (int fd : fds) {
-                if (isOpenFd(fd)) {
-                    open++;
-                }
-            }
-        }
-        assertEquals(0, open, "descriptors of dropped confined sockets the Cleaner has not closed");
+        assertEquals(0, ReliabilityTestSupport.openAfterCollecting(fds, 20), "descriptors of dropped confined sockets the Cleaner has not closed");
     }
 
     @Test

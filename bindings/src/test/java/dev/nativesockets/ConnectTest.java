@@ -117,9 +117,7 @@ class ConnectTest {
 
     @Test
     void ipv4ClientReachesDualStackIpv6ListenerAsMappedAddress() throws IOException {
-        try (Socket l = Socket.open(Domain.INET6, Type.STREAM)) {
-            l.setOption(NativeOptions.IPV6_V6ONLY, false);
-            l.bind(new InetSocketAddress(Net.addr("::"), 0));
+        try (Socket l = Net.boundToIn6Any(Type.STREAM, false)) {
             l.listen(4);
             int port = Net.port(l);
             try (Socket c = Socket.open(Domain.INET, Type.STREAM)) {

@@ -140,9 +140,7 @@ class DatagramTest {
 
     @Test
     void ipv4DatagramReachesDualStackSocketUnlessV6Only() throws IOException {
-        try (Socket dual = Socket.open(Domain.INET6, Type.DGRAM); Socket v4 = Socket.open(Domain.INET, Type.DGRAM)) {
-            dual.setOption(NativeOptions.IPV6_V6ONLY, false);
-            dual.bind(new InetSocketAddress(Net.addr("::"), 0));
+        try (Socket dual = Net.boundToIn6Any(Type.DGRAM, false); Socket v4 = Socket.open(Domain.INET, Type.DGRAM)) {
             v4.bind(ANY4);
             int port = Net.port(dual);
             v4.sendTo(Net.utf8("v4"), 0, 2, 0, new InetSocketAddress(Net.LO4, port));
@@ -155,9 +153,7 @@ class DatagramTest {
             dual.sendTo(Net.utf8("back"), 0, 4, 0, src);
             assertEquals(4, v4.recv(new byte[8]));
         }
-        try (Socket only = Socket.open(Domain.INET6, Type.DGRAM); Socket v4 = Socket.open(Domain.INET, Type.DGRAM)) {
-            only.setOption(NativeOptions.IPV6_V6ONLY, true);
-            only.bind(new InetSocketAddress(Net.addr("::"), 0));
+        try (Socket only = Net.boundToIn6Any(Type.DGRAM, true); Socket v4 = Socket.open(Domain.INET, Type.DGRAM)) {
             // with V6ONLY the IPv4 port is free: an IPv4 socket may take the same number
             v4.bind(new InetSocketAddress(Net.addr("0.0.0.0"), Net.port(only)));
             assertEquals(Net.port(only), Net.port(v4));
@@ -183,13 +179,7 @@ class DatagramTest {
 
     @Test
     void connectedUdpLearnsOfAClosedPortAsECONNREFUSED() throws Exception {
-        int port;
-        try (Socket gone = Socket.open(Domain.INET, Type.DGRAM)) {
-            gone.bind(ANY4);
-            port = Net.port(gone);
-        }
-        try (Socket a = Socket.open(Domain.INET, Type.DGRAM)) {
-            a.connect(new InetSocketAddress(Net.LO4, port));
+        try (Socket a = Net.udpConnectedToAClosedPort()) {
             a.setOption(NativeOptions.SO_RCVTIMEO, Duration.ofSeconds(5));
             a.send(Net.utf8("anyone?"));
             ConnectException e = assertThrows(ConnectException.class, () -> a.recv(new byte[8]));

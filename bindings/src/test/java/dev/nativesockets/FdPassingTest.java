@@ -110,12 +110,7 @@ class FdPassingTest {
              SocketPair passed = Socket.pair(Domain.UNIX, Type.STREAM)) {
             // fill the channel so the carrying send blocks in sendmsg(2)
             Socket tx = channel.first();
-            tx.setIntOption(Constants.SOL_SOCKET, Constants.SO_SNDBUF, 4096);
-            byte[] filler = new byte[1024];
-            long queued = 0;
-            for (int n; (n = tx.send(filler, 0, filler.length, MsgFlags.DONTWAIT)) != Socket.WOULD_BLOCK; ) {
-                queued += n;
-            }
+            long queued = Net.fillSendBuffer(tx);
             Socket carried = passed.second();
             int number = carried.fd();
             Net.Blocked sender = Net.Blocked.start("sender", () ->

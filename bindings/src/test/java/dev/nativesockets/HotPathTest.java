@@ -17,41 +17,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HotPathTest {
-    private static final int WARMUP = 30_000;
-    private static final int ROUNDS = 100_000;
+    private static final int ROUNDS = AllocationWindows.ROUNDS;
     /** Far below one allocation per call (an object is >= 16 bytes: 100k calls would be >= 1.6 MB). */
     private static final long BOUND = 100 * 1024;
 
-    interface Round {
-        void run() throws IOException;
-    }
-
-    /**
-     * Bytes allocated by the thread over {@link #ROUNDS} rounds, once the JIT has settled: after a
-     * warm-up, windows are measured until one comes in under {@link #BOUND} (at most five), since on
-     * a loaded machine the optimizing compiler may finish only after the warm-up. Returns the
-     * smallest window.
-     */
-    private static long allocatedBy(String what, Round round) throws IOException {
+    /** Bytes allocated by this thread over {@link #ROUNDS} rounds: the smallest {@link AllocationWindows} window. */
+    private static long allocatedBy(String what, AllocationWindows.Round round) throws IOException {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
                 "this JVM does not count allocated bytes per thread");
-        for (int i = 0; i < WARMUP; i++) {
-            round.run();
-        }
-        long best = Long.MAX_VALUE;
-        java.util.List<Long> windows = new java.util.ArrayList<>();
-        for (int attempt = 0; attempt < 5 && best >= BOUND; attempt++) {
-            long before = mx.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < ROUNDS; i++) {
-                round.run();
-            }
-            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-            windows.add(bytes);
-            best = Math.min(best, bytes);
-        }
-        System.out.println("HotPathTest " + what + ": bytes allocated per " + ROUNDS + " rounds: " + windows);
-        return best;
+        AllocationWindows w = AllocationWindows.measure(mx, BOUND, round);
+        System.out.println("HotPathTest " + what + ": bytes allocated per " + ROUNDS + " rounds: " + w.windows());
+        return w.best();
     }
 
     @Test

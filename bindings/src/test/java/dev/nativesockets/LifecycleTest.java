@@ -461,19 +461,7 @@ class LifecycleTest {
         var created = ReliabilityTestSupport.numbersCreatedSince(before);
         long stillOpen = java.util.Arrays.stream(fds).filter(created::contains).count();
         assertTrue(stillOpen >= 20, stillOpen + " of 40 dropped sockets open before any collection: " + created);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        int open = fds.length;
-        while (open > 0 && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(20);
-            open = 0;
-            for (int fd : fds) {
-                if (fdFlags(fd) >= 0) {
-                    open++;
-                }
-            }
-        }
-        assertEquals(0, open, "descriptors of dropped sockets the Cleaner has not closed");
+        assertEquals(0, ReliabilityTestSupport.openAfterCollecting(fds, 20), "descriptors of dropped sockets the Cleaner has not closed");
     }
 
     /** Opens sockets, keeps only their descriptor numbers. */

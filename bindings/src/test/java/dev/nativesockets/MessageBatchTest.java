@@ -425,20 +425,8 @@ class MessageBatchTest {
         Socket s = udp("127.0.0.1");
         s.setOption(NativeOptions.SO_RCVTIMEO, Duration.ZERO);
         MessageBatch b = MessageBatch.allocate(4, 16, 64);
-        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                s.recvMmsg(b, 4, MsgFlags.WAITFORONE, null);
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        });
-        Thread.sleep(200);
-        s.close();
-        Throwable e = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        Throwable e = Net.failureWhenClosedFromHere(s, () -> s.recvMmsg(b, 4, MsgFlags.WAITFORONE, null));
         assertTrue(e instanceof SocketClosedException, "got " + e);
-        t.join();
     }
 
     @Test

@@ -270,20 +270,8 @@ class MessageTest {
         for (Domain d : new Domain[] {Domain.INET, Domain.INET6}) {
             Socket s = udp(d, new InetSocketAddress(d == Domain.INET ? InetAddress.getLoopbackAddress()
                     : InetAddress.getByName("::1"), 0));
-            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-            Thread t = Thread.ofPlatform().start(() -> {
-                try {
-                    s.recvMsg(Message.allocate(16, 64));
-                    outcome.complete(null);
-                } catch (Throwable e) {
-                    outcome.complete(e);
-                }
-            });
-            Thread.sleep(200);
-            s.close();
-            Throwable e = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            Throwable e = Net.failureWhenClosedFromHere(s, () -> s.recvMsg(Message.allocate(16, 64)));
             assertTrue(e instanceof SocketClosedException, "got " + e);
-            t.join();
         }
     }
 

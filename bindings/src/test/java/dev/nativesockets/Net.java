@@ -33,15 +33,19 @@ final class Net {
     /**
      * Shrinks the socket's send buffer to 4 KiB and sends until the kernel takes no more, so that the
      * next blocking send waits (blocks, or parks on a virtual thread); the socket is left blocking.
+     *
+     * @return how many bytes were queued, for a test that drains exactly those
      */
-    static void fillSendBuffer(Socket s) throws IOException {
+    static long fillSendBuffer(Socket s) throws IOException {
         byte[] chunk = new byte[64 * 1024];
         s.setOption(NativeOptions.SO_SNDBUF, 4096);
         s.setBlocking(false);
-        while (s.send(chunk) != Socket.WOULD_BLOCK) {
-            // until would-block
+        long queued = 0;
+        for (int n; (n = s.send(chunk)) != Socket.WOULD_BLOCK; ) {
+            queued += n;
         }
         s.setBlocking(true);
+        return queued;
     }
 
     static InetAddress addr(String literal) {
@@ -77,6 +81,39 @@ final class Net {
 
     static int port(Socket s) throws IOException {
         return ((InetSocketAddress) s.localAddress()).getPort();
+    }
+
+    /**
+     * A UDP socket connected to a port of 127.0.0.1 that was bound a moment ago and closed: what it
+     * sends draws an ICMP port unreachable, which the kernel queues on it as {@code ECONNREFUSED}.
+     */
+    static Socket udpConnectedToAClosedPort() throws IOException {
+        int port;
+        try (Socket gone = Socket.open(Domain.INET, Type.DGRAM)) {
+            gone.bind(ANY4);
+            port = port(gone);
+        }
+        Socket s = Socket.open(Domain.INET, Type.DGRAM);
+        try {
+            s.connect(new InetSocketAddress(LO4, port));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** An IPv6 socket of {@code type} with {@code IPV6_V6ONLY} as given, bound to {@code [::]} on a free port. */
+    static Socket boundToIn6Any(Type type, boolean v6only) throws IOException {
+        Socket s = Socket.open(Domain.INET6, type);
+        try {
+            s.setOption(NativeOptions.IPV6_V6ONLY, v6only);
+            s.bind(new InetSocketAddress(addr("::"), 0));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
     }
 
     /** A listener, a client connected to it and the accepted end. */
@@ -155,6 +192,18 @@ final class Net {
         } catch (java.util.concurrent.ExecutionException e) {
             return e.getCause();
         }
+    }
+
+    /**
+     * Starts {@code call}, which blocks on {@code s}, on another thread, closes {@code s} from this
+     * one once the call has had time to block, and returns what the call failed with (failing the
+     * test if it returned, or did not end within 5 s of the close).
+     */
+    static Throwable failureWhenClosedFromHere(Socket s, Body<?> call) throws Exception {
+        CompletableFuture<?> f = async("blocked", call);
+        Thread.sleep(200);
+        s.close();
+        return failure(f, 5);
     }
 
     /**

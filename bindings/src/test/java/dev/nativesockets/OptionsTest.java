@@ -60,39 +60,20 @@ class OptionsTest {
 
     /** A socket of the kind an option's level calls for. */
     static Socket socketFor(String kind, List<AutoCloseable> cleanup) throws IOException {
-        switch (kind) {
-            case "tcp" -> {
-                Net.Conn c = Net.tcp(Domain.INET);
-                cleanup.add(c);
-                return c.server();
-            }
-            case "tcp6" -> {
-                Net.Conn c = Net.tcp(Domain.INET6);
-                cleanup.add(c);
-                return c.server();
-            }
-            case "tcp-unconnected" -> {
-                Socket s = Socket.open(Domain.INET, Type.STREAM);
-                cleanup.add(s);
-                return s;
-            }
-            case "udp" -> {
-                Socket s = Socket.open(Domain.INET, Type.DGRAM);
-                cleanup.add(s);
-                return s;
-            }
-            case "udp6" -> {
-                Socket s = Socket.open(Domain.INET6, Type.DGRAM);
-                cleanup.add(s);
-                return s;
-            }
-            case "unix" -> {
-                SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM);
-                cleanup.add(p);
-                return p.first();
-            }
+        return switch (kind) {
+            case "tcp" -> closedAfter(Net.tcp(Domain.INET), cleanup).server();
+            case "tcp6" -> closedAfter(Net.tcp(Domain.INET6), cleanup).server();
+            case "tcp-unconnected" -> closedAfter(Socket.open(Domain.INET, Type.STREAM), cleanup);
+            case "udp" -> closedAfter(Socket.open(Domain.INET, Type.DGRAM), cleanup);
+            case "udp6" -> closedAfter(Socket.open(Domain.INET6, Type.DGRAM), cleanup);
+            case "unix" -> closedAfter(Socket.pair(Domain.UNIX, Type.STREAM), cleanup).first();
             default -> throw new IllegalArgumentException(kind);
-        }
+        };
+    }
+
+    private static <T extends AutoCloseable> T closedAfter(T resource, List<AutoCloseable> cleanup) {
+        cleanup.add(resource);
+        return resource;
     }
 
     static String kindFor(NativeOption<?> o) {
@@ -393,13 +374,7 @@ class OptionsTest {
 
     @Test
     void soErrorReportsAndClearsAPendingError() throws Exception {
-        int port;
-        try (Socket gone = Socket.open(Domain.INET, Type.DGRAM)) {
-            gone.bind(ANY4);
-            port = Net.port(gone);
-        }
-        try (Socket a = Socket.open(Domain.INET, Type.DGRAM)) {
-            a.connect(new InetSocketAddress(Net.LO4, port));
+        try (Socket a = Net.udpConnectedToAClosedPort()) {
             a.send(Net.utf8("?"));
             long deadline = System.nanoTime() + 5_000_000_000L;
             int err = 0;
@@ -523,9 +498,7 @@ class OptionsTest {
 
     @Test
     void ipv6V6onlyRefusesIpv4Clients() throws IOException {
-        try (Socket l = Socket.open(Domain.INET6, Type.STREAM)) {
-            l.setOption(NativeOptions.IPV6_V6ONLY, true);
-            l.bind(new InetSocketAddress(Net.addr("::"), 0));
+        try (Socket l = Net.boundToIn6Any(Type.STREAM, true)) {
             l.listen(2);
             int port = Net.port(l);
             try (Socket v4 = Socket.open(Domain.INET, Type.STREAM); Socket v6 = Socket.open(Domain.INET6, Type.STREAM)) {

@@ -50,6 +50,34 @@ final class Privilege {
         throw e;
     }
 
+    /**
+     * {@code ZeroCopy.enable(s)}, skipping only where the kernel lacks {@code SO_ZEROCOPY} (not Linux,
+     * or before 4.14: {@code ENOPROTOOPT}); any other failure is thrown.
+     */
+    static dev.nativesockets.linux.ZeroCopy enableZeroCopy(Socket s) throws IOException {
+        requireLinux("MSG_ZEROCOPY");
+        try {
+            return dev.nativesockets.linux.ZeroCopy.enable(s);
+        } catch (IOException e) {
+            requireKernelFeature(e, "SO_ZEROCOPY (Linux 4.14+)", Constants.ENOPROTOOPT);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code socket(AF_VSOCK, SOCK_STREAM)}, skipping only where the kernel has no vsock (its answer
+     * {@code EAFNOSUPPORT}, {@code ENODEV} or {@code EPROTONOSUPPORT}); any other failure is thrown.
+     */
+    static Socket openVsock() throws IOException {
+        requireLinux("vsock");
+        try {
+            return Socket.open(Domain.VSOCK, Type.STREAM, 0);
+        } catch (IOException e) {
+            skipOnlyFor(e, "no AF_VSOCK support in this kernel", "EAFNOSUPPORT", "ENODEV", "EPROTONOSUPPORT");
+            throw e; // not reached: skipOnlyFor skips or throws
+        }
+    }
+
     /** Skips unless this process may open raw/packet sockets (CAP_NET_RAW). */
     static void requireNetRaw(String what) throws IOException {
         requireLinux(what);

@@ -266,57 +266,25 @@ class ReadinessBadInputTest {
         java.util.Set<String> nullMeansSomething = java.util.Set.of(
                 "Readiness.await#0", "Epoll.await#0", "Kqueue.await#0", // wait without a limit
                 "Readiness.register#2", "Registration.attach#0"); // no attachment
-        List<DynamicTest> tests = new ArrayList<>();
         List<Class<?>> types = new ArrayList<>(List.of(Readiness.class, Registration.class));
         if (Epoll.isSupported()) {
             types.add(Epoll.class);
         }
-        for (Class<?> type : types) {
-            for (java.lang.reflect.Method m : type.getMethods()) {
-                if (m.getDeclaringClass() != type || m.isSynthetic() || m.getName().equals("equals")) {
-                    continue;
-                }
-                Class<?>[] ps = m.getParameterTypes();
-                for (int i = 0; i < ps.length; i++) {
-                    if (ps[i].isPrimitive() || nullMeansSomething.contains(type.getSimpleName() + "." + m.getName() + "#" + i)) {
-                        continue;
-                    }
-                    int nullAt = i;
-                    String name = type.getSimpleName() + "." + m.getName() + java.util.Arrays.toString(
-                            java.util.Arrays.stream(ps).map(Class::getSimpleName).toArray()) + " null #" + i;
-                    tests.add(DynamicTest.dynamicTest(name, () -> {
-                        var before = ReliabilityTestSupport.descriptorTable();
-                        try (Fixture f = new Fixture()) {
-                            Object target = java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null
-                                    : type == Readiness.class ? f.loop : type == Registration.class ? f.registered : f.epoll;
-                            Object[] args = new Object[ps.length];
-                            for (int k = 0; k < ps.length; k++) {
-                                args[k] = k == nullAt ? null : sample(ps[k], f);
-                            }
-                            Throwable t = null;
-                            try {
-                                m.invoke(target, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                t = e.getCause();
-                            }
-                            assertTrue(t instanceof IllegalArgumentException, name + ": expected IllegalArgumentException, got " + t);
-                            f.checkUntouched(name);
-                        }
-                        ReliabilityTestSupport.assertAllClosedSince(before, name + ": descriptor leaked");
-                    }));
-                }
+        return NullArguments.sweep(types, nullMeansSomething, (name, m, nullAt) -> {
+            var before = ReliabilityTestSupport.descriptorTable();
+            try (Fixture f = new Fixture()) {
+                Class<?> type = m.getDeclaringClass();
+                Object target = java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? null
+                        : type == Readiness.class ? f.loop : type == Registration.class ? f.registered : f.epoll;
+                Throwable t = NullArguments.call(m, target, nullAt, p -> sample(p, f));
+                assertTrue(t instanceof IllegalArgumentException, name + ": expected IllegalArgumentException, got " + t);
+                f.checkUntouched(name);
             }
-        }
-        return tests.stream();
+            ReliabilityTestSupport.assertAllClosedSince(before, name + ": descriptor leaked");
+        });
     }
 
     private static Object sample(Class<?> t, Fixture f) throws IOException {
-        if (t == int.class) {
-            return 0;
-        }
-        if (t == long.class) {
-            return 0L;
-        }
         if (t == Socket.class) {
             return f.pair.second();
         }

@@ -14,14 +14,9 @@ import java.util.List;
  * {@code bytes=<smallest window> windows=[...]} and exits 0; exits 2 if the JVM cannot count.
  */
 public final class ReadinessHotPathChild {
-    static final int WARMUP = 30_000;
-    static final int ROUNDS = 100_000;
+    static final int ROUNDS = AllocationWindows.ROUNDS;
     /** Far below one allocation per event (an object is >= 16 bytes: 100k events would be >= 1.6 MB). */
     static final long BOUND = 100 * 1024;
-
-    interface Round {
-        void run() throws IOException;
-    }
 
     /** Echoes what it reads back to the sender; a long-lived object: no capture per wait. */
     static final class Echo implements ReadyHandler {
@@ -57,22 +52,9 @@ public final class ReadinessHotPathChild {
     }
 
     /** Bytes allocated over {@link #ROUNDS} rounds after a warm-up: the smallest of up to five windows. */
-    private static void measure(com.sun.management.ThreadMXBean mx, long bound, Round round) throws IOException {
-        for (int i = 0; i < WARMUP; i++) {
-            round.run();
-        }
-        long best = Long.MAX_VALUE;
-        List<Long> windows = new ArrayList<>();
-        for (int attempt = 0; attempt < 5 && best >= bound; attempt++) {
-            long before = mx.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < ROUNDS; i++) {
-                round.run();
-            }
-            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-            windows.add(bytes);
-            best = Math.min(best, bytes);
-        }
-        System.out.println("bytes=" + best + " windows=" + windows);
+    private static void measure(com.sun.management.ThreadMXBean mx, long bound, AllocationWindows.Round round) throws IOException {
+        AllocationWindows w = AllocationWindows.measure(mx, bound, round);
+        System.out.println("bytes=" + w.best() + " windows=" + w.windows());
     }
 
     private static void echo1(com.sun.management.ThreadMXBean mx) throws IOException {

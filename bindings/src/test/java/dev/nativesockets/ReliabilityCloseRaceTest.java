@@ -17,8 +17,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -296,18 +294,8 @@ class ReliabilityCloseRaceTest {
     void closeWakesConnectWhoseSynsAreDropped() throws Exception {
         // a listener nobody accepts from: once its accept queue is full, the kernel drops new SYNs
         try (Socket listener = Socket.listen(LOOPBACK, 0)) {
-            List<Socket> queued = new ArrayList<>();
+            List<Socket> queued = ReliabilityInterruptTest.fillBacklog(listener);
             try {
-                for (int i = 0; i < 64; i++) {
-                    Socket c = Socket.open(Domain.INET, Type.STREAM);
-                    try {
-                        c.connect(listener.localAddress(), Duration.ofMillis(300));
-                        queued.add(c);
-                    } catch (SocketTimeoutException full) {
-                        c.close();
-                        break;
-                    }
-                }
                 SocketAddressHolder to = new SocketAddressHolder(listener.localAddress());
                 race("connect", i -> {
                     Socket c = Socket.open(Domain.INET, Type.STREAM);

@@ -58,13 +58,7 @@ class ReliabilityLifetimeTest {
         listener.close();
         try {
             server.setIntOption(Constants.SOL_SOCKET, Constants.SO_RCVBUF, 64 * 1024);
-            ZeroCopy zc;
-            try {
-                zc = ZeroCopy.enable(client);
-            } catch (IOException e) {
-                Privilege.require(false, "this kernel refuses SO_ZEROCOPY (Linux 4.14+): " + e.getMessage());
-                return;
-            }
+            ZeroCopy zc = Privilege.enableZeroCopy(client);
             client.setBlocking(false);
             ZeroCopy.Buffer buf = zc.allocate(64 * 1024); // below malloc's mmap threshold: freed memory is reused
             buf.segment().fill(fill);
@@ -125,15 +119,8 @@ class ReliabilityLifetimeTest {
 
     @Test
     void aZeroCopyMadeAfterADroppedOneContinuesItsSendNumbers() throws Exception {
-        Privilege.requireLinux("MSG_ZEROCOPY");
         try (Net.Conn c = Net.tcp(Domain.INET)) {
-            ZeroCopy first;
-            try {
-                first = ZeroCopy.enable(c.client());
-            } catch (IOException e) {
-                Privilege.require(false, "this kernel refuses SO_ZEROCOPY (Linux 4.14+): " + e.getMessage());
-                return;
-            }
+            ZeroCopy first = Privilege.enableZeroCopy(c.client());
             ZeroCopy.Buffer a = first.allocate(16);
             for (int i = 0; i < 200; i++) {
                 assertEquals(1, first.send(a, 0, 1)); // delivered at once: 200 completions queue up, unread
@@ -163,15 +150,8 @@ class ReliabilityLifetimeTest {
 
     @Test
     void zeroCopyCompletionsCanBeAwaitedAfterTheSocketIsClosed() throws Exception {
-        Privilege.requireLinux("MSG_ZEROCOPY");
         try (Net.Conn c = Net.tcp(Domain.INET)) {
-            ZeroCopy zc;
-            try {
-                zc = ZeroCopy.enable(c.client());
-            } catch (IOException e) {
-                Privilege.require(false, "this kernel refuses SO_ZEROCOPY (Linux 4.14+): " + e.getMessage());
-                return;
-            }
+            ZeroCopy zc = Privilege.enableZeroCopy(c.client());
             c.client().setBlocking(false);
             ZeroCopy.Buffer b = zc.allocate(64 * 1024);
             long total = 0;
@@ -220,12 +200,7 @@ class ReliabilityLifetimeTest {
                 }
                 passed.first().send(new byte[] {1}); // the carried socket is readable from now on
                 Socket tx = channel.first();
-                tx.setIntOption(Constants.SOL_SOCKET, Constants.SO_SNDBUF, 4096);
-                byte[] filler = new byte[1024];
-                long queued = 0;
-                for (int n; (n = tx.send(filler, 0, filler.length, MsgFlags.DONTWAIT)) != Socket.WOULD_BLOCK; ) {
-                    queued += n;
-                }
+                long queued = Net.fillSendBuffer(tx);
                 Net.Blocked sender = Net.Blocked.start("sender", () -> {
                     Message m = Message.of(Arena.ofAuto().allocate(1)).control(ControlMessage.rights(carried));
                     return tx.sendMsg(m);

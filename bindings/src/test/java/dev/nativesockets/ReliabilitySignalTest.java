@@ -288,19 +288,23 @@ class ReliabilitySignalTest {
         });
     }
 
-    @Test
-    void blockingConnectInterruptedBySignalStillConnects() throws Throwable {
+    /** What a test does with a connect that is blocked in the kernel, its socket and its listener. */
+    private interface BlockedConnect {
+        void then(Socket listener, Socket c, CompletableFuture<Outcome> f) throws Throwable;
+    }
+
+    /**
+     * Under the interrupting signal: a blocking connect to a listener whose accept queue is full (its
+     * SYNs are dropped), once it is waiting in the kernel, handed to {@code body}.
+     */
+    private void withBlockedConnect(BlockedConnect body) throws Throwable {
         withInterruptingSignal(() -> {
             try (Socket listener = Socket.listen(LOOPBACK, 0)) {
                 List<Socket> queued = ReliabilityInterruptTest.fillBacklog(listener);
                 try (Socket c = Socket.open(Domain.INET, Type.STREAM)) {
                     CompletableFuture<Outcome> f = blocker.start(() -> c.connect(listener.localAddress()));
                     blocker.awaitIn(Blocked.CONNECT, c.fd(), f);
-                    pelt(f, 20); // the first EINTR moves the wait from connect(2) to poll(2); it goes on
-                    listener.accept().close(); // room for the retransmitted SYN
-                    Outcome o = f.get(10, TimeUnit.SECONDS);
-                    assertEquals(true, o.value(), String.valueOf(o.thrown()));
-                    assertNotNull(c.peerAddress());
+                    body.then(listener, c, f);
                 } finally {
                     queued.forEach(Socket::close);
                 }
@@ -309,23 +313,25 @@ class ReliabilitySignalTest {
     }
 
     @Test
+    void blockingConnectInterruptedBySignalStillConnects() throws Throwable {
+        withBlockedConnect((listener, c, f) -> {
+            pelt(f, 20); // the first EINTR moves the wait from connect(2) to poll(2); it goes on
+            listener.accept().close(); // room for the retransmitted SYN
+            Outcome o = f.get(10, TimeUnit.SECONDS);
+            assertEquals(true, o.value(), String.valueOf(o.thrown()));
+            assertNotNull(c.peerAddress());
+        });
+    }
+
+    @Test
     void interruptedConnectIsStillWokenByClose() throws Throwable {
-        withInterruptingSignal(() -> {
-            try (Socket listener = Socket.listen(LOOPBACK, 0)) {
-                List<Socket> queued = ReliabilityInterruptTest.fillBacklog(listener);
-                try (Socket c = Socket.open(Domain.INET, Type.STREAM)) {
-                    CompletableFuture<Outcome> f = blocker.start(() -> c.connect(listener.localAddress()));
-                    blocker.awaitIn(Blocked.CONNECT, c.fd(), f);
-                    pelt(f, 5);
-                    long t0 = System.nanoTime();
-                    c.close();
-                    Outcome o = f.get(5, TimeUnit.SECONDS);
-                    assertInstanceOf(SocketClosedException.class, o.thrown());
-                    assertTrue(o.endNanos() - t0 < 100_000_000L, "woken in " + (o.endNanos() - t0) / 1_000_000 + " ms");
-                } finally {
-                    queued.forEach(Socket::close);
-                }
-            }
+        withBlockedConnect((listener, c, f) -> {
+            pelt(f, 5);
+            long t0 = System.nanoTime();
+            c.close();
+            Outcome o = f.get(5, TimeUnit.SECONDS);
+            assertInstanceOf(SocketClosedException.class, o.thrown());
+            assertTrue(o.endNanos() - t0 < 100_000_000L, "woken in " + (o.endNanos() - t0) / 1_000_000 + " ms");
         });
     }
 

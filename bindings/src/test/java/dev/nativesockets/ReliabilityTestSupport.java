@@ -240,6 +240,21 @@ final class ReliabilityTestSupport {
     }
 
     /**
+     * Runs the garbage collector until none of {@code fds} is open (the Cleaners of the dropped
+     * objects that owned them have closed them) or {@code seconds} pass; returns how many are still open.
+     */
+    static int openAfterCollecting(int[] fds, long seconds) {
+        long end = System.nanoTime() + seconds * 1_000_000_000;
+        int open = fds.length;
+        while (open > 0 && System.nanoTime() < end) {
+            System.gc();
+            LockSupport.parkNanos(20_000_000);
+            open = (int) java.util.Arrays.stream(fds).filter(ReliabilityTestSupport::isOpen).count();
+        }
+        return open;
+    }
+
+    /**
      * Whether a descriptor is of a kind tests create: a socket, a pipe, or an anonymous inode
      * (epoll, eventfd, ...). Files the JVM opens on its own (a jar read for a class loaded late)
      * are not; off Linux nothing says what a descriptor is, so every one counts.

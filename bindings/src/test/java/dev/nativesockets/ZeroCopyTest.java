@@ -27,22 +27,11 @@ class ZeroCopyTest {
     private static final int CHUNK = 64 * 1024;
     private static final int SENDS = 32;
 
-    private static ZeroCopy enable(Socket s) throws IOException {
-        Privilege.requireLinux("MSG_ZEROCOPY");
-        try {
-            return ZeroCopy.enable(s);
-        } catch (IOException e) {
-            // a kernel before 4.14 does not know the option: ENOPROTOOPT; anything else is ours
-            Privilege.requireKernelFeature(e, "SO_ZEROCOPY (Linux 4.14+)", Constants.ENOPROTOOPT);
-            throw e;
-        }
-    }
-
     @Test
     void completionsCoverEverySendAndThePeerGetsTheBytes() throws Exception {
         for (Domain d : new Domain[] {Domain.INET, Domain.INET6}) {
             try (Net.Conn c = Net.tcp(d)) {
-                ZeroCopy zc = enable(c.client());
+                ZeroCopy zc = Privilege.enableZeroCopy(c.client());
                 ZeroCopy.Buffer buf = zc.allocate(CHUNK);
                 MemorySegment seg = buf.segment();
                 for (int i = 0; i < CHUNK; i++) {
@@ -79,7 +68,7 @@ class ZeroCopyTest {
     @Test
     void completionsReadByHandNumberEverySend() throws Exception {
         try (Net.Conn c = Net.tcp(Domain.INET)) {
-            ZeroCopy zc = enable(c.client());
+            ZeroCopy zc = Privilege.enableZeroCopy(c.client());
             ZeroCopy.Buffer a = zc.allocate(4096);
             ZeroCopy.Buffer b = zc.allocate(4096);
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> readAll(c.server(), 4 * 4096));
@@ -108,7 +97,7 @@ class ZeroCopyTest {
     @Test
     void manySendsBeforeAnyCompletionIsRead() throws Exception {
         try (Net.Conn c = Net.tcp(Domain.INET)) {
-            ZeroCopy zc = enable(c.client());
+            ZeroCopy zc = Privilege.enableZeroCopy(c.client());
             ZeroCopy.Buffer b = zc.allocate(1000);
             int sends = 300; // more than the first ring of pending sends holds
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> readAll(c.server(), 1000L * sends));
@@ -129,7 +118,7 @@ class ZeroCopyTest {
     @Test
     void awaitCompletionsCountsEverySendOnce() throws Exception {
         try (Net.Conn c = Net.tcp(Domain.INET)) {
-            ZeroCopy zc = enable(c.client());
+            ZeroCopy zc = Privilege.enableZeroCopy(c.client());
             ZeroCopy.Buffer b = zc.allocate(1000);
             int sends = 100;
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> readAll(c.server(), 1000L * sends));
@@ -152,7 +141,7 @@ class ZeroCopyTest {
     @Test
     void argumentsAreCheckedFirst() throws Exception {
         try (Net.Conn c = Net.tcp(Domain.INET)) {
-            ZeroCopy zc = enable(c.client());
+            ZeroCopy zc = Privilege.enableZeroCopy(c.client());
             ZeroCopy.Buffer b = zc.allocate(100);
             assertThrows(IllegalArgumentException.class, () -> zc.allocate(0));
             assertThrows(IllegalArgumentException.class, () -> zc.send(b, -1, 10));

@@ -18,17 +18,12 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One thread, one cycle per operation: open a TCP socket, connect to a listener on 127.0.0.1 (the
@@ -37,13 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * SYN, so the rate holds steady; closing the client first would park ~28k client ports in
  * TIME_WAIT within a second and stall connect(2) on port reuse. Cycles per second.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class ConnectAccept {
+public class ConnectAccept extends JmhDefaults {
     @Param({"nativesockets", "raw", "ffm", "channel", "socket"})
     public String impl;
 

@@ -1,6 +1,7 @@
 package dev.nativesockets.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -56,6 +57,29 @@ public final class EchoLoop {
 
         /** The id of the thread that serves every connection (known once {@link #start} returned). */
         abstract long threadId();
+
+        /** One turn of a server thread's loop: a wait, and serving what it found ready. */
+        interface Turn {
+            void run() throws IOException;
+        }
+
+        /**
+         * Starts the one server thread of a server that runs its own loop: pinned to
+         * {@link Affinity#CPU_A}, it takes {@code turn} until an I/O error, which ends the process.
+         */
+        static Thread startLoop(String name, Turn turn) {
+            return Thread.ofPlatform().name(name).start(() -> {
+                Affinity.pin(Affinity.CPU_A);
+                try {
+                    for (;;) {
+                        turn.run();
+                    }
+                } catch (IOException e) {
+                    e.printStackTrace();
+                    System.exit(1);
+                }
+            });
+        }
     }
 
     static Server create(String impl) {

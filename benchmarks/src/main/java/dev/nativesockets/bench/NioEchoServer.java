@@ -28,25 +28,13 @@ final class NioEchoServer extends EchoLoop.Server {
         listener.bind(address, 65535);
         listener.configureBlocking(false);
         listener.register(selector, SelectionKey.OP_ACCEPT);
-        thread = Thread.ofPlatform().name("nio-echo").start(this::run);
+        thread = startLoop("nio-echo", () -> selector.select(this::ready));
         return ((InetSocketAddress) listener.getLocalAddress()).getPort();
     }
 
     @Override
     long threadId() {
         return thread.threadId();
-    }
-
-    private void run() {
-        Affinity.pin(Affinity.CPU_A);
-        try {
-            for (;;) {
-                selector.select(this::ready);
-            }
-        } catch (IOException e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
     }
 
     private void ready(SelectionKey key) {

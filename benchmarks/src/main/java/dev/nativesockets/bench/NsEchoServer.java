@@ -51,25 +51,13 @@ final class NsEchoServer extends EchoLoop.Server implements ReadyHandler {
         listener.setBlocking(false);
         loop = Readiness.open();
         loop.register(listener, Readiness.READ, null);
-        thread = Thread.ofPlatform().name("ns-echo").start(this::run);
+        thread = startLoop("ns-echo", () -> loop.await(null, this));
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     @Override
     long threadId() {
         return thread.threadId();
-    }
-
-    private void run() {
-        Affinity.pin(Affinity.CPU_A);
-        try {
-            for (;;) {
-                loop.await(null, this);
-            }
-        } catch (IOException e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
     }
 
     @Override

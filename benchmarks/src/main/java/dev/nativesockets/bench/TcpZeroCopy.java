@@ -8,17 +8,12 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * 1 MiB TCP sends over 127.0.0.1 to a sink thread, with and without {@code MSG_ZEROCOPY}: an
@@ -28,13 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code nsbench tcp_zerocopy}. Over loopback the kernel copies anyway (every completion says
  * copied): this measures the cost of the zero-copy machinery, not its gain on a NIC.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class TcpZeroCopy {
+public class TcpZeroCopy extends JmhDefaults {
     public static final int SIZE = 1024 * 1024;
 
     @Param({"plain", "zerocopy"})

@@ -18,16 +18,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -41,13 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * with one call per datagram. Scored per datagram. Not in the default set, for comparison only:
  * {@code nativesockets_list_mmsg}, the same calls over a {@code List} of 32 reused {@code Message}s.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class UdpBatch {
+public class UdpBatch extends JmhDefaults {
     public static final int BATCH = 32;
 
     @Param({"nativesockets", "confined", "nativesockets_mmsg", "raw_mmsg", "ffm_mmsg", "raw", "ffm", "channel", "socket"})

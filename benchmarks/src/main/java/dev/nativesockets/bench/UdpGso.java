@@ -15,18 +15,13 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * UDP datagrams per second with and without segmentation offload, one thread, two connected
@@ -37,13 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * send, and the receiver with {@code UDP_GRO} takes the 48 in one {@code recvmsg(2)}. The C
  * baseline is {@code nsbench udp_gso}. Scored per datagram.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class UdpGso {
+public class UdpGso extends JmhDefaults {
     public static final int SEGMENTS = 48;
 
     @Param({"mmsg", "gso", "gso_gro"})

@@ -95,10 +95,15 @@ public final class Netlink {
 
     /** {@code RTM_GETLINK} dump over {@code socket} (an {@link #openRoute()} socket). */
     public static List<NetlinkMessage.Link> links(Socket socket) throws IOException {
-        List<NetlinkMessage.Link> out = new ArrayList<>();
-        for (NetlinkMessage m : dump(socket, Constants.RTM_GETLINK)) {
-            if (m instanceof NetlinkMessage.Link l) {
-                out.add(l);
+        return dumpOf(socket, Constants.RTM_GETLINK, NetlinkMessage.Link.class);
+    }
+
+    /** The messages of one kind in a dump of {@code request} over {@code socket}. */
+    private static <T extends NetlinkMessage> List<T> dumpOf(Socket socket, int request, Class<T> kind) throws IOException {
+        List<T> out = new ArrayList<>();
+        for (NetlinkMessage m : dump(socket, request)) {
+            if (kind.isInstance(m)) {
+                out.add(kind.cast(m));
             }
         }
         return out;
@@ -113,13 +118,7 @@ public final class Netlink {
 
     /** {@code RTM_GETADDR} dump over {@code socket}. */
     public static List<NetlinkMessage.Address> addresses(Socket socket) throws IOException {
-        List<NetlinkMessage.Address> out = new ArrayList<>();
-        for (NetlinkMessage m : dump(socket, Constants.RTM_GETADDR)) {
-            if (m instanceof NetlinkMessage.Address a) {
-                out.add(a);
-            }
-        }
-        return out;
+        return dumpOf(socket, Constants.RTM_GETADDR, NetlinkMessage.Address.class);
     }
 
     /**

@@ -150,22 +150,14 @@ class RawLayerTest {
         MemorySegment iov = arena.allocate(Iovec.LAYOUT);
         Iovec.IOV_BASE.setAddress(iov, data);
         Iovec.IOV_LEN.set(iov, 1);
-        MemorySegment msg = arena.allocate(Msghdr.LAYOUT);
-        Msghdr.MSG_IOV.setAddress(msg, iov);
-        Msghdr.MSG_IOVLEN.set(msg, 1);
-        Msghdr.MSG_CONTROL.setAddress(msg, control);
-        Msghdr.MSG_CONTROLLEN.set(msg, space);
+        MemorySegment msg = msghdr(iov, control, space);
         assertEquals(1, LibC.sendmsg(cs, a, msg, 0), this::errnoName);
 
         MemorySegment rcontrol = arena.allocate(space, 8);
         MemorySegment rdata = arena.allocate(4);
         Iovec.IOV_BASE.setAddress(iov, rdata);
         Iovec.IOV_LEN.set(iov, 4);
-        MemorySegment rmsg = arena.allocate(Msghdr.LAYOUT);
-        Msghdr.MSG_IOV.setAddress(rmsg, iov);
-        Msghdr.MSG_IOVLEN.set(rmsg, 1);
-        Msghdr.MSG_CONTROL.setAddress(rmsg, rcontrol);
-        Msghdr.MSG_CONTROLLEN.set(rmsg, space);
+        MemorySegment rmsg = msghdr(iov, rcontrol, space);
         assertEquals(1, LibC.recvmsg(cs, b, rmsg, 0), this::errnoName);
         assertEquals(0, Msghdr.MSG_FLAGS.getInt(rmsg) & Constants.MSG_CTRUNC);
         assertEquals(Constants.SOL_SOCKET, Cmsghdr.CMSG_LEVEL.getInt(rcontrol));
@@ -178,6 +170,16 @@ class RawLayerTest {
         assertEquals(2, LibC.send(cs, received, hi, 2, 0));
         MemorySegment buf = arena.allocate(2);
         assertEquals(2, LibC.recv(cs, kept, buf, 2, 0));
+    }
+
+    /** A msghdr with one iovec and a control buffer of {@code controlLen} bytes, no address. */
+    private MemorySegment msghdr(MemorySegment iov, MemorySegment control, long controlLen) {
+        MemorySegment msg = arena.allocate(Msghdr.LAYOUT);
+        Msghdr.MSG_IOV.setAddress(msg, iov);
+        Msghdr.MSG_IOVLEN.set(msg, 1);
+        Msghdr.MSG_CONTROL.setAddress(msg, control);
+        Msghdr.MSG_CONTROLLEN.set(msg, controlLen);
+        return msg;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nativesockets.demo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -102,6 +103,22 @@ public final class DemoProcess implements AutoCloseable {
     }
 
     /**
+     * Skips, with the reason printed, unless {@code nc} is installed and has {@code -N} (shut the
+     * socket down at stdin's EOF), which the netcat peers need to end their exchange.
+     */
+    public static void requireNetcatWithShutdown(Duration timeout) throws IOException, InterruptedException {
+        require("nc", "skipping the netcat peer");
+        try (DemoProcess help = DemoProcess.start("nc", "-h")) {
+            help.exitCode(timeout);
+            boolean n = (help.stdout() + help.stderr()).contains("-N");
+            if (!n) {
+                System.err.println("SKIPPED: this nc has no -N (shutdown on stdin EOF)");
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(n, "this nc has no -N (shutdown on stdin EOF)");
+        }
+    }
+
+    /**
      * Waits until something listens on 127.0.0.1:{@code port} without connecting to it (a connection
      * would use up a one-shot server): reads /proc/net/tcp where there is one, else waits a second.
      */
@@ -200,6 +217,12 @@ public final class DemoProcess implements AutoCloseable {
         outPump.join(5000);
         errPump.join(5000);
         return process.exitValue();
+    }
+
+    /** Waits for the exit (see {@link #exitCode}), fails with the output unless it is 0, and returns stdout. */
+    public String stdoutOnSuccess(Duration timeout) throws InterruptedException {
+        assertEquals(0, exitCode(timeout), this::toString);
+        return stdout();
     }
 
     public boolean isAlive() {

@@ -127,8 +127,7 @@ class SeedInteropTest {
             for (int i = 0; i < SEED_COUNT; i++) {
                 againstPhp.add(phpClient(port(server)));
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
-            phpServerOut = server.stdout();
+            phpServerOut = server.stdoutOnSuccess(EXIT);
         }
         List<String> againstJava = new ArrayList<>();
         String javaServerOut;
@@ -136,8 +135,7 @@ class SeedInteropTest {
             for (int i = 0; i < SEED_COUNT; i++) {
                 againstJava.add(phpClient(port(server)));
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
-            javaServerOut = server.stdout();
+            javaServerOut = server.stdoutOnSuccess(EXIT);
         }
         assertEquals(againstPhp, againstJava);
         assertEquals(List.of(PHP_CLIENT, PHP_CLIENT, PHP_CLIENT, PHP_CLIENT, PHP_CLIENT), againstPhp);
@@ -154,8 +152,7 @@ class SeedInteropTest {
             for (int i = 1; i < SEED_COUNT; i++) {
                 assertEquals(withoutHtml(php), javaClient(port));
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
-            assertEquals(SERVER_PER_CLIENT.repeat(SEED_COUNT), server.stdout());
+            assertEquals(SERVER_PER_CLIENT.repeat(SEED_COUNT), server.stdoutOnSuccess(EXIT));
         }
         assertEquals(javaClientOutput("hello", "测试成功!\n"), withoutHtml(PHP_CLIENT));
     }
@@ -191,30 +188,20 @@ class SeedInteropTest {
         try (DemoProcess py = DemoProcess.start("python3", "-c", script)) {
             int port = py.awaitListening(START);
             assertEquals(javaClientOutput("hello", "python 在此"), javaClient(port));
-            assertEquals(0, py.exitCode(EXIT), py::toString);
-            assertEquals("hello\n", py.stdout());
+            assertEquals("hello\n", py.stdoutOnSuccess(EXIT));
         }
     }
 
     @Test
     void javaClientAgainstANetcatServer() throws Exception {
-        DemoProcess.require("nc", "skipping the netcat peer");
-        try (DemoProcess help = DemoProcess.start("nc", "-h")) {
-            help.exitCode(EXIT);
-            boolean n = (help.stdout() + help.stderr()).contains("-N");
-            if (!n) {
-                System.err.println("SKIPPED: this nc has no -N (shutdown on stdin EOF)");
-            }
-            org.junit.jupiter.api.Assumptions.assumeTrue(n, "this nc has no -N (shutdown on stdin EOF)");
-        }
+        DemoProcess.requireNetcatWithShutdown(EXIT);
         int port = DemoProcess.freePort();
         // nc sends its stdin, then shuts its side down (-N), and prints what it receives until EOF
         try (DemoProcess nc = DemoProcess.withInput("from nc\n".getBytes(StandardCharsets.UTF_8),
                 "nc", "-N", "-l", "127.0.0.1", Integer.toString(port))) {
             DemoProcess.awaitTcpListener(port, START);
             assertEquals(javaClientOutput("hello", "from nc\n"), javaClient(port));
-            assertEquals(0, nc.exitCode(EXIT), nc::toString);
-            assertEquals("hello", nc.stdout());
+            assertEquals("hello", nc.stdoutOnSuccess(EXIT));
         }
     }
 

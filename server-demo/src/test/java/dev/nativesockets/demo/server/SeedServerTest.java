@@ -44,9 +44,8 @@ class SeedServerTest {
             for (int i = 1; i <= 3; i++) {
                 assertArrayEquals(GREETING, seedExchange(port, "hello " + i));
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
             assertEquals("测试成功了啊\n收到的信息:hello 1\n测试成功了啊\n收到的信息:hello 2\n测试成功了啊\n收到的信息:hello 3\n",
-                    server.stdout());
+                    server.stdoutOnSuccess(EXIT));
             assertTrue(server.stderr().contains("listening on 127.0.0.1:" + port + ", serving 3 connections"), server::toString);
         }
     }
@@ -82,8 +81,7 @@ class SeedServerTest {
                     }
                 }
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
-            String out = server.stdout();
+            String out = server.stdoutOnSuccess(EXIT);
             assertEquals(4, DemoProcess.count(out, "测试成功了啊\n"), server::toString);
             assertTrue(out.endsWith("测试成功了啊\n收到的信息:hello\n"), server::toString);
             assertFalse(server.stderr().contains("Exception"), server::toString);
@@ -109,30 +107,22 @@ class SeedServerTest {
                     sys.stdout.write(greeting.decode() + "rest=" + repr(rest) + "\\n")
                     """;
             try (DemoProcess py = DemoProcess.start("python3", "-c", script, Integer.toString(port))) {
-                assertEquals(0, py.exitCode(EXIT), py::toString);
-                assertEquals("测试成功!\nrest=b''\n", py.stdout());
+                assertEquals("测试成功!\nrest=b''\n", py.stdoutOnSuccess(EXIT));
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
-            assertEquals("测试成功了啊\n收到的信息:来自 python\n", server.stdout());
+            assertEquals("测试成功了啊\n收到的信息:来自 python\n", server.stdoutOnSuccess(EXIT));
         }
     }
 
     @Test
     void netcatClient() throws Exception {
-        DemoProcess.require("nc", "skipping the netcat peer");
-        try (DemoProcess help = DemoProcess.start("nc", "-h")) {
-            help.exitCode(EXIT);
-            assumeTrue((help.stdout() + help.stderr()).contains("-N"), "this nc has no -N (shutdown on stdin EOF): skipping");
-        }
+        DemoProcess.requireNetcatWithShutdown(EXIT);
         try (DemoProcess server = DemoProcess.server("--port", "0", "--count", "1")) {
             int port = server.awaitListening(START);
             // nc sends its stdin (empty: closed at once) and prints what it receives until EOF
             try (DemoProcess nc = DemoProcess.start("nc", "-N", "127.0.0.1", Integer.toString(port))) {
-                assertEquals(0, nc.exitCode(EXIT), nc::toString);
-                assertEquals("测试成功!\n", nc.stdout());
+                assertEquals("测试成功!\n", nc.stdoutOnSuccess(EXIT));
             }
-            assertEquals(0, server.exitCode(EXIT), server::toString);
-            assertEquals("测试成功了啊\n收到的信息:\n", server.stdout());
+            assertEquals("测试成功了啊\n收到的信息:\n", server.stdoutOnSuccess(EXIT));
         }
     }
 
