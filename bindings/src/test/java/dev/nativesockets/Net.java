@@ -31,8 +31,8 @@ final class Net {
     static final InetSocketAddress ANY6 = new InetSocketAddress(LO6, 0);
 
     /**
-     * Shrinks the socket's send buffer to 4 KiB and sends until the kernel takes no more, so that the
-     * next blocking send waits (blocks, or parks on a virtual thread); the socket is left blocking.
+     * Shrinks the socket's send buffer to 4 KiB and sends until the kernel takes no more, even after
+     * a pause, so that the next blocking send waits (blocks, or parks on a virtual thread); the socket is left blocking.
      *
      * @return how many bytes were queued, for a test that drains exactly those
      */
@@ -41,8 +41,16 @@ final class Net {
         s.setOption(NativeOptions.SO_SNDBUF, 4096);
         s.setBlocking(false);
         long queued = 0;
-        for (int n; (n = s.send(chunk)) != Socket.WOULD_BLOCK; ) {
-            queued += n;
+        // TCP hands what it queued on to the peer's receive buffer after send returns, freeing the
+        // send buffer again (a select for writing then returned at once, 1 round in ~500 on a busy
+        // host): fill again after a pause until a pass queues nothing
+        for (long pass = -1; pass != 0; ) {
+            pass = 0;
+            for (int n; (n = s.send(chunk)) != Socket.WOULD_BLOCK; ) {
+                pass += n;
+            }
+            queued += pass;
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
         s.setBlocking(true);
         return queued;
