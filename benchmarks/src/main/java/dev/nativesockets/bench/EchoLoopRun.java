@@ -133,14 +133,17 @@ final class EchoLoopRun {
         return Path.of(cBinary).resolveSibling("uring_echo");
     }
 
-    /** System calls per echo of each server process in the uring_echo run (perf stat on raw_syscalls:sys_enter). */
+    /**
+     * System calls per echo of each server process in the uring_echo run, and per message in the
+     * fan_out run (keys prefixed {@code fan_out/}): perf stat on raw_syscalls:sys_enter.
+     */
     static final Map<String, Double> SYSCALLS = new LinkedHashMap<>();
 
     /**
      * The server process's system calls per echo over one extra round: {@code perf stat -e
      * raw_syscalls:sys_enter -p PID} (every thread of the process: the JVMs' JIT and GC threads
      * count too) around the round, divided by the round's echoes (its rate times its length, lead
-     * included). NaN without perf.
+     * included; for fan_out: per message). NaN without perf.
      */
     static double syscallsPerEcho(Child server, Child gen, int ms) {
         Process perf = null;
@@ -265,8 +268,9 @@ final class EchoLoopRun {
                 Map<String, long[]> before = new LinkedHashMap<>();
                 Map<String, long[]> after = new LinkedHashMap<>();
                 try {
+                    boolean fanOut = label.equals(FanOutRun.LABEL);
                     for (String impl : impls) {
-                        servers.put(impl, server(cBinary, impl));
+                        servers.put(impl, fanOut ? FanOutRun.server(cBinary, impl, conns) : server(cBinary, impl));
                     }
                     for (String impl : impls) {
                         Child s = servers.get(impl);
@@ -274,7 +278,7 @@ final class EchoLoopRun {
                         if (!m.find()) {
                             throw new IOException(s.name + " did not say where it listens");
                         }
-                        gens.put(impl, new Child(impl + " load generator", List.of(cBinary, "echo_loop", "--port", m.group(1),
+                        gens.put(impl, new Child(impl + " load generator", List.of(cBinary, fanOut ? "fan_out" : "echo_loop", "--port", m.group(1),
                                 "--conns", Integer.toString(conns), "--placement", placement, "--rotate", "1")));
                     }
                     for (Child g : gens.values()) {
@@ -298,9 +302,10 @@ final class EchoLoopRun {
                     for (String impl : impls) {
                         after.put(impl, stats(impl, servers.get(impl)));
                     }
-                    if (label.equals("uring_echo")) {
+                    if (label.equals("uring_echo") || fanOut) {
                         for (String impl : impls) {
-                            SYSCALLS.put(key(placement, conns, impl), syscallsPerEcho(servers.get(impl), gens.get(impl), quick ? 400 : 1000));
+                            SYSCALLS.put((fanOut ? FanOutRun.LABEL + "/" : "") + key(placement, conns, impl),
+                                    syscallsPerEcho(servers.get(impl), gens.get(impl), quick ? 400 : 1000));
                         }
                     }
                 } finally {
