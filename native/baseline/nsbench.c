@@ -927,20 +927,34 @@ static long fan_run(double end, int sending) {
     return messages;
 }
 
-/* One round as echo_loop's: a lead of ms / 2, ms counted, then the round in flight is drained. */
-static double fan_round_run(int ms) {
-    fan_run(now() + ms / 2000.0, 1);
+static double cpu_seconds(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) die("getrusage");
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+/*
+ * One round as echo_loop's: a lead of ms / 2, ms counted, then the round in flight is drained.
+ * Prints "round 0 RATE messages/s TOTAL CPU": TOTAL = every message of the round (lead and drain
+ * included: what a system-call count over the whole round is divided by), CPU = this process's
+ * CPU time over the round's wall time (near 1: the generator, not the server, set the pace).
+ */
+static void fan_round_run(int ms) {
+    double t0 = now(), c0 = cpu_seconds();
+    long total = fan_run(t0 + ms / 2000.0, 1);
     double start = now();
     long messages = fan_run(start + ms / 1000.0, 1);
     double rate = messages / (now() - start);
-    fan_run(now() + 30, 0);
-    return rate;
+    total += messages + fan_run(now() + 30, 0);
+    printf("round 0 %.6g messages/s %ld %.3f\n", rate, total, (cpu_seconds() - c0) / (now() - t0));
+    fflush(stdout);
 }
 
 /*
  * The fan-out load generator: N connections (one thread, epoll), reading and checking every
  * message, sending the go that starts the server's next round. --rotate 1 as echo_loop's:
- * "connected N", then one round per "run MS" line, printing "round 0 VALUE messages/s".
+ * "connected N", then one round per "run MS" line, printing "round 0 VALUE messages/s TOTAL CPU";
+ * without it, --warmup + --rounds rounds back to back, each printed the same way.
  */
 static void fan_out(void) {
     int one = 1;
@@ -977,19 +991,14 @@ static void fan_out(void) {
         int ms;
         while (fgets(line, sizeof line, stdin)) {
             if (sscanf(line, "run %d", &ms) == 1 && ms > 0) {
-                printf("round 0 %.6g messages/s\n", fan_round_run(ms));
-                fflush(stdout);
+                fan_round_run(ms);
             } else {
                 break;
             }
         }
     } else {
         for (int r = 0; r < warmup + rounds; r++) {
-            double rate = fan_round_run(round_ms);
-            if (r >= warmup) {
-                printf("round %d %.6g messages/s\n", r - warmup + 1, rate);
-                fflush(stdout);
-            }
+            fan_round_run(round_ms);
         }
     }
     for (int i = 0; i < conns; i++) close(fan[i].fd);

@@ -57,6 +57,8 @@ final class EchoLoopRun {
         final Process process;
         final BufferedReader out;
         final OutputStream in;
+        /** The fields of the last "round" line a generator printed. */
+        String[] lastRound = new String[0];
 
         Child(String name, List<String> cmd) throws IOException {
             this.name = name;
@@ -151,18 +153,22 @@ final class EchoLoopRun {
             // perf attaches in its own time (slowly on a loaded machine): start it, give it a head
             // start, run the round, then stop it with SIGINT, on which it prints its counts. Before
             // and after the round the server sleeps in its wait: no system calls to count there.
+            // No workload command: with one ("-- sleep 60") perf stat ignores SIGINT and counts
+            // until the command ends, a minute of the JVM servers' idle service threads included.
             perf = new ProcessBuilder("perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter",
-                    "-p", Long.toString(server.process.pid()), "--", "sleep", "60")
+                    "-p", Long.toString(server.process.pid()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             Thread.sleep(1000);
             double rate = round(gen, ms); // ms / 2 of lead, then ms measured, at one rate
+            // nsbench fan_out counts every message of the round (lead and drain too); echo_loop: its rate over the whole round
+            double ops = gen.lastRound.length > 4 ? Long.parseLong(gen.lastRound[4]) : rate * ms * 1.5 / 1000;
             new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
             String err = new String(perf.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             perf.waitFor(30, TimeUnit.SECONDS);
             for (String line : err.split("\\n")) {
                 String[] f = line.split(",");
                 if (f.length > 2 && f[2].contains("raw_syscalls:sys_enter") && f[0].matches("\\d+")) {
-                    return Long.parseLong(f[0]) / (rate * ms * 1.5 / 1000);
+                    return Long.parseLong(f[0]) / ops;
                 }
             }
             return Double.NaN;
@@ -177,6 +183,12 @@ final class EchoLoopRun {
             }
         }
     }
+
+    /**
+     * The load generator's CPU time over wall time, median of the measured rounds, where the
+     * generator reports it (nsbench fan_out): near 1, the generator set the pace. Keys label/placement/N/impl.
+     */
+    static final Map<String, Double> GEN_CPU = new LinkedHashMap<>();
 
     /** The {@code uring_echo} workload (issue 21): the ring servers beside the epoll ones. */
     static final int[] URING_CONNS = {100, 1_000, 10_000};
@@ -293,12 +305,22 @@ final class EchoLoopRun {
                         before.put(impl, stats(impl, servers.get(impl)));
                         values.put(impl, new double[rotations]);
                     }
+                    Map<String, double[]> genCpu = new LinkedHashMap<>();
                     for (int k = 0; k < rotations; k++) {
                         for (int j = 0; j < impls.size(); j++) {
                             String impl = impls.get((j + k) % impls.size());
-                            values.get(impl)[k] = round(gens.get(impl), ms);
+                            Child g = gens.get(impl);
+                            values.get(impl)[k] = round(g, ms);
+                            if (g.lastRound.length > 5) {
+                                genCpu.computeIfAbsent(impl, x -> new double[rotations])[k] = Double.parseDouble(g.lastRound[5]);
+                            }
                         }
                     }
+                    genCpu.forEach((impl, v) -> {
+                        double[] sorted = v.clone();
+                        java.util.Arrays.sort(sorted);
+                        GEN_CPU.put(label + "/" + key(placement, conns, impl), Compare.median(sorted));
+                    });
                     for (String impl : impls) {
                         after.put(impl, stats(impl, servers.get(impl)));
                     }
@@ -359,7 +381,8 @@ final class EchoLoopRun {
 
     static double round(Child gen, int ms) throws IOException {
         gen.say("run " + ms);
-        return Double.parseDouble(gen.expect("round")[2]);
+        gen.lastRound = gen.expect("round");
+        return Double.parseDouble(gen.lastRound[2]);
     }
 
     static String key(String placement, int conns, String impl) {

@@ -72,14 +72,18 @@ final class FanOutRun {
                 + " Readiness (epoll) loop, uring = this library's io_uring ring. Rounds in rotation; ratios are medians of"
                 + " per-round ratios (paired). syscalls/msg: perf stat raw_syscalls:sys_enter over the whole server process"
                 + " during one extra round, divided by that round's messages (JVM service threads included). B/msg: the server"
-                + " thread's allocation over the measured rounds / messages.\n\n");
-        sb.append("| placement | N | impl | messages/s | spread | × C epoll | × C liburing | × nativesockets epoll loop | syscalls/msg | B/msg |\n");
-        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " thread's allocation over the measured rounds / messages. gen CPU: the generator's CPU time / wall time,"
+                + " median of its rounds (near 1.0: the generator, not the server, set the pace).\n\n");
+        sb.append("| placement | N | impl | messages/s | spread | × C epoll | × C liburing | × nativesockets epoll loop | syscalls/msg | B/msg | gen CPU |\n");
+        sb.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (EchoLoopRun.Cell c : cells.values()) {
-            Double sc = EchoLoopRun.SYSCALLS.get(LABEL + "/" + EchoLoopRun.key(c.placement(), c.conns(), c.impl()));
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | ±%.1f%% | %s | %s | %s | %s | %s |%n", c.placement(),
+            String k = LABEL + "/" + EchoLoopRun.key(c.placement(), c.conns(), c.impl());
+            Double sc = EchoLoopRun.SYSCALLS.get(k);
+            Double gen = EchoLoopRun.GEN_CPU.get(k);
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | ±%.1f%% | %s | %s | %s | %s | %s | %s |%n", c.placement(),
                     c.conns(), c.impl(), c.median(), c.spread() * 50, fmt(c.toC()), fmt(c.toNio()), fmt(c.toNetty()),
-                    sc == null || sc.isNaN() ? "–" : String.format(Locale.ROOT, "%.3f", sc), bytes(c.allocPerEcho())));
+                    sc == null || sc.isNaN() ? "–" : String.format(Locale.ROOT, "%.3f", sc), bytes(c.allocPerEcho()),
+                    gen == null ? "–" : String.format(Locale.ROOT, "%.2f", gen)));
         }
         sb.append("\nTargets (issue 21): fan-out ≥ 0.95 × C liburing; fewer system calls per message than the library's epoll loop;"
                 + " 0 B allocated per completion.\n\n");
