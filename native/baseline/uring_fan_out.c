@@ -3,8 +3,8 @@
  * accepts --conns N connections (multishot accept), keeps one multishot recv per connection into
  * a provided buffer ring for the "go" bytes, and on each go queues one 64-byte send to each of
  * the N connections as N submission entries, all from one buffer, handed to the kernel by the
- * next io_uring_submit_and_wait — which also reaps what completed (a full submission queue is
- * submitted to make room). One thread, pinned to NS_CPU_A (default 0). Prints
+ * next io_uring_submit_and_wait, which waits for their completions and the next go together (a
+ * full submission queue is submitted to make room). One thread, pinned to NS_CPU_A (default 0). Prints
  * "listening on 127.0.0.1:PORT", then serves until killed or until the generator goes away.
  *
  *   cc -O2 -Wall -o uring_fan_out uring_fan_out.c -luring      (Debian: apt-get install liburing-dev)
@@ -132,7 +132,12 @@ int main(int argc, char **argv) {
     arm_accept(l);
 
     for (;;) {
-        r = io_uring_submit_and_wait(&ring, 1);
+        /*
+         * With a round's sends queued: one enter submits them and waits until their completions and
+         * the next go are all due (the go comes only after every message arrived): one system call
+         * per round. Between rounds: wait for the go.
+         */
+        r = io_uring_submit_and_wait(&ring, sending > 0 && sending < ENTRIES * 4 ? (unsigned) sending + 1 : 1);
         if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY) die("io_uring_submit_and_wait", -r);
         struct io_uring_cqe *c;
         unsigned head, n = 0;

@@ -94,6 +94,14 @@ final class RunResults {
                         f[i + 2], Integer.parseInt(f[i + 1]), new double[0], perOp, Double.NaN, Double.NaN, Map.of()));
             }
         });
+        // the load generator's CPU time / wall time where it reports it (fan_out): keys label/placement/N/impl
+        EchoLoopRun.GEN_CPU.forEach((key, share) -> {
+            String[] f = key.split("/");
+            if (f.length == 4 && !share.isNaN()) {
+                entries.add(new Results.Entry(f[0], f[0] + ": load generator CPU time / wall time", "CPU share", true, "gen_cpu", f[1],
+                        f[3], Integer.parseInt(f[2]), new double[0], share, Double.NaN, Double.NaN, Map.of()));
+            }
+        });
 
         Map<String, String> host = new LinkedHashMap<>();
         host.put("hostname", hostname());

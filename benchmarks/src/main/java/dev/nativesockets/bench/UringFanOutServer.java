@@ -22,8 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * connection into a provided-buffer ring for the go bytes, and per go one {@code IORING_OP_SEND}
  * of the same 64-byte {@link UringBuffer} to each of the N connections, queued as N submission
  * entries and handed to the kernel by the next {@link Uring#await} — one {@code io_uring_enter}
- * that submits them and reaps what completed (the ring submits early only when its submission
- * queue is full).
+ * that submits them and waits for their completions and the next round's go together (the ring
+ * submits early only when its submission queue is full).
  */
 final class UringFanOutServer extends EchoLoop.Server implements UringHandler {
     private static final long ACCEPT = -1;
@@ -83,8 +83,12 @@ final class UringFanOutServer extends EchoLoop.Server implements UringHandler {
         }
         ready.countDown();
         try {
+            int room = ring.completionEntries();
             for (;;) {
-                ring.await(1, null, this);
+                // With a round's sends queued: one io_uring_enter submits them and waits until their
+                // completions and the next go are all due (the go comes only after every message
+                // arrived), so a round costs one system call. Between rounds: wait for the go.
+                ring.await(sending > 0 && sending < room ? sending + 1 : 1, null, this);
                 if (pending > 0 && count == conns && sending == 0) {
                     pending--;
                     for (int i = 0; i < conns; i++) {
