@@ -13,7 +13,9 @@
 # nsbench's load generator; same and split placement; ≈ 10 minutes) and idle_cost (memory of an
 # idle registered connection at 10,000), vthread_echo, and uring_echo (issue 21: the io_uring servers —
 # C liburing, this library's ring, Netty io_uring — beside the epoll ones, with system calls per
-# echo from perf). --only 'echo_loop|idle_cost' runs just those.
+# echo from perf), and fan_out (issue 21: one 64-byte message to each of N = 100, 1,000, 10,000
+# connections per round — C epoll, C liburing, the library's Readiness loop and its ring — with
+# system calls per message). --only 'echo_loop|idle_cost' runs just those; --only fan_out just fan_out.
 #
 # Beside the report (--out FILE.md; default benchmarks/target/compare/run-<UTC time>.md) it writes
 # FILE.json (host, JDK, kernel, every workload × implementation × N: raw samples, median, ratios)
@@ -54,20 +56,22 @@ if [ ! -x "$cbin" ] || [ "$root/native/baseline/nsbench.c" -nt "$cbin" ]; then
   ${CC:-cc} -O2 -Wall -o "$cbin" "$root/native/baseline/nsbench.c" -lpthread
 fi
 
-# the C liburing echo server of uring_echo (issue 21): liburing-dev from the distribution
-ubin="$here/target/uring_echo"
-if [ "$(uname -s)" = Linux ] && { [ ! -x "$ubin" ] || [ "$root/native/baseline/uring_echo.c" -nt "$ubin" ]; }; then
-  if [ ! -f /usr/include/liburing.h ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "[compare] installing liburing-dev (apt-get)" >&2
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liburing-dev; } >&2 || true
+# the C liburing servers of uring_echo and fan_out (issue 21): liburing-dev from the distribution
+for u in uring_echo uring_fan_out; do
+  ubin="$here/target/$u"
+  if [ "$(uname -s)" = Linux ] && { [ ! -x "$ubin" ] || [ "$root/native/baseline/$u.c" -nt "$ubin" ]; }; then
+    if [ ! -f /usr/include/liburing.h ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+      echo "[compare] installing liburing-dev (apt-get)" >&2
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liburing-dev; } >&2 || true
+    fi
+    if [ -f /usr/include/liburing.h ]; then
+      echo "[compare] building native/baseline/$u.c" >&2
+      ${CC:-cc} -O2 -Wall -o "$ubin" "$root/native/baseline/$u.c" -luring
+    else
+      echo "[compare] no liburing-dev: ${u#uring_} runs without the C liburing server" >&2
+    fi
   fi
-  if [ -f /usr/include/liburing.h ]; then
-    echo "[compare] building native/baseline/uring_echo.c" >&2
-    ${CC:-cc} -O2 -Wall -o "$ubin" "$root/native/baseline/uring_echo.c" -luring
-  else
-    echo "[compare] no liburing-dev: uring_echo runs without the C liburing server" >&2
-  fi
-fi
+done
 
 echo "[compare] $(uname -srm), $(nproc) CPUs, JDK $("$jdk/bin/java" -version 2>&1 | head -1)" >&2
 jvm_args=(--enable-native-access=ALL-UNNAMED)

@@ -7,13 +7,17 @@ Starts `EchoLoop IMPL` (benchmarks.jar) and `nsbench echo_loop --conns N` agains
 
     benchmarks/compare.sh --only none    # builds benchmarks.jar and nsbench first
     python3 benchmarks/echo-alloc.py uring 10000 [JAVA]
+    python3 benchmarks/echo-alloc.py --fan-out uring 10000 [JAVA]   # the fan_out server (FanOut) under nsbench fan_out: B/message
 """
 import subprocess, sys, re, time
 jar="benchmarks/target/benchmarks.jar"
+fan=sys.argv[1]=="--fan-out"
+if fan: sys.argv.pop(1)
 impl=sys.argv[1]; conns=sys.argv[2]
-srv=subprocess.Popen([(sys.argv[3] if len(sys.argv) > 3 else "java"),"--enable-native-access=ALL-UNNAMED","-cp",jar,"dev.nativesockets.bench.EchoLoop",impl],stdin=subprocess.PIPE,stdout=subprocess.PIPE,text=True)
+main=["dev.nativesockets.bench.FanOut",impl,conns] if fan else ["dev.nativesockets.bench.EchoLoop",impl]
+srv=subprocess.Popen([(sys.argv[3] if len(sys.argv) > 3 else "java"),"--enable-native-access=ALL-UNNAMED","-cp",jar]+main,stdin=subprocess.PIPE,stdout=subprocess.PIPE,text=True)
 line=srv.stdout.readline(); port=re.search(r":(\d+)",line).group(1)
-gen=subprocess.Popen(["benchmarks/target/nsbench","echo_loop","--port",port,"--conns",conns,"--placement","same","--rotate","1"],stdin=subprocess.PIPE,stdout=subprocess.PIPE,text=True)
+gen=subprocess.Popen(["benchmarks/target/nsbench","fan_out" if fan else "echo_loop","--port",port,"--conns",conns,"--placement","same","--rotate","1"],stdin=subprocess.PIPE,stdout=subprocess.PIPE,text=True)
 def expect(p,w):
     while True:
         l=p.stdout.readline()
@@ -27,5 +31,5 @@ for i in range(6):
 b=stats()
 for i in range(4):
     gen.stdin.write("run 2000\n"); gen.stdin.flush(); r=expect(gen,"round")
-    a=stats(); print(impl,conns,"rate",r[2],"B/echo",(a[1]-b[1])/((a[0]-b[0])/64)); b=a
+    a=stats(); print(impl,conns,"rate",r[2],"B/msg" if fan else "B/echo",(a[1]-b[1])/((a[0]-b[0])/64)); b=a
 gen.stdin.close(); srv.stdin.close(); gen.wait(); srv.wait()

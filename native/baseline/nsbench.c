@@ -24,6 +24,12 @@
  * --rotate 1 connects, prints "connected N", then runs one round per line "run MS" on stdin
  * (Compare's rotation over several servers).
  *
+ * fan_out (issue 21) is two processes the same way: "nsbench fan_server --conns N [--port P]" is
+ * the C epoll fan-out server (each byte received is a "go": one 64-byte message sent to each of
+ * the N connections, one send(2) each), and "nsbench fan_out --port P --conns N [--rotate 1]" the
+ * load generator that reads and checks every message and sends the next go when the round is
+ * whole (messages/s per round; native/baseline/uring_fan_out.c is the liburing server).
+ *
  * Placement: "same" pins both threads of a two-thread workload to one CPU (NS_CPU_A, default the
  * first CPU this process may use), "split" puts the peer on another (NS_CPU_B, default the second);
  * one-thread workloads always run on NS_CPU_A.
@@ -765,6 +771,240 @@ static void echo_loop(void) {
     free(gen);
 }
 
+/* ---- fan_out: one message to each of N connections per round ----------------------------- */
+
+/*
+ * The fan-out protocol (issue 21): the server accepts --conns N connections; every byte it
+ * receives on any of them is one "go"; on a go, once all N are accepted, it sends one 64-byte
+ * message (FAN_BYTE) to each of the N connections, then waits for the next go. The load
+ * generator sends one go (on its first connection) when a round starts and the next one only
+ * when every connection has its whole message, so rounds never overlap and the server is idle
+ * whenever the generator holds the go back: the server's send side is what is measured.
+ */
+#define FAN_BYTE 'f'
+
+/*
+ * The C epoll fan-out server: level-triggered EPOLLIN on every connection (for the go bytes),
+ * then one send(2) per connection per round, the shape of the library's Readiness loop.
+ */
+static void fan_server(void) {
+    static char buf[CHUNK];
+    static char msg[ECHO_MSG];
+    static struct epoll_event events[1024];
+    int one = 1;
+    memset(msg, FAN_BYTE, sizeof msg);
+    raise_nofile();
+    pin(cpu_a);
+    int *fds = calloc((size_t) conns, sizeof *fds);
+    if (!fds) die("calloc");
+    int accepted = 0;
+    long pending = 0;
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (l < 0) die("socket");
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = loopback(port);
+    socklen_t len = sizeof a;
+    if (bind(l, (struct sockaddr *) &a, sizeof a) < 0) die("bind");
+    if (listen(l, 65535) < 0) die("listen");
+    if (getsockname(l, (struct sockaddr *) &a, &len) < 0) die("getsockname");
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) die("epoll_create1");
+    epoll_add(ep, l, EPOLLIN);
+    printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    for (;;) {
+        int n = epoll_wait(ep, events, 1024, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            int fd = events[i].data.fd;
+            if (fd == l) {
+                for (;;) {
+                    int c = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                    if (c < 0) {
+                        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+                        if (errno == EINTR || errno == ECONNABORTED) continue;
+                        die("accept4");
+                    }
+                    if (accepted == conns) {
+                        close(c); /* one generator at a time */
+                        continue;
+                    }
+                    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                    epoll_add(ep, c, EPOLLIN);
+                    fds[accepted++] = c;
+                }
+                continue;
+            }
+            ssize_t r = recv(fd, buf, sizeof buf, 0);
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            if (r <= 0) {
+                exit(0); /* the generator is gone: this server served its one */
+            }
+            pending += r;
+        }
+        if (pending > 0 && accepted == conns) {
+            pending--;
+            for (int i = 0; i < conns; i++) {
+                /* one message per connection per round, taken by the reader before the next go: it always fits */
+                ssize_t w = send(fds[i], msg, sizeof msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (w != (ssize_t) sizeof msg) {
+                    fprintf(stderr, "fan_server: send to connection %d: %s\n", i, w < 0 ? strerror(errno) : "short");
+                    exit(2);
+                }
+            }
+        }
+    }
+}
+
+struct fan_conn {
+    int fd;
+    int got;   /* bytes of this round's message so far */
+    long round; /* the round `got` belongs to */
+};
+
+static struct fan_conn *fan;
+static long fan_round, fan_got; /* the current round; whole messages of it received */
+
+static void fan_go(void) {
+    char go = 'g';
+    fan_round++;
+    fan_got = 0;
+    send_fully(fan[0].fd, &go, 1);
+}
+
+/*
+ * Receives until `end`, starting the next round (one go) as soon as every connection has this
+ * round's message; with sending = 0, only until the round in flight is complete. Returns the
+ * messages received.
+ */
+static long fan_run(double end, int sending) {
+    static struct epoll_event events[1024];
+    static char in[ECHO_MSG];
+    long messages = 0;
+    for (;;) {
+        double t = now();
+        if (sending ? t >= end : fan_got == conns) break;
+        if (sending && fan_got == conns) fan_go(); /* the last round ended as the previous call's time ran out */
+        if (!sending && t >= end) {
+            fprintf(stderr, "fan_out: round %ld still short of %ld messages after 30 s\n", fan_round, conns - fan_got);
+            exit(2);
+        }
+        int n = epoll_wait(gen_ep, events, 1024, 100);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        for (int e = 0; e < n; e++) {
+            struct fan_conn *g = &fan[events[e].data.u32];
+            if (g->round != fan_round) {
+                g->round = fan_round;
+                g->got = 0;
+            }
+            /* ask for one byte more than is due: a second message in one round is caught, not hidden */
+            ssize_t got = recv(g->fd, in, (size_t) (ECHO_MSG - g->got) + 1, MSG_DONTWAIT);
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+            if (got < 0) die("recv");
+            if (got == 0 || g->got + got > ECHO_MSG) {
+                fprintf(stderr, "fan_out: connection %ld: %s\n", (long) (g - fan),
+                        got == 0 ? "the server closed it" : "more than one message in a round");
+                exit(2);
+            }
+            for (ssize_t k = 0; k < got; k++) {
+                if (in[k] != FAN_BYTE) {
+                    fprintf(stderr, "fan_out: connection %ld got other bytes than the message\n", (long) (g - fan));
+                    exit(2);
+                }
+            }
+            g->got += (int) got;
+            if (g->got < ECHO_MSG) continue;
+            messages++;
+            ++fan_got;
+        }
+    }
+    return messages;
+}
+
+static double cpu_seconds(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) die("getrusage");
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+/*
+ * One round as echo_loop's: a lead of ms / 2, ms counted, then the round in flight is drained.
+ * Prints "round 0 RATE messages/s TOTAL CPU": TOTAL = every message of the round (lead and drain
+ * included: what a system-call count over the whole round is divided by), CPU = this process's
+ * CPU time over the round's wall time (near 1: the generator, not the server, set the pace).
+ */
+static void fan_round_run(int ms) {
+    double t0 = now(), c0 = cpu_seconds();
+    long total = fan_run(t0 + ms / 2000.0, 1);
+    double start = now();
+    long messages = fan_run(start + ms / 1000.0, 1);
+    double rate = messages / (now() - start);
+    total += messages + fan_run(now() + 30, 0);
+    printf("round 0 %.6g messages/s %ld %.3f\n", rate, total, (cpu_seconds() - c0) / (now() - t0));
+    fflush(stdout);
+}
+
+/*
+ * The fan-out load generator: N connections (one thread, epoll), reading and checking every
+ * message, sending the go that starts the server's next round. --rotate 1 as echo_loop's:
+ * "connected N", then one round per "run MS" line, printing "round 0 VALUE messages/s TOTAL CPU";
+ * without it, --warmup + --rounds rounds back to back, each printed the same way.
+ */
+static void fan_out(void) {
+    int one = 1;
+    raise_nofile();
+    if (strcmp(placement, "split") == 0) pin(cpu_b);
+    else if (strcmp(placement, "same") == 0) pin(cpu_a);
+    if (port <= 0) {
+        fprintf(stderr, "fan_out needs --port\n");
+        exit(2);
+    }
+    fan = calloc((size_t) conns, sizeof *fan);
+    if (!fan) die("calloc");
+    gen_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (gen_ep < 0) die("epoll_create1");
+    struct sockaddr_in a = loopback(port);
+    for (int i = 0; i < conns; i++) {
+        fan[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fan[i].fd < 0) die("socket");
+        setsockopt(fan[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (connect(fan[i].fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
+        int fl = fcntl(fan[i].fd, F_GETFL);
+        if (fl < 0 || fcntl(fan[i].fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
+        struct epoll_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.events = EPOLLIN;
+        ev.data.u32 = (unsigned) i;
+        if (epoll_ctl(gen_ep, EPOLL_CTL_ADD, fan[i].fd, &ev) != 0) die("epoll_ctl");
+    }
+    fan_got = conns; /* no round in flight */
+    if (rotate) {
+        printf("connected %d\n", conns);
+        fflush(stdout);
+        char line[128];
+        int ms;
+        while (fgets(line, sizeof line, stdin)) {
+            if (sscanf(line, "run %d", &ms) == 1 && ms > 0) {
+                fan_round_run(ms);
+            } else {
+                break;
+            }
+        }
+    } else {
+        for (int r = 0; r < warmup + rounds; r++) {
+            fan_round_run(round_ms);
+        }
+    }
+    for (int i = 0; i < conns; i++) close(fan[i].fd);
+    free(fan);
+}
+
 static void *idle_thread(void *arg) {
     (void) arg;
     for (;;) pause();
@@ -776,7 +1016,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: nsbench WORKLOAD [--size N] [--placement same|split|none] [--warmup N] [--rounds N] [--ms N]"
                         " [--gso 0|1] [--gro 0|1] [--zerocopy 0|1]\n"
                         "       nsbench echo_server [--port P]\n"
-                        "       nsbench echo_loop --port P [--conns N] [--placement same|split] [--warmup N] [--rounds N] [--ms N] [--wait 1] [--idle 1] [--rotate 1]\n");
+                        "       nsbench echo_loop --port P [--conns N] [--placement same|split] [--warmup N] [--rounds N] [--ms N] [--wait 1] [--idle 1] [--rotate 1]\n"
+                        "       nsbench fan_server --conns N [--port P]\n"
+                        "       nsbench fan_out --port P --conns N [--placement same|split] [--warmup N] [--rounds N] [--ms N] [--rotate 1]\n");
         return 2;
     }
     const char *w = argv[1];
@@ -865,6 +1107,13 @@ int main(int argc, char **argv) {
             return 2;
         }
         echo_loop();
+    } else if (!strcmp(w, "fan_server") || !strcmp(w, "fan_out")) {
+        if (conns < 1 || conns > 1000000) {
+            fprintf(stderr, "conns must be 1..1000000\n");
+            return 2;
+        }
+        if (!strcmp(w, "fan_server")) fan_server();
+        else fan_out();
     } else if (!strcmp(w, "downcall")) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) die("socket");

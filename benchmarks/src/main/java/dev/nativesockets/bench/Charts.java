@@ -36,6 +36,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>{@code echo-loop-PLACEMENT}: echo_loop rate against connections (log N) per server;
  *   <li>{@code vthread-echo-PLACEMENT}: the same for a virtual thread per connection;
  *   <li>{@code uring-echo-PLACEMENT}: the same for the io_uring servers beside the epoll ones;
+ *   <li>{@code fan-out-PLACEMENT}: messages per second against N for the fan-out servers;
  *   <li>{@code udp}: datagrams per second, one call per datagram, batches, GSO and GRO.
  * </ul>
  * A chart whose workloads are not in the file is left out. All speeds are drawn as "times as
@@ -104,6 +105,8 @@ public final class Charts {
                     dir, "vthread-echo-" + placement, written);
             save(rateByConns(r, "uring_echo", placement, "uring_echo: io_uring and epoll servers, N connections (" + placement + " CPU)", host),
                     dir, "uring-echo-" + placement, written);
+            save(rateByConns(r, FanOutRun.LABEL, placement, "fan_out: one message to each of N connections per round (" + placement
+                    + " CPU)", host, "messages per second, 64 B (median of rounds)"), dir, "fan-out-" + placement, written);
         }
         save(udp(r, host), dir, "udp", written);
         Path headline = dir.resolve("headline.md");
@@ -274,6 +277,10 @@ public final class Charts {
 
     /** Rate against N connections, log scale on N, one line per implementation. */
     static XYChart rateByConns(Results r, String workload, String placement, String title, String host) {
+        return rateByConns(r, workload, placement, title, host, "echoes per second, 64 B (median of rounds)");
+    }
+
+    static XYChart rateByConns(Results r, String workload, String placement, String title, String host, String yTitle) {
         Map<String, List<Results.Entry>> byImpl = new LinkedHashMap<>();
         for (Results.Entry e : r.select(workload, "rotation")) {
             if (e.placement().equals(placement)) {
@@ -284,7 +291,7 @@ public final class Charts {
             return null;
         }
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("connections, log scale · " + host).yAxisTitle("echoes per second, 64 B (median of rounds)").build();
+                .xAxisTitle("connections, log scale · " + host).yAxisTitle(yTitle).build();
         c.getStyler().setAxisTitleFont(c.getStyler().getAxisTitleFont().deriveFont(11f));
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);

@@ -159,6 +159,8 @@ public final class Compare {
                 ? EchoLoopRun.runVthreads(cBinary, quick, doSplit, progress) : Map.of();
         Map<String, EchoLoopRun.Cell> uring = cBinary != null && (only == null || "uring_echo".matches(only))
                 ? EchoLoopRun.runUring(cBinary, quick, doSplit, progress) : Map.of();
+        Map<String, EchoLoopRun.Cell> fanOut = cBinary != null && (only == null || FanOutRun.LABEL.matches(only))
+                ? FanOutRun.run(cBinary, quick, doSplit, progress) : Map.of();
         progress.finish();
 
         StringBuilder md = new StringBuilder();
@@ -202,6 +204,9 @@ public final class Compare {
         if (!uring.isEmpty()) {
             md.append('\n').append(EchoLoopRun.uringTable(uring));
         }
+        if (!fanOut.isEmpty()) {
+            md.append('\n').append(FanOutRun.table(fanOut));
+        }
         System.out.println(md);
         if (out != null) {
             Path dir = out.toAbsolutePath().getParent();
@@ -213,7 +218,7 @@ public final class Compare {
             String base = out.getFileName().toString().replaceFirst("\\.md$", "");
             Path json = out.resolveSibling(base + ".json");
             Results results = RunResults.collect(startedAt, quick, (System.nanoTime() - started) / 1e9, loadBefore, specs, rows,
-                    ratios, alloc, paired, cold, echo, vthreads, uring);
+                    ratios, alloc, paired, cold, echo, vthreads, uring, fanOut);
             results.write(json);
             Path charts = out.resolveSibling(base + "-charts");
             List<Path> drawn = Charts.render(results, charts);
@@ -299,6 +304,13 @@ public final class Compare {
             for (String placement : placements) {
                 for (int n : EchoLoopRun.URING_CONNS) {
                     p.plan(EchoLoopRun.stepLabel("uring_echo", placement, n), EchoLoopRun.expectedSeconds(quick, 6, n));
+                }
+            }
+        }
+        if (withC && (only == null || FanOutRun.LABEL.matches(only))) {
+            for (String placement : placements) {
+                for (int n : FanOutRun.CONNS) {
+                    p.plan(EchoLoopRun.stepLabel(FanOutRun.LABEL, placement, n), EchoLoopRun.expectedSeconds(quick, 4, n));
                 }
             }
         }

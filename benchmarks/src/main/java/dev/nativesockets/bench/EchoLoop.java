@@ -100,8 +100,12 @@ public final class EchoLoop {
             System.err.println("usage: EchoLoop nativesockets|nio|netty [PORT]");
             System.exit(2);
         }
-        Server server = create(args[0]);
-        int port = server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), args.length > 1 ? Integer.parseInt(args[1]) : 0));
+        serve(create(args[0]), new InetSocketAddress(InetAddress.getLoopbackAddress(), args.length > 1 ? Integer.parseInt(args[1]) : 0));
+    }
+
+    /** Starts {@code server}, says where it listens, answers {@code stats} lines until EOF on stdin, then exits. */
+    static void serve(Server server, InetSocketAddress address) throws Exception {
+        int port = server.start(address);
         System.out.println("listening on 127.0.0.1:" + port);
         System.out.flush();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -57,6 +57,8 @@ final class EchoLoopRun {
         final Process process;
         final BufferedReader out;
         final OutputStream in;
+        /** The fields of the last "round" line a generator printed. */
+        String[] lastRound = new String[0];
 
         Child(String name, List<String> cmd) throws IOException {
             this.name = name;
@@ -133,14 +135,17 @@ final class EchoLoopRun {
         return Path.of(cBinary).resolveSibling("uring_echo");
     }
 
-    /** System calls per echo of each server process in the uring_echo run (perf stat on raw_syscalls:sys_enter). */
+    /**
+     * System calls per echo of each server process in the uring_echo run, and per message in the
+     * fan_out run (keys prefixed {@code fan_out/}): perf stat on raw_syscalls:sys_enter.
+     */
     static final Map<String, Double> SYSCALLS = new LinkedHashMap<>();
 
     /**
      * The server process's system calls per echo over one extra round: {@code perf stat -e
      * raw_syscalls:sys_enter -p PID} (every thread of the process: the JVMs' JIT and GC threads
      * count too) around the round, divided by the round's echoes (its rate times its length, lead
-     * included). NaN without perf.
+     * included; for fan_out: per message). NaN without perf.
      */
     static double syscallsPerEcho(Child server, Child gen, int ms) {
         Process perf = null;
@@ -148,18 +153,22 @@ final class EchoLoopRun {
             // perf attaches in its own time (slowly on a loaded machine): start it, give it a head
             // start, run the round, then stop it with SIGINT, on which it prints its counts. Before
             // and after the round the server sleeps in its wait: no system calls to count there.
+            // No workload command: with one ("-- sleep 60") perf stat ignores SIGINT and counts
+            // until the command ends, a minute of the JVM servers' idle service threads included.
             perf = new ProcessBuilder("perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter",
-                    "-p", Long.toString(server.process.pid()), "--", "sleep", "60")
+                    "-p", Long.toString(server.process.pid()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             Thread.sleep(1000);
             double rate = round(gen, ms); // ms / 2 of lead, then ms measured, at one rate
+            // nsbench fan_out counts every message of the round (lead and drain too); echo_loop: its rate over the whole round
+            double ops = gen.lastRound.length > 4 ? Long.parseLong(gen.lastRound[4]) : rate * ms * 1.5 / 1000;
             new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
             String err = new String(perf.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             perf.waitFor(30, TimeUnit.SECONDS);
             for (String line : err.split("\\n")) {
                 String[] f = line.split(",");
                 if (f.length > 2 && f[2].contains("raw_syscalls:sys_enter") && f[0].matches("\\d+")) {
-                    return Long.parseLong(f[0]) / (rate * ms * 1.5 / 1000);
+                    return Long.parseLong(f[0]) / ops;
                 }
             }
             return Double.NaN;
@@ -174,6 +183,12 @@ final class EchoLoopRun {
             }
         }
     }
+
+    /**
+     * The load generator's CPU time over wall time, median of the measured rounds, where the
+     * generator reports it (nsbench fan_out): near 1, the generator set the pace. Keys label/placement/N/impl.
+     */
+    static final Map<String, Double> GEN_CPU = new LinkedHashMap<>();
 
     /** The {@code uring_echo} workload (issue 21): the ring servers beside the epoll ones. */
     static final int[] URING_CONNS = {100, 1_000, 10_000};
@@ -265,8 +280,9 @@ final class EchoLoopRun {
                 Map<String, long[]> before = new LinkedHashMap<>();
                 Map<String, long[]> after = new LinkedHashMap<>();
                 try {
+                    boolean fanOut = label.equals(FanOutRun.LABEL);
                     for (String impl : impls) {
-                        servers.put(impl, server(cBinary, impl));
+                        servers.put(impl, fanOut ? FanOutRun.server(cBinary, impl, conns) : server(cBinary, impl));
                     }
                     for (String impl : impls) {
                         Child s = servers.get(impl);
@@ -274,7 +290,7 @@ final class EchoLoopRun {
                         if (!m.find()) {
                             throw new IOException(s.name + " did not say where it listens");
                         }
-                        gens.put(impl, new Child(impl + " load generator", List.of(cBinary, "echo_loop", "--port", m.group(1),
+                        gens.put(impl, new Child(impl + " load generator", List.of(cBinary, fanOut ? "fan_out" : "echo_loop", "--port", m.group(1),
                                 "--conns", Integer.toString(conns), "--placement", placement, "--rotate", "1")));
                     }
                     for (Child g : gens.values()) {
@@ -289,18 +305,29 @@ final class EchoLoopRun {
                         before.put(impl, stats(impl, servers.get(impl)));
                         values.put(impl, new double[rotations]);
                     }
+                    Map<String, double[]> genCpu = new LinkedHashMap<>();
                     for (int k = 0; k < rotations; k++) {
                         for (int j = 0; j < impls.size(); j++) {
                             String impl = impls.get((j + k) % impls.size());
-                            values.get(impl)[k] = round(gens.get(impl), ms);
+                            Child g = gens.get(impl);
+                            values.get(impl)[k] = round(g, ms);
+                            if (g.lastRound.length > 5) {
+                                genCpu.computeIfAbsent(impl, x -> new double[rotations])[k] = Double.parseDouble(g.lastRound[5]);
+                            }
                         }
                     }
+                    genCpu.forEach((impl, v) -> {
+                        double[] sorted = v.clone();
+                        java.util.Arrays.sort(sorted);
+                        GEN_CPU.put(label + "/" + key(placement, conns, impl), Compare.median(sorted));
+                    });
                     for (String impl : impls) {
                         after.put(impl, stats(impl, servers.get(impl)));
                     }
-                    if (label.equals("uring_echo")) {
+                    if (label.equals("uring_echo") || fanOut) {
                         for (String impl : impls) {
-                            SYSCALLS.put(key(placement, conns, impl), syscallsPerEcho(servers.get(impl), gens.get(impl), quick ? 400 : 1000));
+                            SYSCALLS.put((fanOut ? FanOutRun.LABEL + "/" : "") + key(placement, conns, impl),
+                                    syscallsPerEcho(servers.get(impl), gens.get(impl), quick ? 400 : 1000));
                         }
                     }
                 } finally {
@@ -354,7 +381,8 @@ final class EchoLoopRun {
 
     static double round(Child gen, int ms) throws IOException {
         gen.say("run " + ms);
-        return Double.parseDouble(gen.expect("round")[2]);
+        gen.lastRound = gen.expect("round");
+        return Double.parseDouble(gen.lastRound[2]);
     }
 
     static String key(String placement, int conns, String impl) {

@@ -17,7 +17,7 @@ final class RunResults {
                            Map<String, List<Compare.Row>> rows, Map<String, List<Paired.Result>> ratios, Map<String, Double> alloc,
                            Map<String, double[]> downcallPaired, Map<String, double[]> cold,
                            Map<String, EchoLoopRun.Cell> echo, Map<String, EchoLoopRun.Cell> vthreads,
-                           Map<String, EchoLoopRun.Cell> uring) {
+                           Map<String, EchoLoopRun.Cell> uring, Map<String, EchoLoopRun.Cell> fanOut) {
         List<Results.Entry> entries = new ArrayList<>();
         Map<String, Compare.Spec> byId = new LinkedHashMap<>();
         specs.forEach(s -> byId.put(s.id(), s));
@@ -77,9 +77,31 @@ final class RunResults {
             entries.add(new Results.Entry("cold_start", "Cold start: JVM start, open, connect, one echo, exit", "ms", true, "cold",
                     "unpinned", impl, 0, new double[] {v[1], v[2]}, v[0], (v[2] - v[1]) / v[0], Double.NaN, q));
         });
-        cells(entries, echo, "echo_loop", "echo_loop: one server thread, N connections", "nio", "netty");
-        cells(entries, vthreads, "vthread_echo", "vthread_echo: a virtual thread per connection", "jdk_vthreads", "loop");
-        cells(entries, uring, "uring_echo", "uring_echo: io_uring rings beside epoll, one server thread", "c_uring", "netty_uring");
+        cells(entries, echo, "echo_loop", "echo_loop: one server thread, N connections", "nio", "netty", "echoes/s");
+        cells(entries, vthreads, "vthread_echo", "vthread_echo: a virtual thread per connection", "jdk_vthreads", "loop", "echoes/s");
+        cells(entries, uring, "uring_echo", "uring_echo: io_uring rings beside epoll, one server thread", "c_uring", "netty_uring",
+                "echoes/s");
+        cells(entries, fanOut, FanOutRun.LABEL, "fan_out: one message to each of N connections per round", "c_uring", "nativesockets",
+                "messages/s");
+        // system calls per operation of each server process (perf stat), beside the rates: keys [fan_out/]placement/N/impl
+        EchoLoopRun.SYSCALLS.forEach((key, perOp) -> {
+            String[] f = key.split("/");
+            boolean fan = f.length == 4;
+            int i = fan ? 1 : 0;
+            if (!perOp.isNaN() && f.length >= 3) {
+                entries.add(new Results.Entry(fan ? FanOutRun.LABEL : "uring_echo", fan ? "fan_out: system calls per message (server process)"
+                        : "uring_echo: system calls per echo (server process)", "syscalls/op", true, "perf", f[i],
+                        f[i + 2], Integer.parseInt(f[i + 1]), new double[0], perOp, Double.NaN, Double.NaN, Map.of()));
+            }
+        });
+        // the load generator's CPU time / wall time where it reports it (fan_out): keys label/placement/N/impl
+        EchoLoopRun.GEN_CPU.forEach((key, share) -> {
+            String[] f = key.split("/");
+            if (f.length == 4 && !share.isNaN()) {
+                entries.add(new Results.Entry(f[0], f[0] + ": load generator CPU time / wall time", "CPU share", true, "gen_cpu", f[1],
+                        f[3], Integer.parseInt(f[2]), new double[0], share, Double.NaN, Double.NaN, Map.of()));
+            }
+        });
 
         Map<String, String> host = new LinkedHashMap<>();
         host.put("hostname", hostname());
@@ -108,13 +130,13 @@ final class RunResults {
     }
 
     private static void cells(List<Results.Entry> entries, Map<String, EchoLoopRun.Cell> cells, String workload, String title,
-                              String base2, String base3) {
+                              String base2, String base3, String unit) {
         for (EchoLoopRun.Cell c : cells.values()) {
             Map<String, Double> q = new LinkedHashMap<>();
             q.put("c", c.toC());
             q.put(base2, c.toNio());
             q.put(base3, c.toNetty());
-            entries.add(new Results.Entry(workload, title, "echoes/s", false, "rotation", c.placement(), c.impl(), c.conns(),
+            entries.add(new Results.Entry(workload, title, unit, false, "rotation", c.placement(), c.impl(), c.conns(),
                     c.rounds(), c.median(), c.spread(), c.allocPerEcho(), q));
         }
     }

@@ -100,6 +100,23 @@ class ChartsTest {
         return chart.getSeriesCollection().stream().map(org.knowm.xchart.internal.series.Series::getName).toList();
     }
 
+    /** The fan_out chart from a quick fan_out run's results file: one line per server, the perf entries beside the rates left out. */
+    @Test
+    void fanOutChartIsDrawnFromItsResults(@TempDir Path dir) throws Exception {
+        Results fan;
+        try (InputStream in = ChartsTest.class.getResourceAsStream("results-fan-out-quick.json")) {
+            assertNotNull(in, "results-fan-out-quick.json on the test class path");
+            fan = Results.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertTrue(fan.entries().stream().anyMatch(e -> e.method().equals("perf") && e.unit().equals("syscalls/op")),
+                "system calls per message recorded beside the rates");
+        List<Path> written = Charts.render(fan, dir);
+        assertTrue(written.contains(dir.resolve("fan-out-same.png")), written.toString());
+        checkPng(dir.resolve("fan-out-same.png"));
+        assertEquals(List.of("c", "c_uring", "nativesockets", "uring"),
+                names(Charts.rateByConns(fan, FanOutRun.LABEL, "same", "t", "")));
+    }
+
     @Test
     void aResultsFileWithoutTheWorkloadsOfAChartSkipsIt(@TempDir Path dir) throws Exception {
         Results onlyEcho = new Results(Results.VERSION, recorded.started(), recorded.mode(), 1, recorded.host(),
