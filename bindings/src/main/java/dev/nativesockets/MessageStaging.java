@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@link Socket}'s scatter/gather and message calls share: the per-thread {@link Buffers}
- * where the native {@code msghdr}, {@code iovec} arrays, names and outgoing control data are
+ * What {@link Socket}'s scatter/gather and message calls share: the {@link Buffers} (a
+ * platform thread's own, a virtual thread's lease for one call) where the native {@code msghdr}, {@code iovec} arrays, names and outgoing control data are
  * staged (so a call on native segments allocates nothing), the flags every send and receive
  * carries, and the pieces that check a message and lay it out as {@code iovec}s and a
  * {@code msghdr}. The calls themselves: {@link VectorIo} ({@code readv}/{@code writev}),
@@ -39,12 +39,58 @@ final class MessageStaging {
     static final int MAX_MMSG = 1024;
     static final int ADDR = Scratch.ADDR_SIZE;
 
-    /** Per-thread native temporaries for message calls; they grow on demand and are reused. */
+    /**
+     * Native temporaries of one message call; they grow on demand and are reused. A platform
+     * thread keeps one for its life (a ThreadLocal). A virtual thread owns none: each entry point
+     * leases one from a small shared {@link LeasePool} ({@link #acquire()}) and gives it back in
+     * its {@code finally} ({@link #release()}), after the last use of the staged memory, the
+     * {@link #pins} and the {@link #holds}. A call that parks keeps its lease across the park: the
+     * kernel is handed the staged {@code msghdr}/{@code iovec}/control again on every retry, and the
+     * pins and holds must last the whole call. So a virtual thread holds message buffers only while
+     * inside a message call: their count is bounded by the message calls in flight or parked at
+     * once, not by the threads, and the pool keeps at most its slot count idle (see
+     * docs/RELIABILITY.md). Another virtual thread mounted on the same carrier during the park
+     * leases another entry, never this one.
+     */
     static final class Buffers {
-        private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
+        // a plain ThreadLocal filled on first get: no lambda to spin at start-up
+        private static final ThreadLocal<Buffers> LOCAL = new ThreadLocal<>();
+        private static final LeasePool<Buffers> POOL = new LeasePool<>("dev.nativesockets.messagePool",
+                4 * Runtime.getRuntime().availableProcessors(), () -> new Buffers(true));
 
-        static Buffers get() {
-            return LOCAL.get();
+        /**
+         * The calling thread's buffers for one message call: a platform thread's own, or a virtual
+         * thread's lease. Every caller pairs it with {@link #release()} in a {@code finally}.
+         */
+        static Buffers acquire() {
+            Thread t = Thread.currentThread();
+            if (t.isVirtual()) {
+                return POOL.borrow();
+            }
+            Buffers b = LOCAL.get();
+            if (b == null) {
+                b = new Buffers(false);
+                LOCAL.set(b);
+            }
+            return b;
+        }
+
+        /** Ends the call's use: a lease goes back to the pool; the caller must not touch it afterwards. */
+        void release() {
+            if (leased) {
+                POOL.offer(this);
+            }
+        }
+
+        /** Leases made since start (tests: they must follow the calls in flight, not the threads). */
+        static long leasesCreated() {
+            return POOL.created();
+        }
+
+        private final boolean leased;
+
+        private Buffers(boolean leased) {
+            this.leased = leased;
         }
 
         final Arena arena = Arena.ofAuto();

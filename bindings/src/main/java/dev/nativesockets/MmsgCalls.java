@@ -35,8 +35,16 @@ final class MmsgCalls {
         if (!s.blockingMode()) {
             f |= Constants.MSG_DONTWAIT;
         }
+        Buffers b = Buffers.acquire();
+        try {
+            return sendMmsg(s, ms, f, nonBlocking, b);
+        } finally {
+            b.release(); // after the holds and pins are let go: they are the lease's too
+        }
+    }
+
+    private static int sendMmsg(Socket s, List<Message> ms, int f, boolean nonBlocking, Buffers b) throws IOException {
         int vlen = ms.size();
-        Buffers b = Buffers.get();
         // sizes first: everything is checked before anything is entered or held
         long iovTotal = 0;
         long controlTotal = 0;
@@ -186,8 +194,17 @@ final class MmsgCalls {
         if (WaitTimeout.nanos(timeout) == WaitTimeout.FOREVER) {
             timeout = null; // refuses a negative one; 100 years or more is the same as none
         }
+        Buffers b = Buffers.acquire();
+        try {
+            return recvMmsg(s, ms, f, nonBlocking, timeout, b);
+        } finally {
+            b.release();
+        }
+    }
+
+    private static int recvMmsg(Socket s, List<Message> ms, int f, boolean nonBlocking, Duration timeout, Buffers b)
+            throws IOException {
         int vlen = ms.size();
-        Buffers b = Buffers.get();
         long iovTotal = 0;
         long controlTotal = 0;
         // read once: the buffers the kernel fills are the buffers the results are copied to
@@ -325,13 +342,15 @@ final class MmsgCalls {
             f |= Constants.MSG_DONTWAIT;
         }
         b.checkSend(from, count, s.family());
-        Holds holds = Buffers.get().holds;
+        Buffers buffers = Buffers.acquire();
+        Holds holds = buffers.holds;
         try {
             b.prepareSend(from, count, holds);
             // the vector is a direct argument: the linker holds the batch's arena open for the call
             return sendmmsg(s, b.tail(from), count, f, nonBlocking, null);
         } finally {
             holds.release();
+            buffers.release();
             Reference.reachabilityFence(b);
         }
     }
@@ -349,15 +368,16 @@ final class MmsgCalls {
         if (WaitTimeout.nanos(timeout) == WaitTimeout.FOREVER) {
             timeout = null; // refuses a negative one; 100 years or more is the same as none
         }
-        MemorySegment ts = MemorySegment.NULL;
-        if (timeout != null) {
-            ts = Buffers.get().timespec;
-            Timespec.TV_SEC.set(ts, timeout.getSeconds());
-            Timespec.TV_NSEC.set(ts, timeout.getNano());
-        }
-        Buffers buffers = Buffers.get();
-        b.prepareReceive(from, count, buffers);
+        Buffers buffers = Buffers.acquire();
         try {
+            MemorySegment ts = MemorySegment.NULL;
+            if (timeout != null) {
+                ts = buffers.timespec;
+                Timespec.TV_SEC.set(ts, timeout.getSeconds());
+                Timespec.TV_NSEC.set(ts, timeout.getNano());
+            }
+            // the batch's staged control lives in the lease until takeReceived below
+            b.prepareReceive(from, count, buffers);
             int n = recvmmsg(s, b.tail(from), count, f, ts, nonBlocking, null);
             if (n == Socket.WOULD_BLOCK) {
                 b.takeReceived(from, count, 0);
@@ -369,6 +389,7 @@ final class MmsgCalls {
             }
             return n;
         } finally {
+            buffers.release();
             Reference.reachabilityFence(b);
         }
     }

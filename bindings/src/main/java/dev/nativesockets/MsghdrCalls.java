@@ -26,10 +26,19 @@ final class MsghdrCalls {
             f |= Constants.MSG_DONTWAIT;
         }
         boolean parks = s.parks(f);
-        Buffers b = Buffers.get();
         // read once: what is held is what is encoded and what is released
         List<ControlMessage> control = m.control();
         int controlLen = ControlMessages.totalSpace(control);
+        Buffers b = Buffers.acquire();
+        try {
+            return sendMsg(s, m, f, nonBlocking, parks, control, controlLen, b);
+        } finally {
+            b.release(); // after the holds and pins are let go: they are the lease's too
+        }
+    }
+
+    private static long sendMsg(Socket s, Message m, int f, boolean nonBlocking, boolean parks,
+                                List<ControlMessage> control, int controlLen, Buffers b) throws IOException {
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
         Pins pins = b.pins;
@@ -90,7 +99,15 @@ final class MsghdrCalls {
             f |= Constants.MSG_DONTWAIT;
         }
         boolean parks = s.parks(f);
-        Buffers b = Buffers.get();
+        Buffers b = Buffers.acquire();
+        try {
+            return recvMsg(s, m, f, nonBlocking, parks, b);
+        } finally {
+            b.release();
+        }
+    }
+
+    private static long recvMsg(Socket s, Message m, int f, boolean nonBlocking, boolean parks, Buffers b) throws IOException {
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
         Pins pins = b.pins;

@@ -37,16 +37,20 @@ final class VectorIo {
 
     private static long vector(Socket s, IoVector v, boolean read) throws IOException {
         Checks.requireArg(v, "vector");
-        Pins pins = Buffers.get().pins;
-        List<MemorySegment> segs = v.enter();
+        Buffers b = Buffers.acquire();
         try {
-            checkCount(segs.size());
-            MemorySegment iov = Buffers.get().iov(segs.size());
-            fillIov(iov, 0, v, segs, read, pins);
-            return transfer(s, iov, segs.size(), read, pins);
+            List<MemorySegment> segs = v.enter();
+            try {
+                checkCount(segs.size());
+                MemorySegment iov = b.iov(segs.size());
+                fillIov(iov, 0, v, segs, read, b.pins);
+                return transfer(s, b, iov, segs.size(), read);
+            } finally {
+                b.pins.clear();
+                v.exit();
+            }
         } finally {
-            pins.clear();
-            v.exit();
+            b.release();
         }
     }
 
@@ -61,17 +65,18 @@ final class VectorIo {
     private static long segments(Socket s, MemorySegment[] segs, boolean read) throws IOException {
         Checks.requireArg(segs, "buffers");
         checkCount(segs.length);
-        Pins pins = Buffers.get().pins;
+        Buffers b = Buffers.acquire();
         try {
-            MemorySegment iov = Buffers.get().iov(segs.length);
+            MemorySegment iov = b.iov(segs.length);
             for (int i = 0; i < segs.length; i++) {
                 checkSegment(segs[i], read);
-                pins.add(segs[i]);
+                b.pins.add(segs[i]);
                 putIov(iov, i, segs[i]);
             }
-            return transfer(s, iov, segs.length, read, pins);
+            return transfer(s, b, iov, segs.length, read);
         } finally {
-            pins.clear();
+            b.pins.clear();
+            b.release();
         }
     }
 
@@ -97,9 +102,10 @@ final class VectorIo {
         Arena callArena = heap > 0 && Thread.currentThread().isVirtual() ? Arena.ofConfined() : null;
         MemorySegment stage = heap == 0 ? MemorySegment.NULL
                 : callArena != null ? callArena.allocate(heap, 8) : Scratch.get().copyBuffer(heap);
+        Buffers buffers = Buffers.acquire();
         try {
-            MemorySegment iov = Buffers.get().iov(bufs.length);
-            Pins pins = Buffers.get().pins;
+            MemorySegment iov = buffers.iov(bufs.length);
+            Pins pins = buffers.pins;
             long off = 0;
             for (int i = 0; i < bufs.length; i++) {
                 ByteBuffer b = bufs[i];
@@ -123,7 +129,7 @@ final class VectorIo {
             }
             long n;
             try {
-                n = transfer(s, iov, bufs.length, read, pins);
+                n = transfer(s, buffers, iov, bufs.length, read);
             } finally {
                 pins.clear();
                 Reference.reachabilityFence(bufs);
@@ -148,18 +154,20 @@ final class VectorIo {
             }
             return n;
         } finally {
+            buffers.release();
             if (callArena != null) {
                 callArena.close();
             }
         }
     }
 
-    private static long transfer(Socket s, MemorySegment iov, int count, boolean read, Pins pins) throws IOException {
+    private static long transfer(Socket s, Buffers b, MemorySegment iov, int count, boolean read) throws IOException {
+        Pins pins = b.pins;
         Scratch sc = Scratch.get();
         boolean nonBlocking = !s.blockingMode();
         // on a virtual thread readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
         boolean parks = s.parks(0);
-        MemorySegment hdr = read && !parks ? null : Buffers.get().msghdr;
+        MemorySegment hdr = read && !parks ? null : b.msghdr;
         int f = (read ? 0 : SEND_FLAGS) | (nonBlocking || parks ? Constants.MSG_DONTWAIT : 0);
         int fd = s.acquire();
         try {
