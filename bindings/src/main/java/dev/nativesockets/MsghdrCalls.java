@@ -21,24 +21,21 @@ final class MsghdrCalls {
     static long sendMsg(Socket s, Message m, int flags) throws IOException {
         Checks.requireArg(m, "message");
         int f = MsgFlags.check(flags) | SEND_FLAGS;
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = s.parks(f);
         // read once: what is held is what is encoded and what is released
         List<ControlMessage> control = m.control();
         int controlLen = ControlMessages.totalSpace(control);
         Buffers b = Buffers.acquire();
         try {
-            return sendMsg(s, m, f, nonBlocking, parks, control, controlLen, b);
+            return sendMsg(s, m, f, control, controlLen, b);
         } finally {
             b.release(); // after the holds and pins are let go: they are the lease's too
         }
     }
 
-    private static long sendMsg(Socket s, Message m, int f, boolean nonBlocking, boolean parks,
-                                List<ControlMessage> control, int controlLen, Buffers b) throws IOException {
+    private static long sendMsg(Socket s, Message m, int flags, List<ControlMessage> control, int controlLen, Buffers b)
+            throws IOException {
+        int mode = SocketWait.mode(s, flags);
+        int f = SocketWait.callFlags(mode, flags);
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
         Pins pins = b.pins;
@@ -56,26 +53,18 @@ final class MsghdrCalls {
             int fd = s.acquire();
             try {
                 long n;
-                long deadline = 0;
-                for (;;) {
-                    int mark = s.waits().readyMark(Readiness.WRITE);
+                for (long deadline = 0;;) {
+                    int mark = s.waits().readyMark(mode, Readiness.WRITE);
                     header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
-                    int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
-                            : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), f, 0, 0)
+                            : LibC.sendmsg(sc.cs, fd, b.msghdr, f);
+                    if (n >= 0 || (deadline = s.waits().retry(mode, "sendmsg", Readiness.WRITE, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
                         break;
                     }
-                    deadline = s.waits().awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
-                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
+                    sc = Scratch.get(); // a park gave the lease back (see Scratch)
                 }
                 if (n < 0) {
-                    int e = sc.errno();
-                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                        m.sent(Socket.WOULD_BLOCK);
-                        return s.wouldBlock(e);
-                    }
-                    throw s.failIo("sendmsg", e);
+                    n = SocketWait.failed(s, mode, "sendmsg", sc.errno()); // WOULD_BLOCK, or throws
                 }
                 m.sent(n);
                 return n;
@@ -94,20 +83,17 @@ final class MsghdrCalls {
     static long recvMsg(Socket s, Message m, int flags) throws IOException {
         Checks.requireArg(m, "message");
         int f = MsgFlags.check(flags);
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = s.parks(f);
         Buffers b = Buffers.acquire();
         try {
-            return recvMsg(s, m, f, nonBlocking, parks, b);
+            return recvMsg(s, m, f, b);
         } finally {
             b.release();
         }
     }
 
-    private static long recvMsg(Socket s, Message m, int f, boolean nonBlocking, boolean parks, Buffers b) throws IOException {
+    private static long recvMsg(Socket s, Message m, int flags, Buffers b) throws IOException {
+        int mode = SocketWait.mode(s, flags);
+        int f = SocketWait.callFlags(mode, flags) | RECV_FLAGS;
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
         Pins pins = b.pins;
@@ -127,26 +113,20 @@ final class MsghdrCalls {
             int fd = s.acquire();
             try {
                 long n;
-                long deadline = 0;
-                for (;;) {
-                    int mark = s.waits().readyMark(Readiness.READ);
+                for (long deadline = 0;;) {
+                    int mark = s.waits().readyMark(mode, Readiness.READ);
                     header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
-                    int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
-                            : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
+                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), f, 0, 0)
+                            : LibC.recvmsg(sc.cs, fd, b.msghdr, f);
+                    if (n >= 0 || (deadline = s.waits().retry(mode, "recvmsg", Readiness.READ, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
                         break;
                     }
-                    deadline = s.waits().awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
-                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
+                    sc = Scratch.get(); // a park gave the lease back (see Scratch)
                 }
                 if (n < 0) {
-                    int e = sc.errno();
-                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                        m.wouldBlock();
-                        return s.wouldBlock(e);
-                    }
-                    throw s.failIo("recvmsg", e);
+                    int r = SocketWait.failed(s, mode, "recvmsg", sc.errno()); // WOULD_BLOCK, or throws
+                    m.wouldBlock();
+                    return r;
                 }
                 received(m, b.msghdr, b.name, stage, controlCap, n);
                 if (controlCap > 0) {

@@ -1172,14 +1172,6 @@ public final class Socket implements AutoCloseable {
     // ---- virtual threads -------------------------------------------------------------------------
 
     /**
-     * Whether a call with these flags must park rather than block: blocking mode, no
-     * {@code MSG_DONTWAIT}, on a virtual thread (see {@link VirtualWait}).
-     */
-    boolean parks(int flags) {
-        return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-    }
-
-    /**
      * The Java array a virtual thread's call passes in place, with its segment, kept from the
      * last such call (one reference, so array and segment are always read as a pair): a server
      * that receives into and sends from the same array per connection makes no segment per call.

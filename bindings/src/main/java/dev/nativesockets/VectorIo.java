@@ -164,18 +164,19 @@ final class VectorIo {
     private static long transfer(Socket s, Buffers b, MemorySegment iov, int count, boolean read) throws IOException {
         Pins pins = b.pins;
         Scratch sc = Scratch.get();
-        boolean nonBlocking = !s.blockingMode();
-        // on a virtual thread readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
-        boolean parks = s.parks(0);
-        MemorySegment hdr = read && !parks ? null : b.msghdr;
-        int f = (read ? 0 : SEND_FLAGS) | (nonBlocking || parks ? Constants.MSG_DONTWAIT : 0);
+        int mode = SocketWait.mode(s, 0);
+        // a parked readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
+        boolean plainReadv = read && mode != SocketWait.PARK;
+        MemorySegment hdr = b.msghdr;
+        int f = SocketWait.callFlags(mode, read ? 0 : SEND_FLAGS);
+        int ops = read ? Readiness.READ : Readiness.WRITE;
+        String op = read ? "readv" : "writev";
         int fd = s.acquire();
         try {
             long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = s.waits().readyMark(read ? Readiness.READ : Readiness.WRITE);
-                if (read && !parks) {
+            for (long deadline = 0;;) {
+                int mark = s.waits().readyMark(mode, ops);
+                if (plainReadv) {
                     n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
                             : LibC.readv(sc.cs, fd, iov, count);
                 } else {
@@ -184,19 +185,13 @@ final class VectorIo {
                     n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
                             : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
                 }
-                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
+                if (n >= 0 || (deadline = s.waits().retry(mode, op, ops, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
                     break;
                 }
-                deadline = read ? s.waits().awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark)
-                        : s.waits().awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
-                sc = Scratch.get(); // the park gave the lease back (see Scratch)
+                sc = Scratch.get(); // a park gave the lease back (see Scratch)
             }
             if (n < 0) {
-                int e = sc.errno();
-                if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                    return s.wouldBlock(e);
-                }
-                throw s.failIo(read ? "readv" : "writev", e);
+                return SocketWait.failed(s, mode, op, sc.errno());
             }
             if (n == 0 && read && s.isClosed()) {
                 throw new SocketClosedException("readv");
