@@ -10,6 +10,7 @@ import dev.nativesockets.libc.Timespec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +134,54 @@ final class MessageStaging {
                 names = arena.allocate(Math.max(size, ADDR * 16L), 8);
             }
             return names;
+        }
+    }
+
+    /**
+     * The one wait loop of every message call: {@code sys} on {@code s}'s descriptor, waiting as
+     * {@code mode} says ({@link SocketWait}). {@code struct} is a {@code msghdr} for
+     * {@code SYS_sendmsg}/{@code SYS_recvmsg}, an {@code mmsghdr} vector of {@code count} entries
+     * for {@code SYS_sendmmsg}/{@code SYS_recvmmsg} ({@code ts}: recvmmsg's timeout or
+     * {@code NULL}), an {@code iovec} array of {@code count} entries for {@code SYS_readv} (which
+     * takes no flags, so never in {@link SocketWait#PARK}). {@code f} is what the call passes
+     * ({@link SocketWait#callFlags} applied). Through {@code pins} when it holds segments of arenas
+     * another thread could close ({@link Pins}), else the plain downcall, chosen by an int test:
+     * nothing here is a virtual call. The staged structures are written once, before: on failure
+     * the kernel writes nothing back, and a parked call keeps its {@link Buffers} lease.
+     *
+     * @return what the system call returned, or {@link Socket#WOULD_BLOCK} for a call that cannot wait
+     */
+    static long call(Socket s, int mode, int sys, String op, MemorySegment struct, int count, int f, MemorySegment ts,
+                     Pins pins) throws IOException {
+        boolean mmsg = sys == Constants.SYS_sendmmsg || sys == Constants.SYS_recvmmsg;
+        boolean msg = sys == Constants.SYS_sendmsg || sys == Constants.SYS_recvmsg;
+        int ops = sys == Constants.SYS_recvmsg || sys == Constants.SYS_recvmmsg || sys == Constants.SYS_readv
+                ? Readiness.READ : Readiness.WRITE;
+        // the pinned call's arguments after (fd, struct): (flags) for msg, (count, flags, ts) for mmsg, (count) for readv
+        long a3 = msg ? f : count;
+        long a4 = mmsg ? f : 0;
+        long a5 = sys == Constants.SYS_recvmmsg ? ts.address() : 0;
+        boolean pinned = pins != null && pins.any();
+        Scratch sc = Scratch.get();
+        int fd = s.acquire();
+        try {
+            long n;
+            for (long deadline = 0;;) {
+                int mark = s.waits().readyMark(mode, ops);
+                n = pinned ? pins.call(sc.cs, sys, fd, struct.address(), a3, a4, a5)
+                        : sys == Constants.SYS_sendmsg ? LibC.sendmsg(sc.cs, fd, struct, f)
+                        : sys == Constants.SYS_recvmsg ? LibC.recvmsg(sc.cs, fd, struct, f)
+                        : sys == Constants.SYS_readv ? LibC.readv(sc.cs, fd, struct, count)
+                        : sys == Constants.SYS_sendmmsg ? LibC.sendmmsg(sc.cs, fd, struct, count, f)
+                        : LibC.recvmmsg(sc.cs, fd, struct, count, f, ts);
+                if (n >= 0 || (deadline = s.waits().retry(mode, op, ops, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
+                    break;
+                }
+                sc = Scratch.get(); // a park gave the lease back (see Scratch)
+            }
+            return n >= 0 ? n : SocketWait.failed(s, mode, op, sc.errno());
+        } finally {
+            s.release();
         }
     }
 

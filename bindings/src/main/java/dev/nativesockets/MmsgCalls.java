@@ -5,7 +5,6 @@ import static dev.nativesockets.MessageStaging.*;
 
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.Iovec;
-import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Mmsghdr;
 import dev.nativesockets.libc.Msghdr;
 import dev.nativesockets.libc.Timespec;
@@ -108,25 +107,9 @@ final class MmsgCalls {
 
     /** One {@code sendmmsg(2)} of a laid-out vector on {@code s}, waiting as {@link SocketWait} decides; would-block is a result. */
     private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int flags, Pins pins) throws IOException {
-        Scratch sc = Scratch.get();
         int mode = SocketWait.mode(s, flags);
-        int f = SocketWait.callFlags(mode, flags);
-        int fd = s.acquire();
-        try {
-            int n;
-            for (long deadline = 0;;) {
-                int mark = s.waits().readyMark(mode, Readiness.WRITE);
-                n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, f, 0)
-                        : LibC.sendmmsg(sc.cs, fd, vec, vlen, f);
-                if (n >= 0 || (deadline = s.waits().retry(mode, "sendmmsg", Readiness.WRITE, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
-                    break;
-                }
-                sc = Scratch.get(); // a park gave the lease back (see Scratch)
-            }
-            return n >= 0 ? n : SocketWait.failed(s, mode, "sendmmsg", sc.errno());
-        } finally {
-            s.release();
-        }
+        return (int) call(s, mode, Constants.SYS_sendmmsg, "sendmmsg", vec, vlen, SocketWait.callFlags(mode, flags),
+                MemorySegment.NULL, pins);
     }
 
     /**
@@ -137,26 +120,9 @@ final class MmsgCalls {
      */
     private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int flags, MemorySegment ts, Pins pins)
             throws IOException {
-        Scratch sc = Scratch.get();
         int mode = SocketWait.mode(s, flags);
-        int f = SocketWait.callFlags(mode, flags) | RECV_FLAGS;
-        int fd = s.acquire();
-        try {
-            int n;
-            for (long deadline = 0;;) {
-                int mark = s.waits().readyMark(mode, Readiness.READ);
-                n = pins != null && pins.any()
-                        ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, f, ts.address())
-                        : LibC.recvmmsg(sc.cs, fd, vec, vlen, f, ts);
-                if (n >= 0 || (deadline = s.waits().retry(mode, "recvmmsg", Readiness.READ, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
-                    break;
-                }
-                sc = Scratch.get(); // a park gave the lease back (see Scratch)
-            }
-            return n >= 0 ? n : SocketWait.failed(s, mode, "recvmmsg", sc.errno());
-        } finally {
-            s.release();
-        }
+        return (int) call(s, mode, Constants.SYS_recvmmsg, "recvmmsg", vec, vlen, SocketWait.callFlags(mode, flags) | RECV_FLAGS,
+                ts, pins);
     }
 
     static int recvMmsg(Socket s, List<Message> ms, int flags, Duration timeout) throws IOException {

@@ -4,7 +4,6 @@ import static dev.nativesockets.MessageStaging.*;
 
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.LibC;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -49,28 +48,10 @@ final class MsghdrCalls {
             if (controlLen > 0) {
                 ControlMessages.encode(control, cbuf);
             }
-            Scratch sc = Scratch.get();
-            int fd = s.acquire();
-            try {
-                long n;
-                for (long deadline = 0;;) {
-                    int mark = s.waits().readyMark(mode, Readiness.WRITE);
-                    header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), f, 0, 0)
-                            : LibC.sendmsg(sc.cs, fd, b.msghdr, f);
-                    if (n >= 0 || (deadline = s.waits().retry(mode, "sendmsg", Readiness.WRITE, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
-                        break;
-                    }
-                    sc = Scratch.get(); // a park gave the lease back (see Scratch)
-                }
-                if (n < 0) {
-                    n = SocketWait.failed(s, mode, "sendmsg", sc.errno()); // WOULD_BLOCK, or throws
-                }
-                m.sent(n);
-                return n;
-            } finally {
-                s.release();
-            }
+            header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
+            long n = call(s, mode, Constants.SYS_sendmsg, "sendmsg", b.msghdr, 0, f, MemorySegment.NULL, pins);
+            m.sent(n);
+            return n;
         } finally {
             holds.release();
             pins.clear();
@@ -109,37 +90,21 @@ final class MsghdrCalls {
             // control data lands in the library's memory first: the descriptors in it are taken
             // from there, whatever happens to the caller's buffer (see received)
             MemorySegment stage = controlCap == 0 ? MemorySegment.NULL : b.control(controlCap);
-            Scratch sc = Scratch.get();
-            int fd = s.acquire();
-            try {
-                long n;
-                for (long deadline = 0;;) {
-                    int mark = s.waits().readyMark(mode, Readiness.READ);
-                    header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), f, 0, 0)
-                            : LibC.recvmsg(sc.cs, fd, b.msghdr, f);
-                    if (n >= 0 || (deadline = s.waits().retry(mode, "recvmsg", Readiness.READ, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
-                        break;
-                    }
-                    sc = Scratch.get(); // a park gave the lease back (see Scratch)
-                }
-                if (n < 0) {
-                    int r = SocketWait.failed(s, mode, "recvmsg", sc.errno()); // WOULD_BLOCK, or throws
-                    m.wouldBlock();
-                    return r;
-                }
-                received(m, b.msghdr, b.name, stage, controlCap, n);
-                if (controlCap > 0) {
-                    // after received: the caller's buffer may be gone (closed arena); the descriptors are m's already
-                    MemorySegment.copy(stage, 0, control, 0, m.controlLength());
-                }
-                if (n == 0 && s.isClosed()) {
-                    throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
-                }
+            header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
+            long n = call(s, mode, Constants.SYS_recvmsg, "recvmsg", b.msghdr, 0, f, MemorySegment.NULL, pins);
+            if (n == Socket.WOULD_BLOCK) {
+                m.wouldBlock();
                 return n;
-            } finally {
-                s.release();
             }
+            received(m, b.msghdr, b.name, stage, controlCap, n);
+            if (controlCap > 0) {
+                // after received: the caller's buffer may be gone (closed arena); the descriptors are m's already
+                MemorySegment.copy(stage, 0, control, 0, m.controlLength());
+            }
+            if (n == 0 && s.isClosed()) {
+                throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
+            }
+            return n;
         } finally {
             pins.clear();
             if (v != null) {

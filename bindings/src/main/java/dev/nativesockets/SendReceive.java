@@ -30,27 +30,41 @@ final class SendReceive {
      * the array in place.
      */
     static int recvInto(Socket so, MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags);
+        return transfer(so, buf, size, MsgFlags.check(flags), false);
+    }
+
+    /** {@link Socket#send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
+    static int sendFrom(Socket so, MemorySegment buf, long size, int flags) throws IOException {
+        return transfer(so, buf, size, MsgFlags.check(flags) | ALWAYS_SEND_FLAGS, true);
+    }
+
+    /**
+     * recv(2) or send(2), waiting as {@link SocketWait} decides: the hot path. Small enough to be
+     * inlined into {@link #recvInto} and {@link #sendFrom}, where {@code send} is a constant.
+     */
+    private static int transfer(Socket so, MemorySegment buf, long size, int f, boolean send) throws IOException {
         int mode = SocketWait.mode(so, f);
         int g = SocketWait.callFlags(mode, f);
         long len = Math.min(size, MAX_IO);
+        int ops = send ? Readiness.WRITE : Readiness.READ;
         MemorySegment cs = so.callState();
         int fd = so.acquire();
         try {
             long n;
             for (long deadline = 0;;) {
-                int mark = so.waits().readyMark(mode, Readiness.READ);
+                int mark = so.waits().readyMark(mode, ops);
                 // one that cannot block is a critical downcall: no thread-state transition
-                n = mode == SocketWait.BLOCK ? LibC.recv(cs, fd, buf, len, g) : recvNow(cs, fd, buf, len, g);
-                if (n >= 0 || (deadline = so.waits().retry(mode, "recv", Readiness.READ, fd, deadline, CallState.errno(cs), mark)) == SocketWait.DONE) {
+                n = mode == SocketWait.BLOCK ? send ? LibC.send(cs, fd, buf, len, g) : LibC.recv(cs, fd, buf, len, g)
+                        : send ? sendNow(cs, fd, buf, len, g) : recvNow(cs, fd, buf, len, g);
+                if (n >= 0 || (deadline = so.waits().retry(mode, send ? "send" : "recv", ops, fd, deadline, CallState.errno(cs), mark)) == SocketWait.DONE) {
                     break;
                 }
                 cs = so.callState(); // a park gave the lease back (see Scratch)
             }
             if (n < 0) {
-                return SocketWait.failed(so, mode, "recv", CallState.errno(cs));
+                return SocketWait.failed(so, mode, send ? "send" : "recv", CallState.errno(cs));
             }
-            so.checkNotClosedDuring("recv");
+            so.checkNotClosedDuring(send ? "send" : "recv");
             return (int) n;
         } finally {
             so.release();
@@ -60,26 +74,13 @@ final class SendReceive {
     /** {@link Socket#recvFrom(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
     static Received recvFromInto(Socket so, MemorySegment buf, int flags) throws IOException {
         int f = MsgFlags.check(flags);
-        int mode = SocketWait.mode(so, f);
-        int g = SocketWait.callFlags(mode, f);
-        long len = Math.min(buf.byteSize(), MAX_IO);
-        Scratch s = so.scratch();
         int fd = so.acquire();
         try {
-            long n;
-            for (long deadline = 0;;) {
-                int mark = so.waits().readyMark(mode, Readiness.READ);
-                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, len, g, s.addr, s.addrLen)
-                        : CriticalCalls.recvfromHeap(s.cs, fd, buf, len, g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
-                if (n >= 0 || (deadline = so.waits().retry(mode, "recvfrom", Readiness.READ, fd, deadline, s.errno(), mark)) == SocketWait.DONE) {
-                    break;
-                }
-                s = so.scratch(); // a park gave the lease back (see Scratch)
-            }
+            long n = addressed(so, fd, buf, f, null, 0);
             if (n < 0) {
-                return new Received(SocketWait.failed(so, mode, "recvfrom", s.errno()), null);
+                return new Received((int) n, null);
             }
+            Scratch s = so.scratch();
             int nameLen = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
             so.checkNotClosedDuring("recvfrom");
             SocketAddress source;
@@ -95,64 +96,55 @@ final class SendReceive {
         }
     }
 
-    /** {@link Socket#send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    static int sendFrom(Socket so, MemorySegment buf, long size, int flags) throws IOException {
+    /** {@link Socket#sendTo(MemorySegment, int, SocketAddress)} after the buffer checks; see {@link #recvInto} for a heap {@code buf}. */
+    static int sendToFrom(Socket so, MemorySegment buf, int flags, SocketAddress to) throws IOException {
+        so.checkFamily(to);
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        int mode = SocketWait.mode(so, f);
-        int g = SocketWait.callFlags(mode, f);
-        long len = Math.min(size, MAX_IO);
-        MemorySegment cs = so.callState();
+        int nameLen = Addresses.encode(to, so.scratch().addr, so.family());
         int fd = so.acquire();
         try {
-            long n;
-            for (long deadline = 0;;) {
-                int mark = so.waits().readyMark(mode, Readiness.WRITE);
-                n = mode == SocketWait.BLOCK ? LibC.send(cs, fd, buf, len, g) : sendNow(cs, fd, buf, len, g);
-                if (n >= 0 || (deadline = so.waits().retry(mode, "send", Readiness.WRITE, fd, deadline, CallState.errno(cs), mark)) == SocketWait.DONE) {
-                    break;
-                }
-                cs = so.callState(); // a park gave the lease back (see Scratch)
+            long n = addressed(so, fd, buf, f, to, nameLen);
+            if (n >= 0) {
+                so.checkNotClosedDuring("sendto");
             }
-            if (n < 0) {
-                return SocketWait.failed(so, mode, "send", CallState.errno(cs));
-            }
-            so.checkNotClosedDuring("send");
             return (int) n;
         } finally {
             so.release();
         }
     }
 
-    /** {@link Socket#sendTo(MemorySegment, int, SocketAddress)} after the buffer checks; see {@link #recvInto} for a heap {@code buf}. */
-    static int sendToFrom(Socket so, MemorySegment buf, int flags, SocketAddress to) throws IOException {
-        so.checkFamily(to);
-        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
+    /**
+     * recvfrom(2) (the sender's address left in the scratch's {@code addr}/{@code addrLen}) or,
+     * with a destination {@code to} already encoded there, sendto(2), waiting as
+     * {@link SocketWait} decides; {@link Socket#WOULD_BLOCK} for a call that cannot wait.
+     */
+    private static long addressed(Socket so, int fd, MemorySegment buf, int f, SocketAddress to, int nameLen) throws IOException {
+        boolean send = to != null;
         int mode = SocketWait.mode(so, f);
         int g = SocketWait.callFlags(mode, f);
         long len = Math.min(buf.byteSize(), MAX_IO);
+        int ops = send ? Readiness.WRITE : Readiness.READ;
         Scratch s = so.scratch();
-        int nameLen = Addresses.encode(to, s.addr, so.family());
-        int fd = so.acquire();
-        try {
-            long n;
-            for (long deadline = 0;;) {
-                int mark = so.waits().readyMark(mode, Readiness.WRITE);
+        long n;
+        for (long deadline = 0;;) {
+            int mark = so.waits().readyMark(mode, ops);
+            if (send) {
                 n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, len, g, s.addr, nameLen)
                         : CriticalCalls.sendtoHeap(s.cs, fd, buf, len, g | Constants.MSG_DONTWAIT, s.addr, nameLen);
-                if (n >= 0 || (deadline = so.waits().retry(mode, "sendto", Readiness.WRITE, fd, deadline, s.errno(), mark)) == SocketWait.DONE) {
-                    break;
-                }
-                s = so.scratch(); // a park gave the lease back (see Scratch): encode the address again
-                Addresses.encode(to, s.addr, so.family());
+            } else {
+                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, len, g, s.addr, s.addrLen)
+                        : CriticalCalls.recvfromHeap(s.cs, fd, buf, len, g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
             }
-            if (n < 0) {
-                return SocketWait.failed(so, mode, "sendto", s.errno());
+            if (n >= 0 || (deadline = so.waits().retry(mode, send ? "sendto" : "recvfrom", ops, fd, deadline, s.errno(), mark)) == SocketWait.DONE) {
+                break;
             }
-            so.checkNotClosedDuring("sendto");
-            return (int) n;
-        } finally {
-            so.release();
+            s = so.scratch(); // a park gave the lease back (see Scratch)
+            if (send) {
+                Addresses.encode(to, s.addr, so.family()); // and the destination with it
+            }
         }
+        return n >= 0 ? n : SocketWait.failed(so, mode, send ? "sendto" : "recvfrom", s.errno());
     }
 
     /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */

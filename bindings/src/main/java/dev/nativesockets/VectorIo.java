@@ -4,7 +4,6 @@ import static dev.nativesockets.MessageStaging.*;
 
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -162,44 +161,21 @@ final class VectorIo {
     }
 
     private static long transfer(Socket s, Buffers b, MemorySegment iov, int count, boolean read) throws IOException {
-        Pins pins = b.pins;
-        Scratch sc = Scratch.get();
         int mode = SocketWait.mode(s, 0);
-        // a parked readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
-        boolean plainReadv = read && mode != SocketWait.PARK;
-        MemorySegment hdr = b.msghdr;
-        int f = SocketWait.callFlags(mode, read ? 0 : SEND_FLAGS);
-        int ops = read ? Readiness.READ : Readiness.WRITE;
         String op = read ? "readv" : "writev";
-        int fd = s.acquire();
-        try {
-            long n;
-            for (long deadline = 0;;) {
-                int mark = s.waits().readyMark(mode, ops);
-                if (plainReadv) {
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
-                            : LibC.readv(sc.cs, fd, iov, count);
-                } else {
-                    header(hdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
-                    int sys = read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg;
-                    n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
-                            : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
-                }
-                if (n >= 0 || (deadline = s.waits().retry(mode, op, ops, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
-                    break;
-                }
-                sc = Scratch.get(); // a park gave the lease back (see Scratch)
-            }
-            if (n < 0) {
-                return SocketWait.failed(s, mode, op, sc.errno());
-            }
-            if (n == 0 && read && s.isClosed()) {
-                throw new SocketClosedException("readv");
-            }
-            return n;
-        } finally {
-            s.release();
+        long n;
+        if (read && mode != SocketWait.PARK) {
+            n = call(s, mode, Constants.SYS_readv, op, iov, count, 0, MemorySegment.NULL, b.pins);
+        } else {
+            // writev as sendmsg(2), for MSG_NOSIGNAL; a parked readv as recvmsg(2), for MSG_DONTWAIT
+            header(b.msghdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
+            n = call(s, mode, read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg, op, b.msghdr, 0,
+                    SocketWait.callFlags(mode, read ? 0 : SEND_FLAGS), MemorySegment.NULL, b.pins);
         }
+        if (n == 0 && read && s.isClosed()) {
+            throw new SocketClosedException("readv");
+        }
+        return n;
     }
 
 }
