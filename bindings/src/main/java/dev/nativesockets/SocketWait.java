@@ -37,8 +37,13 @@ import java.time.Duration;
  * if (n < 0) return SocketWait.failed(so, mode, op, errno);   // WOULD_BLOCK, or throws
  * }</pre>
  *
- * Connecting, whose wait is "until writable, then {@code SO_ERROR}" with a back-off for a Unix
- * listener's full backlog, uses {@link #backOff} and {@link #awaitReadyFor} with the same modes.
+ * The loop is written out once per call family, around a plain downcall (a lambda per attempt
+ * would allocate or go megamorphic): {@code SendReceive.transfer} (recv/send, the hot path),
+ * {@code SendReceive.addressed} (recvfrom/sendto), {@code MessageStaging.call} (every message
+ * syscall) and {@code Connector.accept}. Connecting, whose wait is "until writable, then
+ * {@code SO_ERROR}" with a back-off for a Unix listener's full backlog, uses {@link #backOff} and
+ * {@link #awaitReadyFor} with the same modes; a {@link #BLOCK} connect to a Unix listener waits
+ * that way too, since the kernel's own wait for room is not ended by {@code close()}.
  * The deadline rule lives here too: a waiting call honours {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}
  * as the kernel would (cached, see {@link #timeoutDeadline}), and a connect its own timeout
  * ({@link #checkDeadline}). So a new way to wait (a completion ring) is a new mode here and a
