@@ -28,46 +28,32 @@ final class Connector {
     /** {@link Socket#accept(boolean)}. */
     static Socket accept(Socket so, boolean nonBlocking) throws IOException {
         Scratch s = so.scratch();
+        int mode = SocketWait.mode(so, 0);
         int fd = so.acquire();
         try {
             int c;
-            if (so.blockingMode() && Thread.currentThread().isVirtual()) {
+            if (mode == SocketWait.PARK) {
                 // accept(2) has no per-call MSG_DONTWAIT: the descriptor is O_NONBLOCK while any
                 // virtual thread's accept is in, and as the user set it otherwise
                 so.waits().enterNonBlocking(s, fd);
-                try {
-                    long deadline = 0;
-                    for (;;) {
-                        int mark = so.waits().readyMark(Readiness.READ);
-                        c = acceptOnce(s, fd, nonBlocking);
-                        if (c >= 0 || !SocketWait.retryOrPark(true, s.errno())) {
-                            break;
-                        }
-                        deadline = so.waits().awaitReady("accept", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
-                        s = so.scratch(); // the park gave the lease back (see Scratch)
-                    }
-                } finally {
-                    so.waits().leaveNonBlocking(s, fd);
-                }
-            } else {
-                for (;;) {
+            }
+            try {
+                for (long deadline = 0;;) {
+                    int mark = so.waits().readyMark(mode, Readiness.READ);
                     c = acceptOnce(s, fd, nonBlocking);
-                    if (c >= 0 || s.errno() != Constants.EINTR && !(SocketWait.isWouldBlock(s.errno()) && so.blockingMode() && so.waits().inNonBlockingSpan())) {
+                    if (c >= 0 || (deadline = so.waits().retry(mode, "accept", Readiness.READ, fd, deadline, s.errno(), mark)) == SocketWait.DONE) {
                         break;
                     }
-                    if (s.errno() != Constants.EINTR) {
-                        // a blocking accept met the O_NONBLOCK of a virtual thread's accept: wait, then retry
-                        so.waits().awaitBlocking("accept", s, fd, Constants.POLLIN);
-                    }
+                    s = so.scratch(); // a park gave the lease back (see Scratch)
+                }
+            } finally {
+                if (mode == SocketWait.PARK) {
+                    so.waits().leaveNonBlocking(s, fd);
                 }
             }
             if (c < 0) {
-                int errno = s.errno();
-                if (SocketWait.isWouldBlock(errno) && !so.blockingMode()) {
-                    so.wouldBlock(errno);
-                    return null;
-                }
-                throw so.failIo("accept", errno);
+                SocketWait.failed(so, mode, "accept", s.errno()); // throws unless would-block
+                return null;
             }
             if (so.handle().isClosed()) {
                 LibC.close(s.cs, c);
@@ -100,11 +86,15 @@ final class Connector {
         so.checkFamily(address);
         Scratch s = so.scratch();
         int len = Addresses.encode(address, s.addr, so.family());
+        int mode = SocketWait.mode(so, 0);
         int fd = so.acquire();
         try {
-            if (so.blockingMode() && Thread.currentThread().isVirtual()) {
-                // SO_SNDTIMEO bounds a blocking Unix connect (Linux): the parked one too
-                connectParked(so, s, fd, len, so.family() == Constants.AF_UNIX ? so.waits().timeoutDeadline(Constants.SO_SNDTIMEO) : Long.MAX_VALUE);
+            if (mode == SocketWait.PARK || mode == SocketWait.BLOCK && so.family() == Constants.AF_UNIX) {
+                // a parked connect, or a blocking Unix one: the kernel's wait for room on a full
+                // listener is not ended by close(), so it is waited out here. SO_SNDTIMEO bounds
+                // a blocking Unix connect (Linux), this one too
+                connectWaiting(so, s, fd, len, mode,
+                        so.family() == Constants.AF_UNIX ? so.waits().timeoutDeadline(Constants.SO_SNDTIMEO) : Long.MAX_VALUE);
                 return true;
             }
             if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
@@ -112,21 +102,20 @@ final class Connector {
                 return true;
             }
             int errno = s.errno();
-            if (errno == Constants.EINPROGRESS || (errno == Constants.EINTR && so.blockingMode())) {
-                if (!so.blockingMode()) {
-                    so.wouldBlock(errno);
+            if (mode == SocketWait.NOW) {
+                if (errno == Constants.EINPROGRESS || SocketWait.isWouldBlock(errno)) {
+                    so.wouldBlock(errno); // EAGAIN: a Unix listener's full backlog
                     return false;
                 }
-                // interrupted blocking connect goes on in the kernel: wait for it like a timed one
-                awaitConnect(so, s, fd, -1);
-                return true;
+                throw so.fail("connect", errno);
             }
-            if (SocketWait.isWouldBlock(errno) && !so.blockingMode()) {
-                so.wouldBlock(errno);
-                return false; // Unix sockets with a full backlog
+            if (errno != Constants.EINPROGRESS && errno != Constants.EINTR) {
+                throw so.fail("connect", errno);
             }
-            // a blocking Unix connect's EAGAIN: its SO_SNDTIMEO ran out (Linux), a timeout like any other
-            throw so.family() == Constants.AF_UNIX ? so.failIo("connect", errno) : so.fail("connect", errno);
+            // an interrupted blocking connect goes on in the kernel: wait for it like a timed one
+            so.waits().awaitReadyFor("connect", SocketWait.BLOCK, fd, Readiness.WRITE, Long.MAX_VALUE, Constants.ETIMEDOUT);
+            checkSoError(so, so.scratch(), fd);
+            return true;
         } finally {
             so.release();
         }
@@ -140,49 +129,15 @@ final class Connector {
         so.checkFamily(address);
         Scratch s = so.scratch();
         int len = Addresses.encode(address, s.addr, so.family());
+        // waits whatever the socket's mode: parked on a virtual thread, in poll(2) on a platform one
+        int mode = Thread.currentThread().isVirtual() ? SocketWait.PARK : SocketWait.BLOCK;
         int fd = so.acquire();
         try {
             // the library's rule (WaitTimeout): 100 years or more is forever, which for a connect
             // is as long as the kernel keeps trying; a century of milliseconds cannot overflow
             long nanos = WaitTimeout.nanos(timeout);
             long millis = nanos < 0 ? MAX_CONNECT_SECONDS * 1000 : Math.max(1, timeout.toMillis());
-            if (Thread.currentThread().isVirtual()) {
-                connectParked(so, s, fd, len, System.nanoTime() + millis * 1_000_000);
-                return;
-            }
-            boolean wasBlocking = so.blockingMode();
-            so.setNonBlocking(s, fd, true);
-            try {
-                long deadline = System.nanoTime() + millis * 1_000_000;
-                int errno;
-                for (;;) {
-                    if (LibC.connect(s.cs, fd, s.addr, len) == 0) {
-                        return;
-                    }
-                    errno = s.errno();
-                    if (!SocketWait.isWouldBlock(errno) || so.family() != Constants.AF_UNIX) {
-                        break;
-                    }
-                    // a Unix listener with a full backlog: nothing is in progress, so try again shortly
-                    long left = (deadline - System.nanoTime()) / 1_000_000;
-                    if (left <= 0) {
-                        so.recordError(Constants.ETIMEDOUT);
-                        throw Errno.timeout("connect", Constants.ETIMEDOUT);
-                    }
-                    SocketWait.nap(s, (int) Math.min(left, 10));
-                    if (so.handle().isClosed()) {
-                        throw new SocketClosedException("connect");
-                    }
-                }
-                if (errno != Constants.EINPROGRESS && errno != Constants.EINTR) {
-                    throw so.fail("connect", errno);
-                }
-                awaitConnect(so, s, fd, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } finally {
-                if (wasBlocking) {
-                    so.setNonBlocking(s, fd, false);
-                }
-            }
+            connectWaiting(so, s, fd, len, mode, System.nanoTime() + millis * 1_000_000);
         } finally {
             so.release();
         }
@@ -215,12 +170,14 @@ final class Connector {
     }
 
     /**
-     * A connect on a virtual thread: non-blocking {@code connect(2)} (the descriptor is
-     * {@code O_NONBLOCK} for its span), the thread parked until the socket is writable or the
-     * deadline passes, then {@code SO_ERROR}. A Unix listener with a full backlog is retried every
-     * 10 ms (a sleep: it parks too), as the timed connect does.
+     * A connect that waits in {@code mode} ({@link SocketWait#PARK} or {@link SocketWait#BLOCK})
+     * until {@code deadline} ({@link Long#MAX_VALUE}: none): non-blocking {@code connect(2)} (the
+     * descriptor is {@code O_NONBLOCK} for its span), a Unix listener with a full backlog retried
+     * every 10 ms ({@link SocketWait#backOff}), a connect in progress waited for until writable
+     * ({@link SocketWait#awaitReadyFor}), then {@code SO_ERROR}. A close from another thread ends
+     * every wait with {@link SocketClosedException}.
      */
-    private static void connectParked(Socket so, Scratch s, int fd, int len, long deadline) throws IOException {
+    private static void connectWaiting(Socket so, Scratch s, int fd, int len, int mode, long deadline) throws IOException {
         so.waits().enterNonBlocking(s, fd);
         try {
             int errno;
@@ -236,42 +193,21 @@ final class Connector {
                 if (!SocketWait.isWouldBlock(errno) || so.family() != Constants.AF_UNIX) {
                     break;
                 }
-                so.waits().checkDeadline("connect", deadline, Constants.ETIMEDOUT);
-                so.waits().sleep("connect", 10);
-                if (so.handle().isClosed()) {
-                    throw new SocketClosedException("connect");
-                }
+                // a sleep or a nap, not a park: the thread keeps its scratch, and the address in it
+                so.waits().backOff("connect", mode, deadline);
             }
             if (errno != Constants.EINPROGRESS && errno != Constants.EALREADY) {
                 throw so.fail("connect", errno);
             }
-            for (int mark = so.waits().readyMark(Readiness.WRITE); so.waits().pollOne(s, fd, Constants.POLLOUT, 0) == 0; mark = so.waits().readyMark(Readiness.WRITE)) {
-                so.waits().checkDeadline("connect", deadline, Constants.ETIMEDOUT);
-                so.waits().park("connect", Readiness.WRITE, deadline, mark);
-                s = so.scratch(); // the park gave the lease back (see Scratch)
-            }
-            int err = soError(so, s, fd);
-            if (err != 0) {
-                throw so.fail("connect", err);
-            }
+            so.waits().awaitReadyFor("connect", mode, fd, Readiness.WRITE, deadline, Constants.ETIMEDOUT);
+            s = so.scratch(); // a park gave the lease back (see Scratch)
+            checkSoError(so, s, fd);
         } finally {
-            so.waits().leaveNonBlocking(s, fd);
+            so.waits().leaveNonBlocking(so.scratch(), fd);
         }
     }
 
-    private static void awaitConnect(Socket so, Scratch s, int fd, long timeoutMillis) throws IOException {
-        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
-        for (;;) {
-            long left = timeoutMillis < 0 ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-            int ready = so.waits().pollOne(s, fd, Constants.POLLOUT, (int) Math.min(left, Integer.MAX_VALUE));
-            if (so.handle().isClosed()) {
-                throw new SocketClosedException("connect");
-            }
-            if (ready > 0) {
-                break;
-            }
-            so.waits().checkDeadline("connect", deadline, Constants.ETIMEDOUT);
-        }
+    private static void checkSoError(Socket so, Scratch s, int fd) throws IOException {
         int err = soError(so, s, fd);
         if (err != 0) {
             throw so.fail("connect", err);

@@ -18,7 +18,8 @@ import java.util.List;
  * ({@link ControlMessage#rights(int...)}, {@link ControlMessage#parse parsed} bytes) name
  * descriptors the caller keeps open, as with {@link Socket#adopt(int)}.
  *
- * <p>One per thread (in {@link MessageStaging.Buffers}); no allocation once grown.
+ * <p>One per {@link MessageStaging.Buffers} (a platform thread's, or a virtual thread's lease for
+ * one call); no allocation once grown.
  */
 final class Holds {
     private Object[] held = new Object[8];

@@ -10,13 +10,14 @@ import dev.nativesockets.libc.Timespec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@link Socket}'s scatter/gather and message calls share: the per-thread {@link Buffers}
- * where the native {@code msghdr}, {@code iovec} arrays, names and outgoing control data are
+ * What {@link Socket}'s scatter/gather and message calls share: the {@link Buffers} (a
+ * platform thread's own, a virtual thread's lease for one call) where the native {@code msghdr}, {@code iovec} arrays, names and outgoing control data are
  * staged (so a call on native segments allocates nothing), the flags every send and receive
  * carries, and the pieces that check a message and lay it out as {@code iovec}s and a
  * {@code msghdr}. The calls themselves: {@link VectorIo} ({@code readv}/{@code writev}),
@@ -39,12 +40,58 @@ final class MessageStaging {
     static final int MAX_MMSG = 1024;
     static final int ADDR = Scratch.ADDR_SIZE;
 
-    /** Per-thread native temporaries for message calls; they grow on demand and are reused. */
+    /**
+     * Native temporaries of one message call; they grow on demand and are reused. A platform
+     * thread keeps one for its life (a ThreadLocal). A virtual thread owns none: each entry point
+     * leases one from a small shared {@link LeasePool} ({@link #acquire()}) and gives it back in
+     * its {@code finally} ({@link #release()}), after the last use of the staged memory, the
+     * {@link #pins} and the {@link #holds}. A call that parks keeps its lease across the park: the
+     * kernel is handed the staged {@code msghdr}/{@code iovec}/control again on every retry, and the
+     * pins and holds must last the whole call. So a virtual thread holds message buffers only while
+     * inside a message call: their count is bounded by the message calls in flight or parked at
+     * once, not by the threads, and the pool keeps at most its slot count idle (see
+     * docs/RELIABILITY.md). Another virtual thread mounted on the same carrier during the park
+     * leases another entry, never this one.
+     */
     static final class Buffers {
-        private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
+        // a plain ThreadLocal filled on first get: no lambda to spin at start-up
+        private static final ThreadLocal<Buffers> LOCAL = new ThreadLocal<>();
+        private static final LeasePool<Buffers> POOL = new LeasePool<>("dev.nativesockets.messagePool",
+                4 * Runtime.getRuntime().availableProcessors(), () -> new Buffers(true));
 
-        static Buffers get() {
-            return LOCAL.get();
+        /**
+         * The calling thread's buffers for one message call: a platform thread's own, or a virtual
+         * thread's lease. Every caller pairs it with {@link #release()} in a {@code finally}.
+         */
+        static Buffers acquire() {
+            Thread t = Thread.currentThread();
+            if (t.isVirtual()) {
+                return POOL.borrow();
+            }
+            Buffers b = LOCAL.get();
+            if (b == null) {
+                b = new Buffers(false);
+                LOCAL.set(b);
+            }
+            return b;
+        }
+
+        /** Ends the call's use: a lease goes back to the pool; the caller must not touch it afterwards. */
+        void release() {
+            if (leased) {
+                POOL.offer(this);
+            }
+        }
+
+        /** Leases made since start (tests: they must follow the calls in flight, not the threads). */
+        static long leasesCreated() {
+            return POOL.created();
+        }
+
+        private final boolean leased;
+
+        private Buffers(boolean leased) {
+            this.leased = leased;
         }
 
         final Arena arena = Arena.ofAuto();
@@ -87,6 +134,54 @@ final class MessageStaging {
                 names = arena.allocate(Math.max(size, ADDR * 16L), 8);
             }
             return names;
+        }
+    }
+
+    /**
+     * The one wait loop of every message call: {@code sys} on {@code s}'s descriptor, waiting as
+     * {@code mode} says ({@link SocketWait}). {@code struct} is a {@code msghdr} for
+     * {@code SYS_sendmsg}/{@code SYS_recvmsg}, an {@code mmsghdr} vector of {@code count} entries
+     * for {@code SYS_sendmmsg}/{@code SYS_recvmmsg} ({@code ts}: recvmmsg's timeout or
+     * {@code NULL}), an {@code iovec} array of {@code count} entries for {@code SYS_readv} (which
+     * takes no flags, so never in {@link SocketWait#PARK}). {@code f} is what the call passes
+     * ({@link SocketWait#callFlags} applied). Through {@code pins} when it holds segments of arenas
+     * another thread could close ({@link Pins}), else the plain downcall, chosen by an int test:
+     * nothing here is a virtual call. The staged structures are written once, before: on failure
+     * the kernel writes nothing back, and a parked call keeps its {@link Buffers} lease.
+     *
+     * @return what the system call returned, or {@link Socket#WOULD_BLOCK} for a call that cannot wait
+     */
+    static long call(Socket s, int mode, int sys, String op, MemorySegment struct, int count, int f, MemorySegment ts,
+                     Pins pins) throws IOException {
+        boolean mmsg = sys == Constants.SYS_sendmmsg || sys == Constants.SYS_recvmmsg;
+        boolean msg = sys == Constants.SYS_sendmsg || sys == Constants.SYS_recvmsg;
+        int ops = sys == Constants.SYS_recvmsg || sys == Constants.SYS_recvmmsg || sys == Constants.SYS_readv
+                ? Readiness.READ : Readiness.WRITE;
+        // the pinned call's arguments after (fd, struct): (flags) for msg, (count, flags, ts) for mmsg, (count) for readv
+        long a3 = msg ? f : count;
+        long a4 = mmsg ? f : 0;
+        long a5 = sys == Constants.SYS_recvmmsg ? ts.address() : 0;
+        boolean pinned = pins != null && pins.any();
+        Scratch sc = Scratch.get();
+        int fd = s.acquire();
+        try {
+            long n;
+            for (long deadline = 0;;) {
+                int mark = s.waits().readyMark(mode, ops);
+                n = pinned ? pins.call(sc.cs, sys, fd, struct.address(), a3, a4, a5)
+                        : sys == Constants.SYS_sendmsg ? LibC.sendmsg(sc.cs, fd, struct, f)
+                        : sys == Constants.SYS_recvmsg ? LibC.recvmsg(sc.cs, fd, struct, f)
+                        : sys == Constants.SYS_readv ? LibC.readv(sc.cs, fd, struct, count)
+                        : sys == Constants.SYS_sendmmsg ? LibC.sendmmsg(sc.cs, fd, struct, count, f)
+                        : LibC.recvmmsg(sc.cs, fd, struct, count, f, ts);
+                if (n >= 0 || (deadline = s.waits().retry(mode, op, ops, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
+                    break;
+                }
+                sc = Scratch.get(); // a park gave the lease back (see Scratch)
+            }
+            return n >= 0 ? n : SocketWait.failed(s, mode, op, sc.errno());
+        } finally {
+            s.release();
         }
     }
 

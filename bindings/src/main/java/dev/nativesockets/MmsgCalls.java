@@ -5,7 +5,6 @@ import static dev.nativesockets.MessageStaging.*;
 
 import dev.nativesockets.libc.Constants;
 import dev.nativesockets.libc.Iovec;
-import dev.nativesockets.libc.LibC;
 import dev.nativesockets.libc.Mmsghdr;
 import dev.nativesockets.libc.Msghdr;
 import dev.nativesockets.libc.Timespec;
@@ -31,12 +30,16 @@ final class MmsgCalls {
         requireLinux("sendmmsg");
         checkBatch(ms);
         int f = MsgFlags.check(flags) | SEND_FLAGS;
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
+        Buffers b = Buffers.acquire();
+        try {
+            return sendMmsg(s, ms, f, b);
+        } finally {
+            b.release(); // after the holds and pins are let go: they are the lease's too
         }
+    }
+
+    private static int sendMmsg(Socket s, List<Message> ms, int f, Buffers b) throws IOException {
         int vlen = ms.size();
-        Buffers b = Buffers.get();
         // sizes first: everything is checked before anything is entered or held
         long iovTotal = 0;
         long controlTotal = 0;
@@ -84,7 +87,7 @@ final class MmsgCalls {
                 iovAt += count;
                 cAt += cLen;
             }
-            int n = sendmmsg(s, vec, vlen, f, nonBlocking, pins);
+            int n = sendmmsg(s, vec, vlen, f, pins);
             for (int i = 0; i < vlen; i++) {
                 ms.get(i).sent(n == Socket.WOULD_BLOCK ? Socket.WOULD_BLOCK
                         : i < n ? Integer.toUnsignedLong((int) Mmsghdr.MSG_LEN.get(vec, i * Mmsghdr.SIZE)) : 0);
@@ -102,92 +105,44 @@ final class MmsgCalls {
         }
     }
 
-    /** One {@code sendmmsg(2)} of a laid-out vector on {@code s}: retried on EINTR; would-block is a result. */
-    private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int f, boolean nonBlocking, Pins pins)
-            throws IOException {
-        Scratch sc = Scratch.get();
-        boolean parks = s.parks(f);
-        int fd = s.acquire();
-        try {
-            int n;
-            long deadline = 0;
-            for (;;) {
-                int mark = s.waits().readyMark(Readiness.WRITE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = pins != null && pins.any() ? (int) pins.call(sc.cs, Constants.SYS_sendmmsg, fd, vec.address(), vlen, g, 0)
-                        : LibC.sendmmsg(sc.cs, fd, vec, vlen, g);
-                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
-                    break;
-                }
-                deadline = s.waits().awaitReady("sendmmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
-                sc = Scratch.get(); // the park gave the lease back (see Scratch)
-            }
-            if (n < 0) {
-                int e = sc.errno();
-                if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                    return s.wouldBlock(e);
-                }
-                throw s.failIo("sendmmsg", e);
-            }
-            return n;
-        } finally {
-            s.release();
-        }
+    /** One {@code sendmmsg(2)} of a laid-out vector on {@code s}, waiting as {@link SocketWait} decides; would-block is a result. */
+    private static int sendmmsg(Socket s, MemorySegment vec, int vlen, int flags, Pins pins) throws IOException {
+        int mode = SocketWait.mode(s, flags);
+        return (int) call(s, mode, Constants.SYS_sendmmsg, "sendmmsg", vec, vlen, SocketWait.callFlags(mode, flags),
+                MemorySegment.NULL, pins);
     }
 
     /**
-     * One {@code recvmmsg(2)} into a laid-out vector on {@code s}: retried on EINTR; would-block
-     * is a result. The caller takes the received descriptors at once: nothing between the call and
-     * its return can throw.
+     * One {@code recvmmsg(2)} into a laid-out vector on {@code s}, waiting as {@link SocketWait}
+     * decides; would-block is a result. A parked call returns once datagrams have arrived and no
+     * more are queued, as with {@code MSG_WAITFORONE}. The caller takes the received descriptors
+     * at once: nothing between the call and its return can throw.
      */
-    private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int f, MemorySegment ts, boolean nonBlocking,
-                                Pins pins) throws IOException {
-        Scratch sc = Scratch.get();
-        // on a virtual thread: MSG_DONTWAIT and a park until readable, so a blocking call returns
-        // once datagrams have arrived and no more are queued, as with MSG_WAITFORONE
-        boolean parks = s.parks(f);
-        int fd = s.acquire();
-        try {
-            int n;
-            long deadline = 0;
-            for (;;) {
-                int mark = s.waits().readyMark(Readiness.READ);
-                int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
-                n = pins != null && pins.any()
-                        ? (int) pins.call(sc.cs, Constants.SYS_recvmmsg, fd, vec.address(), vlen, g, ts.address())
-                        : LibC.recvmmsg(sc.cs, fd, vec, vlen, g, ts);
-                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
-                    break;
-                }
-                deadline = s.waits().awaitReady("recvmmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
-                sc = Scratch.get(); // the park gave the lease back (see Scratch)
-            }
-            if (n < 0) {
-                int e = sc.errno();
-                if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                    return s.wouldBlock(e);
-                }
-                throw s.failIo("recvmmsg", e);
-            }
-            return n;
-        } finally {
-            s.release();
-        }
+    private static int recvmmsg(Socket s, MemorySegment vec, int vlen, int flags, MemorySegment ts, Pins pins)
+            throws IOException {
+        int mode = SocketWait.mode(s, flags);
+        return (int) call(s, mode, Constants.SYS_recvmmsg, "recvmmsg", vec, vlen, SocketWait.callFlags(mode, flags) | RECV_FLAGS,
+                ts, pins);
     }
 
     static int recvMmsg(Socket s, List<Message> ms, int flags, Duration timeout) throws IOException {
         requireLinux("recvmmsg");
         checkBatch(ms);
         int f = MsgFlags.check(flags);
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
         if (WaitTimeout.nanos(timeout) == WaitTimeout.FOREVER) {
             timeout = null; // refuses a negative one; 100 years or more is the same as none
         }
+        Buffers b = Buffers.acquire();
+        try {
+            return recvMmsg(s, ms, f, timeout, b);
+        } finally {
+            b.release();
+        }
+    }
+
+    private static int recvMmsg(Socket s, List<Message> ms, int f, Duration timeout, Buffers b)
+            throws IOException {
         int vlen = ms.size();
-        Buffers b = Buffers.get();
         long iovTotal = 0;
         long controlTotal = 0;
         // read once: the buffers the kernel fills are the buffers the results are copied to
@@ -239,7 +194,7 @@ final class MmsgCalls {
                 iovAt += count;
                 cAt += align8(cCap);
             }
-            int n = recvmmsg(s, vec, vlen, f, ts, nonBlocking, pins);
+            int n = recvmmsg(s, vec, vlen, f, ts, pins);
             if (n == Socket.WOULD_BLOCK) {
                 for (Message m : ms) {
                     m.wouldBlock();
@@ -320,18 +275,16 @@ final class MmsgCalls {
         Checks.checkInto(b.vec); // the batch's arena: open, and this thread's to use
         b.checkRange(from, count);
         int f = MsgFlags.check(flags) | SEND_FLAGS;
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
         b.checkSend(from, count, s.family());
-        Holds holds = Buffers.get().holds;
+        Buffers buffers = Buffers.acquire();
+        Holds holds = buffers.holds;
         try {
             b.prepareSend(from, count, holds);
             // the vector is a direct argument: the linker holds the batch's arena open for the call
-            return sendmmsg(s, b.tail(from), count, f, nonBlocking, null);
+            return sendmmsg(s, b.tail(from), count, f, null);
         } finally {
             holds.release();
+            buffers.release();
             Reference.reachabilityFence(b);
         }
     }
@@ -342,23 +295,20 @@ final class MmsgCalls {
         Checks.checkInto(b.vec); // the batch's arena: open, and this thread's to use
         b.checkRange(from, count);
         int f = MsgFlags.check(flags);
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
         if (WaitTimeout.nanos(timeout) == WaitTimeout.FOREVER) {
             timeout = null; // refuses a negative one; 100 years or more is the same as none
         }
-        MemorySegment ts = MemorySegment.NULL;
-        if (timeout != null) {
-            ts = Buffers.get().timespec;
-            Timespec.TV_SEC.set(ts, timeout.getSeconds());
-            Timespec.TV_NSEC.set(ts, timeout.getNano());
-        }
-        Buffers buffers = Buffers.get();
-        b.prepareReceive(from, count, buffers);
+        Buffers buffers = Buffers.acquire();
         try {
-            int n = recvmmsg(s, b.tail(from), count, f, ts, nonBlocking, null);
+            MemorySegment ts = MemorySegment.NULL;
+            if (timeout != null) {
+                ts = buffers.timespec;
+                Timespec.TV_SEC.set(ts, timeout.getSeconds());
+                Timespec.TV_NSEC.set(ts, timeout.getNano());
+            }
+            // the batch's staged control lives in the lease until takeReceived below
+            b.prepareReceive(from, count, buffers);
+            int n = recvmmsg(s, b.tail(from), count, f, ts, null);
             if (n == Socket.WOULD_BLOCK) {
                 b.takeReceived(from, count, 0);
                 return Socket.WOULD_BLOCK;
@@ -369,6 +319,7 @@ final class MmsgCalls {
             }
             return n;
         } finally {
+            buffers.release();
             Reference.reachabilityFence(b);
         }
     }

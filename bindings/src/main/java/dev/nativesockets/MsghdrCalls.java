@@ -4,7 +4,6 @@ import static dev.nativesockets.MessageStaging.*;
 
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.LibC;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -21,15 +20,21 @@ final class MsghdrCalls {
     static long sendMsg(Socket s, Message m, int flags) throws IOException {
         Checks.requireArg(m, "message");
         int f = MsgFlags.check(flags) | SEND_FLAGS;
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = s.parks(f);
-        Buffers b = Buffers.get();
         // read once: what is held is what is encoded and what is released
         List<ControlMessage> control = m.control();
         int controlLen = ControlMessages.totalSpace(control);
+        Buffers b = Buffers.acquire();
+        try {
+            return sendMsg(s, m, f, control, controlLen, b);
+        } finally {
+            b.release(); // after the holds and pins are let go: they are the lease's too
+        }
+    }
+
+    private static long sendMsg(Socket s, Message m, int flags, List<ControlMessage> control, int controlLen, Buffers b)
+            throws IOException {
+        int mode = SocketWait.mode(s, flags);
+        int f = SocketWait.callFlags(mode, flags);
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
         Pins pins = b.pins;
@@ -43,36 +48,10 @@ final class MsghdrCalls {
             if (controlLen > 0) {
                 ControlMessages.encode(control, cbuf);
             }
-            Scratch sc = Scratch.get();
-            int fd = s.acquire();
-            try {
-                long n;
-                long deadline = 0;
-                for (;;) {
-                    int mark = s.waits().readyMark(Readiness.WRITE);
-                    header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
-                    int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_sendmsg, fd, b.msghdr.address(), g, 0, 0)
-                            : LibC.sendmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
-                        break;
-                    }
-                    deadline = s.waits().awaitReady("sendmsg", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
-                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
-                }
-                if (n < 0) {
-                    int e = sc.errno();
-                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                        m.sent(Socket.WOULD_BLOCK);
-                        return s.wouldBlock(e);
-                    }
-                    throw s.failIo("sendmsg", e);
-                }
-                m.sent(n);
-                return n;
-            } finally {
-                s.release();
-            }
+            header(b.msghdr, nameLen == 0 ? MemorySegment.NULL : b.name, nameLen, iov, count, cbuf, controlLen);
+            long n = call(s, mode, Constants.SYS_sendmsg, "sendmsg", b.msghdr, 0, f, MemorySegment.NULL, pins);
+            m.sent(n);
+            return n;
         } finally {
             holds.release();
             pins.clear();
@@ -85,12 +64,17 @@ final class MsghdrCalls {
     static long recvMsg(Socket s, Message m, int flags) throws IOException {
         Checks.requireArg(m, "message");
         int f = MsgFlags.check(flags);
-        boolean nonBlocking = !s.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0;
-        if (!s.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
+        Buffers b = Buffers.acquire();
+        try {
+            return recvMsg(s, m, f, b);
+        } finally {
+            b.release();
         }
-        boolean parks = s.parks(f);
-        Buffers b = Buffers.get();
+    }
+
+    private static long recvMsg(Socket s, Message m, int flags, Buffers b) throws IOException {
+        int mode = SocketWait.mode(s, flags);
+        int f = SocketWait.callFlags(mode, flags) | RECV_FLAGS;
         IoVector v = m.vector();
         List<MemorySegment> vsegs = v == null ? null : v.enter();
         Pins pins = b.pins;
@@ -106,43 +90,21 @@ final class MsghdrCalls {
             // control data lands in the library's memory first: the descriptors in it are taken
             // from there, whatever happens to the caller's buffer (see received)
             MemorySegment stage = controlCap == 0 ? MemorySegment.NULL : b.control(controlCap);
-            Scratch sc = Scratch.get();
-            int fd = s.acquire();
-            try {
-                long n;
-                long deadline = 0;
-                for (;;) {
-                    int mark = s.waits().readyMark(Readiness.READ);
-                    header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
-                    int g = (parks ? f | Constants.MSG_DONTWAIT : f) | RECV_FLAGS;
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_recvmsg, fd, b.msghdr.address(), g, 0, 0)
-                            : LibC.recvmsg(sc.cs, fd, b.msghdr, g);
-                    if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
-                        break;
-                    }
-                    deadline = s.waits().awaitReady("recvmsg", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark);
-                    sc = Scratch.get(); // the park gave the lease back (see Scratch)
-                }
-                if (n < 0) {
-                    int e = sc.errno();
-                    if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                        m.wouldBlock();
-                        return s.wouldBlock(e);
-                    }
-                    throw s.failIo("recvmsg", e);
-                }
-                received(m, b.msghdr, b.name, stage, controlCap, n);
-                if (controlCap > 0) {
-                    // after received: the caller's buffer may be gone (closed arena); the descriptors are m's already
-                    MemorySegment.copy(stage, 0, control, 0, m.controlLength());
-                }
-                if (n == 0 && s.isClosed()) {
-                    throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
-                }
+            header(b.msghdr, b.name, ADDR, iov, count, stage, controlCap);
+            long n = call(s, mode, Constants.SYS_recvmsg, "recvmsg", b.msghdr, 0, f, MemorySegment.NULL, pins);
+            if (n == Socket.WOULD_BLOCK) {
+                m.wouldBlock();
                 return n;
-            } finally {
-                s.release();
             }
+            received(m, b.msghdr, b.name, stage, controlCap, n);
+            if (controlCap > 0) {
+                // after received: the caller's buffer may be gone (closed arena); the descriptors are m's already
+                MemorySegment.copy(stage, 0, control, 0, m.controlLength());
+            }
+            if (n == 0 && s.isClosed()) {
+                throw new SocketClosedException("recvmsg"); // woken by close(); any descriptors are in m
+            }
+            return n;
         } finally {
             pins.clear();
             if (v != null) {

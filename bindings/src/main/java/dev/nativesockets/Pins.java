@@ -29,8 +29,9 @@ import java.util.Arrays;
  * The sorting compares the scope's class with those of arenas made here once, so it allocates
  * nothing and does not depend on the JDK's internal names.
  *
- * <p>One per thread (in {@link MessageStaging.Buffers}), reused call after call; {@link #clear} after
- * each call drops the references so a finished call keeps nothing alive.
+ * <p>One per {@link MessageStaging.Buffers} (a platform thread's, or a virtual thread's lease for
+ * one call), reused call after call; {@link #clear} after each call drops the references so a
+ * finished call keeps nothing alive.
  */
 final class Pins {
     private static final boolean LINUX = Platform.current().isLinux();

@@ -30,79 +30,62 @@ final class SendReceive {
      * the array in place.
      */
     static int recvInto(Socket so, MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags);
+        return transfer(so, buf, size, MsgFlags.check(flags), false);
+    }
+
+    /** {@link Socket#send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
+    static int sendFrom(Socket so, MemorySegment buf, long size, int flags) throws IOException {
+        return transfer(so, buf, size, MsgFlags.check(flags) | ALWAYS_SEND_FLAGS, true);
+    }
+
+    /**
+     * recv(2) or send(2), waiting as {@link SocketWait} decides: the hot path. Small enough to be
+     * inlined into {@link #recvInto} and {@link #sendFrom}, where {@code send} is a constant.
+     */
+    private static int transfer(Socket so, MemorySegment buf, long size, int f, boolean send) throws IOException {
+        int mode = SocketWait.mode(so, f);
+        int g = SocketWait.callFlags(mode, f);
+        long len = Math.min(size, MAX_IO);
+        int ops = send ? Readiness.WRITE : Readiness.READ;
         MemorySegment cs = so.callState();
         int fd = so.acquire();
         try {
             long n;
-            if (!so.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0) {
-                // cannot block: the critical downcall skips the thread-state transition
-                do {
-                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && SocketWait.isWouldBlock(CallState.errno(cs))) {
-                    return so.wouldBlock(CallState.errno(cs));
+            for (long deadline = 0;;) {
+                int mark = so.waits().readyMark(mode, ops);
+                // one that cannot block is a critical downcall: no thread-state transition
+                n = mode == SocketWait.BLOCK ? send ? LibC.send(cs, fd, buf, len, g) : LibC.recv(cs, fd, buf, len, g)
+                        : send ? sendNow(cs, fd, buf, len, g) : recvNow(cs, fd, buf, len, g);
+                if (n >= 0 || (deadline = so.waits().retry(mode, send ? "send" : "recv", ops, fd, deadline, CallState.errno(cs), mark)) == SocketWait.DONE) {
+                    break;
                 }
-            } else if (Thread.currentThread().isVirtual()) {
-                long deadline = 0;
-                for (;;) {
-                    int mark = so.waits().readyMark(Readiness.READ);
-                    n = recvNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !SocketWait.retryOrPark(true, CallState.errno(cs))) {
-                        break;
-                    }
-                    deadline = so.waits().awaitReady("recv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, CallState.errno(cs), mark);
-                    cs = so.callState(); // the park gave the lease back (see Scratch)
-                }
-            } else {
-                do {
-                    n = LibC.recv(cs, fd, buf, Math.min(size, MAX_IO), f);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
+                cs = so.callState(); // a park gave the lease back (see Scratch)
             }
             if (n < 0) {
-                throw so.failIo("recv", CallState.errno(cs));
+                return SocketWait.failed(so, mode, send ? "send" : "recv", CallState.errno(cs));
             }
-            so.checkNotClosedDuring("recv");
+            so.checkNotClosedDuring(send ? "send" : "recv");
             return (int) n;
         } finally {
             so.release();
         }
     }
+
     /** {@link Socket#recvFrom(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
     static Received recvFromInto(Socket so, MemorySegment buf, int flags) throws IOException {
         int f = MsgFlags.check(flags);
-        if (!so.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = so.parks(f);
-        Scratch s = so.scratch();
         int fd = so.acquire();
         try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = so.waits().readyMark(Readiness.READ);
-                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, s.addrLen)
-                        : CriticalCalls.recvfromHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
-                if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
-                    break;
-                }
-                deadline = so.waits().awaitReady("recvfrom", Readiness.READ, deadline, Constants.SO_RCVTIMEO, s.errno(), mark);
-                s = so.scratch(); // the park gave the lease back (see Scratch)
-            }
+            long n = addressed(so, fd, buf, f, null, 0);
             if (n < 0) {
-                if (SocketWait.isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return new Received(so.wouldBlock(s.errno()), null);
-                }
-                throw so.failIo("recvfrom", s.errno());
+                return new Received((int) n, null);
             }
-            int len = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
+            Scratch s = so.scratch();
+            int nameLen = Math.min(s.addrLen.get(ValueLayout.JAVA_INT, 0), Scratch.ADDR_SIZE);
             so.checkNotClosedDuring("recvfrom");
             SocketAddress source;
-            if (len > 0) {
-                source = Addresses.decode(s.addr, len, false);
+            if (nameLen > 0) {
+                source = Addresses.decode(s.addr, nameLen, false);
             } else {
                 // Linux gives an unnamed Unix sender as length 0; say "unnamed", as localAddress does
                 source = so.family() == Constants.AF_UNIX && so.rawType() == Constants.SOCK_DGRAM ? Unnamed.ADDRESS : null;
@@ -112,91 +95,64 @@ final class SendReceive {
             so.release();
         }
     }
-    /** {@link Socket#send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
-    static int sendFrom(Socket so, MemorySegment buf, long size, int flags) throws IOException {
-        int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        MemorySegment cs = so.callState();
-        int fd = so.acquire();
-        try {
-            long n;
-            if (!so.blockingMode() || (f & Constants.MSG_DONTWAIT) != 0) {
-                do {
-                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-                if (n < 0 && SocketWait.isWouldBlock(CallState.errno(cs))) {
-                    return so.wouldBlock(CallState.errno(cs));
-                }
-            } else if (Thread.currentThread().isVirtual()) {
-                long deadline = 0;
-                for (;;) {
-                    int mark = so.waits().readyMark(Readiness.WRITE);
-                    n = sendNow(cs, fd, buf, size, f | Constants.MSG_DONTWAIT);
-                    if (n >= 0 || !SocketWait.retryOrPark(true, CallState.errno(cs))) {
-                        break;
-                    }
-                    deadline = so.waits().awaitReady("send", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, CallState.errno(cs), mark);
-                    cs = so.callState(); // the park gave the lease back (see Scratch)
-                }
-            } else {
-                do {
-                    n = LibC.send(cs, fd, buf, Math.min(size, MAX_IO), f);
-                } while (n < 0 && CallState.errno(cs) == Constants.EINTR);
-            }
-            if (n < 0) {
-                throw so.failIo("send", CallState.errno(cs));
-            }
-            so.checkNotClosedDuring("send");
-            return (int) n;
-        } finally {
-            so.release();
-        }
-    }
+
     /** {@link Socket#sendTo(MemorySegment, int, SocketAddress)} after the buffer checks; see {@link #recvInto} for a heap {@code buf}. */
     static int sendToFrom(Socket so, MemorySegment buf, int flags, SocketAddress to) throws IOException {
         so.checkFamily(to);
         int f = MsgFlags.check(flags) | ALWAYS_SEND_FLAGS;
-        if (!so.blockingMode()) {
-            f |= Constants.MSG_DONTWAIT;
-        }
-        boolean parks = so.parks(f);
-        Scratch s = so.scratch();
-        int len = Addresses.encode(to, s.addr, so.family());
+        int nameLen = Addresses.encode(to, so.scratch().addr, so.family());
         int fd = so.acquire();
         try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = so.waits().readyMark(Readiness.WRITE);
-                int g = parks ? f | Constants.MSG_DONTWAIT : f;
-                n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g, s.addr, len)
-                        : CriticalCalls.sendtoHeap(s.cs, fd, buf, Math.min(buf.byteSize(), MAX_IO), g | Constants.MSG_DONTWAIT, s.addr, len);
-                if (n >= 0 || !SocketWait.retryOrPark(parks, s.errno())) {
-                    break;
-                }
-                deadline = so.waits().awaitReady("sendto", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, s.errno(), mark);
-                s = so.scratch(); // the park gave the lease back (see Scratch): encode the address again
-                Addresses.encode(to, s.addr, so.family());
+            long n = addressed(so, fd, buf, f, to, nameLen);
+            if (n >= 0) {
+                so.checkNotClosedDuring("sendto");
             }
-            if (n < 0) {
-                if (SocketWait.isWouldBlock(s.errno()) && (f & Constants.MSG_DONTWAIT) != 0) {
-                    return so.wouldBlock(s.errno());
-                }
-                throw so.failIo("sendto", s.errno());
-            }
-            so.checkNotClosedDuring("sendto");
             return (int) n;
         } finally {
             so.release();
         }
     }
+
+    /**
+     * recvfrom(2) (the sender's address left in the scratch's {@code addr}/{@code addrLen}) or,
+     * with a destination {@code to} already encoded there, sendto(2), waiting as
+     * {@link SocketWait} decides; {@link Socket#WOULD_BLOCK} for a call that cannot wait.
+     */
+    private static long addressed(Socket so, int fd, MemorySegment buf, int f, SocketAddress to, int nameLen) throws IOException {
+        boolean send = to != null;
+        int mode = SocketWait.mode(so, f);
+        int g = SocketWait.callFlags(mode, f);
+        long len = Math.min(buf.byteSize(), MAX_IO);
+        int ops = send ? Readiness.WRITE : Readiness.READ;
+        Scratch s = so.scratch();
+        long n;
+        for (long deadline = 0;;) {
+            int mark = so.waits().readyMark(mode, ops);
+            if (send) {
+                n = buf.isNative() ? LibC.sendto(s.cs, fd, buf, len, g, s.addr, nameLen)
+                        : CriticalCalls.sendtoHeap(s.cs, fd, buf, len, g | Constants.MSG_DONTWAIT, s.addr, nameLen);
+            } else {
+                s.addrLen.set(ValueLayout.JAVA_INT, 0, Scratch.ADDR_SIZE);
+                n = buf.isNative() ? LibC.recvfrom(s.cs, fd, buf, len, g, s.addr, s.addrLen)
+                        : CriticalCalls.recvfromHeap(s.cs, fd, buf, len, g | Constants.MSG_DONTWAIT, s.addr, s.addrLen);
+            }
+            if (n >= 0 || (deadline = so.waits().retry(mode, send ? "sendto" : "recvfrom", ops, fd, deadline, s.errno(), mark)) == SocketWait.DONE) {
+                break;
+            }
+            s = so.scratch(); // a park gave the lease back (see Scratch)
+            if (send) {
+                Addresses.encode(to, s.addr, so.family()); // and the destination with it
+            }
+        }
+        return n >= 0 ? n : SocketWait.failed(so, mode, send ? "sendto" : "recvfrom", s.errno());
+    }
+
     /** A {@code MSG_DONTWAIT} recv(2) into {@code buf}, native or (on a virtual thread) a Java array's slice. */
-    static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
-        long len = Math.min(size, MAX_IO);
+    static long recvNow(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
         return buf.isNative() ? CriticalCalls.recvNonBlocking(cs, fd, buf, len, flags) : CriticalCalls.recvHeap(cs, fd, buf, len, flags);
     }
     /** A {@code MSG_DONTWAIT} send(2) from {@code buf}; see {@link #recvNow}. */
-    static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long size, int flags) {
-        long len = Math.min(size, MAX_IO);
+    static long sendNow(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
         return buf.isNative() ? CriticalCalls.sendNonBlocking(cs, fd, buf, len, flags) : CriticalCalls.sendHeap(cs, fd, buf, len, flags);
     }
 

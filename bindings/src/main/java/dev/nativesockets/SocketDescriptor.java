@@ -155,14 +155,6 @@ abstract sealed class SocketDescriptor permits Socket {
         return type;
     }
 
-    /**
-     * Whether a call with these flags must park rather than block: blocking mode, no
-     * {@code MSG_DONTWAIT}, on a virtual thread (see {@link VirtualWait}).
-     */
-    final boolean parks(int flags) {
-        return blocking && (flags & Constants.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-    }
-
     final void checkFamily(SocketAddress address) {
         int f = Addresses.familyOf(address);
         if (f != family && !(family == Constants.AF_INET6 && f == Constants.AF_INET)) {

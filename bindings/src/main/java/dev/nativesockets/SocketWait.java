@@ -8,40 +8,69 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 
 /**
- * How every call on one {@link Socket} waits, in one place: a call that cannot go on at once
- * either returns would-block (non-blocking mode, {@code MSG_DONTWAIT}), blocks in the kernel (a
- * platform thread in blocking mode), or — a virtual thread in blocking mode — is issued
- * non-blocking and parks on the socket's {@link VirtualWait} until ready. Every waiting call
- * (accept, connect, each send and receive form, readv/writev, sendMsg/recvMsg, the mmsg family)
- * has the same shape around its system call:
+ * How every call on one {@link Socket} waits, in one place. A call asks {@link #mode} once, before
+ * its first attempt, which of three ways it waits:
+ * <ul>
+ *   <li>{@link #NOW} — it cannot wait (non-blocking mode, or {@code MSG_DONTWAIT}): the attempt
+ *       carries {@code MSG_DONTWAIT} (so it may be a critical downcall), would-block is its
+ *       result ({@link Socket#WOULD_BLOCK}, {@code null} for accept, with the errno recorded);</li>
+ *   <li>{@link #PARK} — a virtual thread in blocking mode: attempts carry {@code MSG_DONTWAIT}
+ *       (or the descriptor is {@code O_NONBLOCK} for the span of an accept or connect), and on
+ *       would-block the thread parks on the socket's {@link VirtualWait} until ready;</li>
+ *   <li>{@link #BLOCK} — a platform thread in blocking mode: the kernel blocks; would-block is
+ *       the kernel's {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} running out (a timeout), or a
+ *       virtual thread's {@code O_NONBLOCK} span met meanwhile, waited out in {@code poll(2)}.</li>
+ * </ul>
+ * Every waiting call (accept, each send and receive form, readv/writev, sendMsg/recvMsg, the mmsg
+ * family) is the same loop around its own attempt; everything after a failed attempt is
+ * {@link #retry} and {@link #failed}:
  *
  * <pre>{@code
- * boolean parks = socket.parks(flags);
+ * int mode = SocketWait.mode(so, flags);
+ * int g = SocketWait.callFlags(mode, flags);     // MSG_DONTWAIT unless BLOCK
  * for (long deadline = 0;;) {
- *     int mark = waits.readyMark(ops);            // before the attempt: no edge is lost
- *     n = call(flags | (parks ? MSG_DONTWAIT : 0));
- *     if (n >= 0 || !SocketWait.retryOrPark(parks, errno)) break;
- *     deadline = waits.awaitReady(op, ops, deadline, SO_RCVTIMEO or SO_SNDTIMEO, errno, mark);
+ *     int mark = waits.readyMark(mode, ops);      // before the attempt: no edge is lost
+ *     n = attempt(g);                              // BLOCK may use the plain downcall
+ *     if (n >= 0 || (deadline = waits.retry(mode, op, ops, fd, deadline, errno, mark)) == DONE) break;
+ *     cs = so.callState();                         // a park gave the leased scratch back
  * }
+ * if (n < 0) return SocketWait.failed(so, mode, op, errno);   // WOULD_BLOCK, or throws
  * }</pre>
  *
- * The deadline rule lives here too: a parked call honours {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}
+ * The loop is written out once per call family, around a plain downcall (a lambda per attempt
+ * would allocate or go megamorphic): {@code SendReceive.transfer} (recv/send, the hot path),
+ * {@code SendReceive.addressed} (recvfrom/sendto), {@code MessageStaging.call} (every message
+ * syscall) and {@code Connector.accept}. Connecting, whose wait is "until writable, then
+ * {@code SO_ERROR}" with a back-off for a Unix listener's full backlog, uses {@link #backOff} and
+ * {@link #awaitReadyFor} with the same modes; a {@link #BLOCK} connect to a Unix listener waits
+ * that way too, since the kernel's own wait for room is not ended by {@code close()}.
+ * The deadline rule lives here too: a waiting call honours {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}
  * as the kernel would (cached, see {@link #timeoutDeadline}), and a connect its own timeout
- * ({@link #checkDeadline}). So a new way to wait (a completion ring) changes this class, not
- * every call. No allocation and no virtual call on any path: the confined platform-thread call
- * never reaches this class at all.
+ * ({@link #checkDeadline}). So a new way to wait (a completion ring) is a new mode here and a
+ * branch in {@link #retry}, not a change to every call. The modes are ints and the loop's helpers
+ * static or final: no allocation and no virtual call on any path; the confined platform-thread
+ * call only reads the mode, and reaches {@link #retry} only when its attempt failed.
  *
  * <p>Holds the socket's virtual-thread state: its {@link VirtualWait} (made on the first park),
- * the timeout cache and its epoch, and how many virtual threads' accepts or connects have the
- * descriptor {@code O_NONBLOCK} (the interrupt rule is in {@link #park}).
+ * the timeout cache and its epoch, and how many accepts or connects have the descriptor
+ * {@code O_NONBLOCK} for their span (the interrupt rule is in {@link #park}).
  */
 final class SocketWait {
+    /** The call cannot wait: would-block is its result. See the class comment. */
+    static final int NOW = 0;
+    /** A virtual thread's blocking call: non-blocking attempts, parked in between. */
+    static final int PARK = 1;
+    /** A platform thread's blocking call: the kernel blocks. */
+    static final int BLOCK = 2;
+    /** {@link #retry}'s answer when the failure is the call's result. Never a deadline (see {@link #timeoutDeadline}). */
+    static final long DONE = Long.MIN_VALUE;
+
     private final Socket socket;
     private final FdHandle handle;
     /** Where virtual threads park on this socket; made when one first has to wait. */
     private volatile VirtualWait virtualWait;
     /**
-     * SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds as a parked call needs them (0: none), read from the
+     * SO_RCVTIMEO / SO_SNDTIMEO in nanoseconds as a waiting call needs them (0: none), read from the
      * kernel on first need and again after any SOL_SOCKET option is set through this socket;
      * -1: not known. A parked call then costs no getsockopt(2).
      */
@@ -52,7 +81,7 @@ final class SocketWait {
      * (see timeoutDeadline); written under {@code this}, read without it.
      */
     private volatile int timeoutEpoch;
-    /** Virtual threads whose accept or connect has the descriptor O_NONBLOCK; guarded by {@code this}. */
+    /** Accepts or connects that have the descriptor O_NONBLOCK for their span; guarded by {@code this}. */
     private int nonBlockingUsers;
 
     SocketWait(Socket socket, FdHandle handle) {
@@ -64,12 +93,130 @@ final class SocketWait {
         return errno == Constants.EAGAIN || errno == Constants.EWOULDBLOCK;
     }
 
+    // ---- the one decision and the one loop step -------------------------------------------------
+
     /**
-     * After a failed attempt: whether to go round again — retried at once on EINTR, or (for a call
-     * that {@code parks}, see {@link Socket#parks}) after {@link #awaitReady} on would-block.
+     * How a call with these flags on {@code so} waits: {@link #NOW}, {@link #PARK} or
+     * {@link #BLOCK}. Decided once per call; accept and connect pass 0.
      */
-    static boolean retryOrPark(boolean parks, int errno) {
-        return errno == Constants.EINTR || parks && isWouldBlock(errno);
+    static int mode(Socket so, int flags) {
+        if (!so.blockingMode() || (flags & Constants.MSG_DONTWAIT) != 0) {
+            return NOW;
+        }
+        return Thread.currentThread().isVirtual() ? PARK : BLOCK;
+    }
+
+    /** The flags an attempt in {@code mode} passes: {@code MSG_DONTWAIT} added unless the kernel is to block. */
+    static int callFlags(int mode, int flags) {
+        return mode == BLOCK ? flags : flags | Constants.MSG_DONTWAIT;
+    }
+
+    /**
+     * The readiness mark to take before each attempt of a call in {@code mode} and hand to
+     * {@link #retry} after it ({@link VirtualWait#mark}): a park is skipped if an edge came in
+     * between. 0 unless the call parks, or before the socket's first park (see {@link #park}).
+     */
+    int readyMark(int mode, int ops) {
+        if (mode != PARK) {
+            return 0;
+        }
+        VirtualWait w = virtualWait;
+        return w == null ? 0 : w.mark(ops);
+    }
+
+    /**
+     * After a failed attempt with {@code errno}: {@link #DONE} if the failure is the call's result
+     * (report it with {@link #failed}); otherwise the call goes round again — at once on
+     * {@code EINTR}; a {@link #PARK} call after parking until ready ({@link #awaitReady}); a
+     * {@link #BLOCK} call that met a virtual thread's {@code O_NONBLOCK} span after {@code poll(2)}
+     * — and the deadline for the next round is returned ({@code deadline} 0: not known yet, read
+     * from {@code SO_RCVTIMEO} for {@link Readiness#READ}, {@code SO_SNDTIMEO} for
+     * {@link Readiness#WRITE}). Past the deadline it throws the timeout the kernel would have.
+     *
+     * @throws SocketClosedException if the socket was closed meanwhile, or a parked virtual thread
+     *     was interrupted (which closes the socket, see {@link #park})
+     */
+    long retry(int mode, String op, int ops, int fd, long deadline, int errno, int mark) throws IOException {
+        if (errno == Constants.EINTR) {
+            return deadline;
+        }
+        if (mode == NOW || !isWouldBlock(errno)) {
+            return DONE;
+        }
+        int timeoutName = (ops & Readiness.READ) != 0 ? Constants.SO_RCVTIMEO : Constants.SO_SNDTIMEO;
+        if (mode == PARK) {
+            return awaitReady(op, ops, deadline, timeoutName, mark);
+        }
+        if (!inNonBlockingSpan()) {
+            return DONE; // the kernel's own SO_RCVTIMEO/SO_SNDTIMEO ran out
+        }
+        // a blocking call met the O_NONBLOCK of another call's span: wait as the kernel would have
+        if (deadline == 0) {
+            deadline = timeoutDeadline(timeoutName);
+        }
+        awaitReadyFor(op, BLOCK, fd, ops, deadline, Constants.EAGAIN);
+        return deadline;
+    }
+
+    /**
+     * The end of a call whose last attempt failed with {@code errno}: a call that cannot wait
+     * ({@link #NOW}) reports would-block as {@link Socket#WOULD_BLOCK} (errno recorded); anything
+     * else throws — {@code EAGAIN} of a blocking call as the timeout it is.
+     */
+    static int failed(Socket so, int mode, String op, int errno) throws IOException {
+        if (mode == NOW && isWouldBlock(errno)) {
+            return so.wouldBlock(errno);
+        }
+        throw so.failIo(op, errno);
+    }
+
+    /**
+     * Waits in {@code mode} ({@link #PARK} or {@link #BLOCK}) until {@code fd} is ready for
+     * {@code ops} as {@code poll(2)} sees it (a connect in progress: {@link Readiness#WRITE}), or
+     * throws the timeout with {@code timeoutErrno} past {@code deadline} ({@link Long#MAX_VALUE}:
+     * none). A close meanwhile throws {@link SocketClosedException}. The caller fetches its
+     * scratch again afterwards (a park gives the lease back).
+     */
+    void awaitReadyFor(String op, int mode, int fd, int ops, long deadline, int timeoutErrno) throws IOException {
+        int events = ((ops & Readiness.READ) != 0 ? Constants.POLLIN : 0) | ((ops & Readiness.WRITE) != 0 ? Constants.POLLOUT : 0);
+        for (;;) {
+            int mark = readyMark(mode, ops);
+            long left = deadline == Long.MAX_VALUE ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            int timeout = mode == PARK ? 0 : (int) Math.min(left, Integer.MAX_VALUE);
+            if (pollOne(socket.scratch(), fd, events, timeout) > 0) {
+                if (handle.isClosed()) {
+                    throw new SocketClosedException(op);
+                }
+                return;
+            }
+            if (handle.isClosed()) {
+                throw new SocketClosedException(op);
+            }
+            checkDeadline(op, deadline, timeoutErrno);
+            if (mode == PARK) {
+                park(op, ops, deadline, mark);
+            }
+        }
+    }
+
+    /**
+     * A connect's back-off while a Unix listener's backlog is full ({@code EAGAIN}: nothing is in
+     * progress, so the call is tried again): past {@code deadline} the timeout ({@code ETIMEDOUT});
+     * else 10 ms — a sleep that parks ({@link #PARK}) or a {@code poll(2)} nap ({@link #BLOCK}) —
+     * and a close meanwhile throws {@link SocketClosedException}. A thread blocked in the kernel's
+     * own wait for room could not be woken by {@code close()}; this one looks every 10 ms.
+     */
+    void backOff(String op, int mode, long deadline) throws IOException {
+        checkDeadline(op, deadline, Constants.ETIMEDOUT);
+        if (mode == PARK) {
+            sleep(op, 10);
+        } else {
+            long left = deadline == Long.MAX_VALUE ? 10 : (deadline - System.nanoTime()) / 1_000_000;
+            nap(socket.scratch(), (int) Math.max(1, Math.min(left, 10)));
+        }
+        if (handle.isClosed()) {
+            throw new SocketClosedException(op);
+        }
     }
 
     // ---- O_NONBLOCK spans (accept and connect take no MSG_DONTWAIT) ----------------------------
@@ -105,36 +252,16 @@ final class SocketWait {
         return nonBlockingUsers > 0; // a racy read: the caller only decides whether to poll and retry
     }
 
-    /**
-     * A blocking call on a platform thread that met a virtual thread's {@code O_NONBLOCK}: waits in
-     * {@code poll(2)} until ready, then the caller retries.
-     *
-     * @throws SocketClosedException if the socket was closed meanwhile
-     */
-    void awaitBlocking(String op, Scratch s, int fd, int events) throws IOException {
-        pollOne(s, fd, events, -1);
-        if (handle.isClosed()) {
-            throw new SocketClosedException(op);
-        }
-    }
-
     // ---- virtual threads ------------------------------------------------------------------------
 
     /**
-     * Parks the calling virtual thread until the socket is ready for {@code ops}, and returns the
-     * deadline for the next round. {@code deadline} 0 means "not known yet": the timeout option
-     * ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}, 0 for none) is read then, so a timeout keeps its
-     * meaning on a virtual thread. Past the deadline it throws the timeout the kernel would have
-     * reported. {@code errno} of {@code EINTR} returns at once: the caller retries.
-     *
-     * @throws SocketClosedException if the socket was closed meanwhile, or — the rule for virtual
-     *     threads, as the JDK's sockets have it — the thread was interrupted while parked, which
-     *     closes the socket (the interrupt status stays set)
+     * Parks the calling virtual thread until the socket is ready for {@code ops} (an edge since
+     * {@code mark}), and returns the deadline for the next round: {@code deadline} 0 means "not
+     * known yet", read from the timeout option then ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}), so
+     * a timeout keeps its meaning on a virtual thread; past it, the timeout the kernel would have
+     * reported.
      */
-    long awaitReady(String op, int ops, long deadline, int timeoutName, int errno, int mark) throws IOException {
-        if (errno == Constants.EINTR) {
-            return deadline;
-        }
+    private long awaitReady(String op, int ops, long deadline, int timeoutName, int mark) throws IOException {
         if (deadline == 0) {
             deadline = timeoutDeadline(timeoutName);
         } else {
@@ -154,16 +281,6 @@ final class SocketWait {
             socket.recordError(errno);
             throw Errno.timeout(op, errno);
         }
-    }
-
-    /**
-     * The readiness mark for {@code ops} ({@link VirtualWait#mark}) to take <em>before</em> a call
-     * that may fail with would-block, and to hand to {@link #awaitReady} after it: the park is
-     * skipped if an edge came in between. 0 before the socket's first park (see {@link #park}).
-     */
-    int readyMark(int ops) {
-        VirtualWait w = virtualWait;
-        return w == null ? 0 : w.mark(ops);
     }
 
     /**
@@ -275,7 +392,8 @@ final class SocketWait {
             return Long.MAX_VALUE;
         }
         long d = System.nanoTime() + t;
-        return d == 0 || d == Long.MAX_VALUE ? d + 1 : d;
+        // 0 means "not known yet", MAX_VALUE "none" and MIN_VALUE is DONE: never a real deadline
+        return d == 0 || d == DONE ? d + 1 : d == Long.MAX_VALUE ? d - 1 : d;
     }
 
     // ---- poll(2) on the socket's own descriptor -------------------------------------------------

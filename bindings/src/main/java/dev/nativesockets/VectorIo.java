@@ -4,7 +4,6 @@ import static dev.nativesockets.MessageStaging.*;
 
 
 import dev.nativesockets.libc.Constants;
-import dev.nativesockets.libc.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -37,16 +36,20 @@ final class VectorIo {
 
     private static long vector(Socket s, IoVector v, boolean read) throws IOException {
         Checks.requireArg(v, "vector");
-        Pins pins = Buffers.get().pins;
-        List<MemorySegment> segs = v.enter();
+        Buffers b = Buffers.acquire();
         try {
-            checkCount(segs.size());
-            MemorySegment iov = Buffers.get().iov(segs.size());
-            fillIov(iov, 0, v, segs, read, pins);
-            return transfer(s, iov, segs.size(), read, pins);
+            List<MemorySegment> segs = v.enter();
+            try {
+                checkCount(segs.size());
+                MemorySegment iov = b.iov(segs.size());
+                fillIov(iov, 0, v, segs, read, b.pins);
+                return transfer(s, b, iov, segs.size(), read);
+            } finally {
+                b.pins.clear();
+                v.exit();
+            }
         } finally {
-            pins.clear();
-            v.exit();
+            b.release();
         }
     }
 
@@ -61,17 +64,18 @@ final class VectorIo {
     private static long segments(Socket s, MemorySegment[] segs, boolean read) throws IOException {
         Checks.requireArg(segs, "buffers");
         checkCount(segs.length);
-        Pins pins = Buffers.get().pins;
+        Buffers b = Buffers.acquire();
         try {
-            MemorySegment iov = Buffers.get().iov(segs.length);
+            MemorySegment iov = b.iov(segs.length);
             for (int i = 0; i < segs.length; i++) {
                 checkSegment(segs[i], read);
-                pins.add(segs[i]);
+                b.pins.add(segs[i]);
                 putIov(iov, i, segs[i]);
             }
-            return transfer(s, iov, segs.length, read, pins);
+            return transfer(s, b, iov, segs.length, read);
         } finally {
-            pins.clear();
+            b.pins.clear();
+            b.release();
         }
     }
 
@@ -97,9 +101,10 @@ final class VectorIo {
         Arena callArena = heap > 0 && Thread.currentThread().isVirtual() ? Arena.ofConfined() : null;
         MemorySegment stage = heap == 0 ? MemorySegment.NULL
                 : callArena != null ? callArena.allocate(heap, 8) : Scratch.get().copyBuffer(heap);
+        Buffers buffers = Buffers.acquire();
         try {
-            MemorySegment iov = Buffers.get().iov(bufs.length);
-            Pins pins = Buffers.get().pins;
+            MemorySegment iov = buffers.iov(bufs.length);
+            Pins pins = buffers.pins;
             long off = 0;
             for (int i = 0; i < bufs.length; i++) {
                 ByteBuffer b = bufs[i];
@@ -123,7 +128,7 @@ final class VectorIo {
             }
             long n;
             try {
-                n = transfer(s, iov, bufs.length, read, pins);
+                n = transfer(s, buffers, iov, bufs.length, read);
             } finally {
                 pins.clear();
                 Reference.reachabilityFence(bufs);
@@ -148,55 +153,29 @@ final class VectorIo {
             }
             return n;
         } finally {
+            buffers.release();
             if (callArena != null) {
                 callArena.close();
             }
         }
     }
 
-    private static long transfer(Socket s, MemorySegment iov, int count, boolean read, Pins pins) throws IOException {
-        Scratch sc = Scratch.get();
-        boolean nonBlocking = !s.blockingMode();
-        // on a virtual thread readv(2), which takes no flags, becomes recvmsg(2) with MSG_DONTWAIT
-        boolean parks = s.parks(0);
-        MemorySegment hdr = read && !parks ? null : Buffers.get().msghdr;
-        int f = (read ? 0 : SEND_FLAGS) | (nonBlocking || parks ? Constants.MSG_DONTWAIT : 0);
-        int fd = s.acquire();
-        try {
-            long n;
-            long deadline = 0;
-            for (;;) {
-                int mark = s.waits().readyMark(read ? Readiness.READ : Readiness.WRITE);
-                if (read && !parks) {
-                    n = pins.any() ? pins.call(sc.cs, Constants.SYS_readv, fd, iov.address(), count, 0, 0)
-                            : LibC.readv(sc.cs, fd, iov, count);
-                } else {
-                    header(hdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
-                    int sys = read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg;
-                    n = pins.any() ? pins.call(sc.cs, sys, fd, hdr.address(), f, 0, 0)
-                            : read ? LibC.recvmsg(sc.cs, fd, hdr, f) : LibC.sendmsg(sc.cs, fd, hdr, f);
-                }
-                if (n >= 0 || !SocketWait.retryOrPark(parks, sc.errno())) {
-                    break;
-                }
-                deadline = read ? s.waits().awaitReady("readv", Readiness.READ, deadline, Constants.SO_RCVTIMEO, sc.errno(), mark)
-                        : s.waits().awaitReady("writev", Readiness.WRITE, deadline, Constants.SO_SNDTIMEO, sc.errno(), mark);
-                sc = Scratch.get(); // the park gave the lease back (see Scratch)
-            }
-            if (n < 0) {
-                int e = sc.errno();
-                if (SocketWait.isWouldBlock(e) && nonBlocking) {
-                    return s.wouldBlock(e);
-                }
-                throw s.failIo(read ? "readv" : "writev", e);
-            }
-            if (n == 0 && read && s.isClosed()) {
-                throw new SocketClosedException("readv");
-            }
-            return n;
-        } finally {
-            s.release();
+    private static long transfer(Socket s, Buffers b, MemorySegment iov, int count, boolean read) throws IOException {
+        int mode = SocketWait.mode(s, 0);
+        String op = read ? "readv" : "writev";
+        long n;
+        if (read && mode != SocketWait.PARK) {
+            n = call(s, mode, Constants.SYS_readv, op, iov, count, 0, MemorySegment.NULL, b.pins);
+        } else {
+            // writev as sendmsg(2), for MSG_NOSIGNAL; a parked readv as recvmsg(2), for MSG_DONTWAIT
+            header(b.msghdr, MemorySegment.NULL, 0, iov, count, MemorySegment.NULL, 0);
+            n = call(s, mode, read ? Constants.SYS_recvmsg : Constants.SYS_sendmsg, op, b.msghdr, 0,
+                    SocketWait.callFlags(mode, read ? 0 : SEND_FLAGS), MemorySegment.NULL, b.pins);
         }
+        if (n == 0 && read && s.isClosed()) {
+            throw new SocketClosedException("readv");
+        }
+        return n;
     }
 
 }

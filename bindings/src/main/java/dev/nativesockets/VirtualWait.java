@@ -78,7 +78,9 @@ final class VirtualWait extends FdWatcher {
      * {@link Readiness#WRITE}) came after {@code mark}, the socket is closed, the thread is
      * interrupted, or {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for none)
      * passes. A return says nothing about which: the caller retries its call and decides. The
-     * thread gives its leased {@link Scratch} back for the park and takes one again after.
+     * thread gives its leased {@link Scratch} back for the park and takes one again after; a
+     * message call's {@link MessageStaging.Buffers} lease it keeps (its staged structures are
+     * handed to the kernel again on the retry).
      */
     void await(int ops, int mark, long deadline) {
         Thread me = Thread.currentThread();

@@ -428,10 +428,6 @@ class AdversaryRound3Test {
      * ones included, kept for the thread's life.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("reason: Messages.Buffers is a per-thread ThreadLocal of native memory (msghdr, iovec, "
-            + "name, control; ~1 KB) for virtual threads too, against issue 23's 'a virtual thread owns no native memory'; "
-            + "the iovec/msghdr are used across the park of sendMsg/recvMsg/readv/writev, so making them a lease needs "
-            + "the park to keep them or re-encode after it: not a small local fix")
     void gatherWritesOnThousandsOfVirtualThreadsKeepNoNativeMemoryPerThread() throws Exception {
         int n = 2_000;
         java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory

@@ -269,11 +269,7 @@ final class CallingModeMatrix {
      * {@code CallingModeMatrixTest.knownDefectsStillFail} (tag reliability) runs them and fails
      * once one passes, so that a fix removes it from here.
      */
-    static final java.util.Map<String, String> KNOWN_DEFECTS = java.util.Map.of(
-            "PLATFORM_BLOCKING/CONNECT_UNIX/SHARED/CLOSE",
-            "close() does not wake a platform thread blocked in connect(2) to a Unix listener whose backlog is full:"
-                    + " the kernel waits for room on the listener (unix_wait_for_peer), which shutdown(2) of the"
-                    + " connecting socket does not end; the call returns when the listener accepts or closes");
+    static final java.util.Map<String, String> KNOWN_DEFECTS = java.util.Map.of();
 
     /** Why a cell does not apply, or {@code null} if it does. Nothing is left out without a reason. */
     static String exclusion(Cell c) {
