@@ -297,12 +297,19 @@ final class SocketWait {
             synchronized (this) {
                 w = virtualWait;
                 if (w == null) {
+                    // the registration may block on the waker's lock, and since JDK 24 a virtual
+                    // thread blocked on a monitor unmounts: with its lease it would keep a scratch
+                    // out of the pool meanwhile, and hundreds of first parks at once would make
+                    // new ones. So the lease is given back here too; the add leases its own
+                    int depth = Scratch.suspendLease();
                     try {
                         // a mark of 0 stays right: the registration starts at 0 and its edge-triggered
                         // add reports whatever is ready already, so nothing since the failed call is lost
                         virtualWait = w = VirtualWait.register(handle);
                     } catch (IllegalStateException closed) {
                         throw new SocketClosedException(op);
+                    } finally {
+                        Scratch.resumeLease(depth);
                     }
                 }
             }
