@@ -195,8 +195,8 @@ final class EchoLoopRun {
 
     static Map<String, Cell> runUring(String cBinary, boolean quick, boolean split, Progress progress) throws IOException, InterruptedException {
         List<String> impls = new ArrayList<>(List.of("c"));
-        if (java.nio.file.Files.isExecutable(uringBinary(cBinary))) {
-            impls.add("c_uring");
+        if (java.nio.file.Files.isExecutable(uringBinary(cBinary)) && UringEchoServer.available()) {
+            impls.add("c_uring"); // as the library's ring: only where io_uring is enabled
         }
         impls.add("nativesockets");
         if (UringEchoServer.available()) {

@@ -33,7 +33,9 @@ final class FanOutRun {
 
     static List<String> impls(String cBinary) {
         List<String> impls = new ArrayList<>(List.of("c"));
-        if (Files.isExecutable(uringBinary(cBinary))) {
+        // the C ring server needs io_uring as much as the library's: where it is disabled
+        // (kernel.io_uring_disabled, seccomp) both are left out, not run into a failure
+        if (Files.isExecutable(uringBinary(cBinary)) && UringFanOutServer.available()) {
             impls.add("c_uring");
         }
         impls.add("nativesockets");
