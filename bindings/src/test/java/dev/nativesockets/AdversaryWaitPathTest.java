@@ -76,4 +76,40 @@ class AdversaryWaitPathTest {
                     "accept under SO_RCVTIMEO " + timeout + " took " + Duration.ofNanos(took) + ": the timeout was honoured twice");
         }
     }
+
+    /**
+     * A platform thread's blocking accept that meets a virtual accept's O_NONBLOCK span waits in
+     * poll(2) (no timeout set); close() from a third thread must end that wait as it ends a
+     * kernel-blocked accept, for a TCP and a Unix listener alike.
+     */
+    @Test
+    void closeEndsAPlatformAcceptWaitingInPollDuringAVirtualSpan() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("adv3");
+        try {
+            for (java.net.SocketAddress at : new java.net.SocketAddress[] {
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    java.net.UnixDomainSocketAddress.of(dir.resolve("l.sock"))}) {
+                Socket listener = Socket.listen(at, 8);
+                CompletableFuture<Socket> v = virtual(listener::accept); // parks, O_NONBLOCK for its span
+                Thread.sleep(200);
+                CompletableFuture<Socket> p = new CompletableFuture<>();
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try {
+                        p.complete(listener.accept());
+                    } catch (Throwable e) {
+                        p.completeExceptionally(e);
+                    }
+                });
+                Thread.sleep(300); // met the span: in poll(2)
+                listener.close();
+                Throwable pc = cause(p);
+                t.join();
+                assertTrue(pc instanceof SocketClosedException, at + ": platform accept ended with " + pc);
+                assertTrue(cause(v) instanceof SocketClosedException, at + ": virtual accept");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(dir.resolve("l.sock"));
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
 }
