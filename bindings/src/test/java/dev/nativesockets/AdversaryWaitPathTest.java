@@ -112,4 +112,60 @@ class AdversaryWaitPathTest {
             java.nio.file.Files.deleteIfExists(dir);
         }
     }
+
+    /**
+     * An unconnected Unix datagram sendto(2) to a receiver whose queue is full of another sender's
+     * datagrams: a blocking one waits in the kernel on the receiver and goes out once the receiver
+     * reads. The sender's own descriptor never changes state (it is always writable; the kernel
+     * wakes no one on it), so a virtual thread's sendto must not park on its readiness alone.
+     */
+    @Test
+    void aVirtualUnconnectedUnixSendToAFullReceiverGoesOutOnceTheReceiverReads() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("adv3");
+        java.net.UnixDomainSocketAddress at = java.net.UnixDomainSocketAddress.of(dir.resolve("r.sock"));
+        try (Socket r = Socket.open(Domain.UNIX, Type.DGRAM);
+             Socket filler = Socket.open(Domain.UNIX, Type.DGRAM);
+             Socket s = Socket.open(Domain.UNIX, Type.DGRAM)) {
+            r.bind(at);
+            byte[] one = new byte[16];
+            int queued = 0;
+            while (filler.sendTo(one, MsgFlags.DONTWAIT, at) != Socket.WOULD_BLOCK) {
+                queued++;
+            }
+            assertTrue(queued > 0);
+            for (boolean onVirtual : new boolean[] {false, true}) {
+                CompletableFuture<Integer> sent = new CompletableFuture<>();
+                Runnable send = () -> {
+                    try {
+                        sent.complete(s.sendTo(new byte[] {(byte) (onVirtual ? 2 : 1)}, at));
+                    } catch (Throwable e) {
+                        sent.completeExceptionally(e);
+                    }
+                };
+                Thread t = onVirtual ? Thread.ofVirtual().start(send) : Thread.ofPlatform().start(send);
+                Thread.sleep(300);
+                assertTrue(!sent.isDone(), "the send waits while the receiver is full: " + sent);
+                byte[] in = new byte[64];
+                for (int i = 0; i < queued; i++) {
+                    r.recv(in); // the receiver drains the filler's datagrams
+                }
+                try {
+                    assertEquals(1, sent.get(10, TimeUnit.SECONDS), (onVirtual ? "virtual" : "platform") + " sendto");
+                } catch (java.util.concurrent.TimeoutException e) {
+                    r.close(); // ends the wait: a failed cell must not hang the class
+                    throw new AssertionError((onVirtual ? "virtual" : "platform")
+                            + " thread's sendto still waits 10 s after the receiver drained its queue");
+                }
+                t.join();
+                assertEquals(1, r.recv(in));
+                assertEquals(onVirtual ? 2 : 1, in[0]);
+                for (queued = 0; filler.sendTo(one, MsgFlags.DONTWAIT, at) != Socket.WOULD_BLOCK; ) {
+                    queued++;
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(dir.resolve("r.sock"));
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
 }
