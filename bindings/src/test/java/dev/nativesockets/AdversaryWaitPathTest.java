@@ -168,4 +168,80 @@ class AdversaryWaitPathTest {
             java.nio.file.Files.deleteIfExists(dir);
         }
     }
+
+    /**
+     * recv with MSG_WAITALL on a stream socket waits until the whole buffer is filled (MsgFlags.WAITALL),
+     * on a virtual thread as on a platform thread: the virtual thread's attempts carry
+     * MSG_DONTWAIT, with which the kernel returns whatever is there, so the library must go on
+     * waiting for the rest. byte[] and segment forms.
+     */
+    @Test
+    void aVirtualRecvWithWaitAllFillsTheWholeBuffer() throws Exception {
+        for (boolean onVirtual : new boolean[] {false, true}) {
+            for (boolean heap : new boolean[] {true, false}) {
+                try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+                    CompletableFuture<Integer> got = new CompletableFuture<>();
+                    byte[] in = new byte[8];
+                    Runnable recv = () -> {
+                        try {
+                            if (heap) {
+                                got.complete(p.second().recv(in, 0, 8, MsgFlags.WAITALL));
+                            } else {
+                                java.lang.foreign.MemorySegment seg = java.lang.foreign.Arena.ofAuto().allocate(8);
+                                int n = p.second().recv(seg, MsgFlags.WAITALL);
+                                java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, in, 0, 8);
+                                got.complete(n);
+                            }
+                        } catch (Throwable e) {
+                            got.completeExceptionally(e);
+                        }
+                    };
+                    Thread t = onVirtual ? Thread.ofVirtual().start(recv) : Thread.ofPlatform().start(recv);
+                    p.first().send(new byte[] {1, 2, 3, 4});
+                    Thread.sleep(200);
+                    p.first().send(new byte[] {5, 6, 7, 8});
+                    String where = (onVirtual ? "virtual" : "platform") + (heap ? " byte[]" : " segment");
+                    assertEquals(8, got.get(30, TimeUnit.SECONDS), where + " recv(MSG_WAITALL) returned short");
+                    t.join();
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, in, where);
+                }
+            }
+        }
+    }
+
+    /** MSG_WAITALL under SO_RCVTIMEO: the kernel returns the part that came when the timeout ends; so must a virtual thread. */
+    @Test
+    void aWaitAllRecvThatTimesOutAfterSomeDataReturnsThatData() throws Exception {
+        for (boolean onVirtual : new boolean[] {false, true}) {
+            try (SocketPair p = Socket.pair(Domain.UNIX, Type.STREAM)) {
+                p.second().setOption(NativeOptions.SO_RCVTIMEO, Duration.ofMillis(300));
+                p.first().send(new byte[] {1, 2, 3});
+                CompletableFuture<Integer> got = new CompletableFuture<>();
+                Runnable recv = () -> {
+                    try {
+                        got.complete(p.second().recv(new byte[8], 0, 8, MsgFlags.WAITALL));
+                    } catch (Throwable e) {
+                        got.completeExceptionally(e);
+                    }
+                };
+                Thread t = onVirtual ? Thread.ofVirtual().start(recv) : Thread.ofPlatform().start(recv);
+                assertEquals(3, got.get(30, TimeUnit.SECONDS), onVirtual ? "virtual" : "platform");
+                t.join();
+                // and with nothing at all, the timeout
+                CompletableFuture<Integer> none = onVirtual ? virtual(() -> p.second().recv(new byte[8], 0, 8, MsgFlags.WAITALL))
+                        : CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return p.second().recv(new byte[8], 0, 8, MsgFlags.WAITALL);
+                            } catch (java.io.IOException e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        });
+                Throwable c = cause(none);
+                if (c instanceof java.util.concurrent.CompletionException) {
+                    c = c.getCause();
+                }
+                assertTrue(c instanceof SocketTimeoutException, (onVirtual ? "virtual" : "platform") + ": " + c);
+            }
+        }
+    }
 }
