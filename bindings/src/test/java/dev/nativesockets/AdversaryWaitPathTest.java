@@ -244,4 +244,59 @@ class AdversaryWaitPathTest {
             }
         }
     }
+
+    /**
+     * A virtual thread that owns a confined socket and makes message calls on it (sendMsg,
+     * recvMsg, writev, readv) must keep no leased scratch once the calls are over: the owner's
+     * calls are not counted by the handle, so a lease taken for them is never given back by a
+     * call's end, and each such thread would keep a pooled scratch for its life.
+     */
+    @Test
+    void aVirtualOwnerOfAConfinedSocketKeepsNoScratchAfterMessageCalls() throws Exception {
+        int n = 400;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.Queue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long before = ScratchPool.created();
+        try {
+            for (int i = 0; i < n; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    SocketPair p = null;
+                    try {
+                        p = Socket.pair(Domain.UNIX, Type.DGRAM);
+                        Socket a = p.first().confine();
+                        Socket b = p.second().confine();
+                        java.lang.foreign.MemorySegment m = java.lang.foreign.Arena.ofAuto().allocate(8);
+                        a.sendMsg(Message.of(m));
+                        b.recvMsg(Message.of(m));
+                        a.writev(new java.lang.foreign.MemorySegment[] {m});
+                        b.readv(new java.lang.foreign.MemorySegment[] {m});
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    } finally {
+                        done.countDown();
+                    }
+                    try {
+                        go.await(); // alive, its sockets open: a lease it kept would stay out of the pool
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        if (p != null) {
+                            p.close();
+                        }
+                    }
+                }));
+            }
+            assertTrue(done.await(60, TimeUnit.SECONDS));
+            assertTrue(errors.isEmpty(), () -> "failed: " + errors.peek());
+            long made = ScratchPool.created() - before;
+            assertTrue(made < n / 4, made + " leased scratches made for " + n + " virtual threads that each made four message calls on their own confined sockets");
+        } finally {
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+    }
 }
