@@ -29,6 +29,12 @@ final class Connector {
     static Socket accept(Socket so, boolean nonBlocking) throws IOException {
         Scratch s = so.scratch();
         int mode = SocketWait.mode(so, 0);
+        // a blocking accept can meet a virtual accept's O_NONBLOCK span after it entered the
+        // kernel: the EAGAIN it then gets at SO_RCVTIMEO is indistinguishable from the span's, so
+        // its deadline is fixed here, before the first attempt, and the poll(2) wait that follows
+        // an EAGAIN ends there rather than a second SO_RCVTIMEO later (not the hot path: one
+        // nanoTime per accept, the option cached)
+        long firstDeadline = mode == SocketWait.BLOCK ? so.waits().timeoutDeadline(Constants.SO_RCVTIMEO) : 0;
         int fd = so.acquire();
         try {
             int c;
@@ -38,7 +44,7 @@ final class Connector {
                 so.waits().enterNonBlocking(s, fd);
             }
             try {
-                for (long deadline = 0;;) {
+                for (long deadline = firstDeadline;;) {
                     int mark = so.waits().readyMark(mode, Readiness.READ);
                     c = acceptOnce(s, fd, nonBlocking);
                     if (c >= 0 || (deadline = so.waits().retry(mode, "accept", Readiness.READ, fd, deadline, s.errno(), mark)) == SocketWait.DONE) {

@@ -162,7 +162,9 @@ final class MessageStaging {
         long a4 = mmsg ? f : 0;
         long a5 = sys == Constants.SYS_recvmmsg ? ts.address() : 0;
         boolean pinned = pins != null && pins.any();
-        Scratch sc = Scratch.get();
+        // the socket's scratch, not Scratch.get(): a confined socket's owner has its own, and its
+        // calls are not counted by the handle, so a lease taken here would never be given back
+        Scratch sc = s.scratch();
         int fd = s.acquire();
         try {
             long n;
@@ -177,7 +179,7 @@ final class MessageStaging {
                 if (n >= 0 || (deadline = s.waits().retry(mode, op, ops, fd, deadline, sc.errno(), mark)) == SocketWait.DONE) {
                     break;
                 }
-                sc = Scratch.get(); // a park gave the lease back (see Scratch)
+                sc = s.scratch(); // a park gave the lease back (see Scratch)
             }
             return n >= 0 ? n : SocketWait.failed(s, mode, op, sc.errno());
         } finally {

@@ -30,7 +30,73 @@ final class SendReceive {
      * the array in place.
      */
     static int recvInto(Socket so, MemorySegment buf, long size, int flags) throws IOException {
-        return transfer(so, buf, size, MsgFlags.check(flags), false);
+        int f = MsgFlags.check(flags);
+        if ((f & Constants.MSG_WAITALL) != 0 && waitsForAll(so, f)) {
+            return recvAllParked(so, buf, size, f);
+        }
+        return transfer(so, buf, size, f, false);
+    }
+
+    /**
+     * Whether a {@code MSG_WAITALL} recv on {@code so} parks for the whole buffer: a virtual
+     * thread's blocking recv on a stream socket (the kernel ignores the flag on datagrams), not a
+     * peek (the kernel's peek waits until that much is queued; peeked again from the start here
+     * would loop) — its attempts carry {@code MSG_DONTWAIT}, with which the kernel returns
+     * whatever is queued, so the rest is waited for here.
+     */
+    private static boolean waitsForAll(Socket so, int f) {
+        return (f & Constants.MSG_PEEK) == 0 && so.rawType() == Constants.SOCK_STREAM
+                && SocketWait.mode(so, f) == SocketWait.PARK;
+    }
+
+    /**
+     * A parked {@code MSG_WAITALL} recv: {@link #transfer}'s loop, going on after each piece until
+     * {@code size} bytes are in, the peer's end of stream, or an error or the {@code SO_RCVTIMEO}
+     * deadline (one for the whole call, as the kernel's) after some data — then, as the kernel
+     * does, the data is the result.
+     */
+    private static int recvAllParked(Socket so, MemorySegment buf, long size, int f) throws IOException {
+        int g = SocketWait.callFlags(SocketWait.PARK, f);
+        long len = Math.min(size, MAX_IO);
+        MemorySegment cs = so.callState();
+        int fd = so.acquire();
+        try {
+            long got = 0;
+            for (long deadline = 0;;) {
+                int mark = so.waits().readyMark(SocketWait.PARK, Readiness.READ);
+                long n = recvNow(cs, fd, got == 0 ? buf : buf.asSlice(got), len - got, g);
+                if (n > 0) {
+                    got += n;
+                    if (got == len) {
+                        break;
+                    }
+                    continue; // the next attempt finds the rest, or would-block and parks
+                }
+                if (n == 0) {
+                    break; // end of stream: what came is the result
+                }
+                int errno = CallState.errno(cs);
+                if (got > 0 && errno != Constants.EINTR && !SocketWait.isWouldBlock(errno)) {
+                    break; // an error after data: the data is the result, as the kernel's
+                }
+                try {
+                    deadline = so.waits().retry(SocketWait.PARK, "recv", Readiness.READ, fd, deadline, errno, mark);
+                } catch (java.net.SocketTimeoutException timedOut) {
+                    if (got > 0) {
+                        break; // SO_RCVTIMEO after some data: the kernel returns that data
+                    }
+                    throw timedOut;
+                }
+                if (deadline == SocketWait.DONE) {
+                    return SocketWait.failed(so, SocketWait.PARK, "recv", errno);
+                }
+                cs = so.callState(); // a park gave the lease back (see Scratch)
+            }
+            so.checkNotClosedDuring("recv");
+            return (int) got;
+        } finally {
+            so.release();
+        }
     }
 
     /** {@link Socket#send(MemorySegment, int)} after the checks; see {@link #recvInto} for a heap {@code buf}. */
