@@ -164,9 +164,22 @@ final class HeapIo {
             throw new IllegalStateException("sendAll needs a blocking socket");
         }
         int end = off + len;
-        while (off < end) {
-            off += send(so, b, off, end - off, 0);
+        for (int start = off; off < end; ) {
+            off += (int) sentOrRefuse(send(so, b, off, end - off, 0), off - start, len);
         }
+    }
+
+    /**
+     * One send of a sendAll loop: its count, or — a send that would block, because another thread
+     * made the socket non-blocking during the call — an {@link IllegalStateException} saying how
+     * far it got, never {@link Socket#WOULD_BLOCK} added to the offset (which sent bytes twice).
+     */
+    static long sentOrRefuse(int n, long sent, long total) {
+        if (n == Socket.WOULD_BLOCK) {
+            throw new IllegalStateException("sendAll needs a blocking socket: it was made non-blocking during the call, after "
+                    + sent + " of " + total + " bytes");
+        }
+        return n;
     }
 
     /** {@link Socket#sendTo(byte[], int, int, int, SocketAddress)}. */

@@ -518,7 +518,9 @@ public final class Socket extends SocketDescriptor implements AutoCloseable {
     /**
      * {@code send(2)} until every byte of {@code buf} is sent, looping over partial sends.
      *
-     * @throws IllegalStateException in non-blocking mode
+     * @throws IllegalStateException in non-blocking mode, also when another thread switches the
+     *     socket to non-blocking mode during the call and a send would block (the message names how
+     *     many bytes went out; nothing is sent twice)
      */
     public void sendAll(MemorySegment buf) throws IOException {
         checkFrom(buf);
@@ -527,7 +529,7 @@ public final class Socket extends SocketDescriptor implements AutoCloseable {
         }
         long off = 0;
         while (off < buf.byteSize()) {
-            off += send(buf.asSlice(off), 0);
+            off += HeapIo.sentOrRefuse(send(buf.asSlice(off), 0), off, buf.byteSize());
         }
     }
 

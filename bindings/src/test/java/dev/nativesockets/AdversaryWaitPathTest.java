@@ -299,4 +299,93 @@ class AdversaryWaitPathTest {
             }
         }
     }
+
+    /**
+     * sendAll on a platform thread while another thread switches the socket to non-blocking
+     * mode (a send cut short by SO_SNDTIMEO hands over to it): the loop's next send reports would-block (-1), which was added to the offset, so the
+     * loop went backwards and sent bytes again — the peer received duplicated data. Now sendAll
+     * refuses to go on (IllegalStateException naming how much went out), and what the peer got
+     * is exactly a prefix of what was passed, for the segment and the byte[] forms.
+     */
+    @Test
+    void sendAllNeverSendsABackwardOffsetWhenTheSocketTurnsNonBlockingMidCall() throws Exception {
+        for (boolean segment : new boolean[] {true, false}) {
+            // TCP: its blocking send counts SO_SNDTIMEO over the whole call and then returns
+            // short (a Unix stream send restarts the timeout per buffer it waits for)
+            Socket out;
+            Socket in;
+            try (Socket l = Socket.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1)) {
+                out = Socket.open(Domain.INET, Type.STREAM);
+                out.connect(l.localAddress());
+                in = l.accept();
+            }
+            try (SocketPair p = new SocketPair(out, in)) {
+                out.setOption(NativeOptions.SO_SNDBUF, 4096);
+                // a blocking stream send returns short only at SO_SNDTIMEO (or a signal): the
+                // short return hands the loop on to a send that finds the socket non-blocking
+                out.setOption(NativeOptions.SO_SNDTIMEO, Duration.ofMillis(200));
+                byte[] data = new byte[1 << 20];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (byte) (i * 31 + (i >>> 8));
+                }
+                CompletableFuture<Throwable> sender = new CompletableFuture<>();
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                        if (segment) {
+                            java.lang.foreign.MemorySegment m = a.allocate(data.length);
+                            java.lang.foreign.MemorySegment.copy(data, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
+                            out.sendAll(m);
+                        } else {
+                            out.sendAll(data);
+                        }
+                        sender.complete(null);
+                    } catch (Throwable e) {
+                        sender.complete(e);
+                    }
+                });
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                in.setOption(NativeOptions.SO_RCVTIMEO, Duration.ofMillis(300));
+                Thread drain = Thread.ofPlatform().start(() -> {
+                    byte[] chunk = new byte[512];
+                    try {
+                        for (;;) { // slowly, so that sends keep both making progress and filling the buffer
+                            int n;
+                            try {
+                                n = in.recv(chunk);
+                            } catch (SocketTimeoutException idle) {
+                                if (sender.isDone()) {
+                                    return;
+                                }
+                                continue;
+                            }
+                            if (n <= 0) {
+                                return;
+                            }
+                            got.write(chunk, 0, n);
+                            Thread.sleep(1);
+                        }
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                Thread.sleep(300); // the sender's blocking sends are cut short by SO_SNDTIMEO meanwhile
+                out.setBlocking(false);
+                drain.join();
+                t.join();
+                byte[] received = got.toByteArray();
+                assertTrue(received.length <= data.length, (segment ? "segment" : "byte[]") + ": " + received.length + " bytes for " + data.length + " sent");
+                for (int i = 0; i < received.length; i++) {
+                    if (received[i] != data[i]) {
+                        throw new AssertionError((segment ? "segment" : "byte[]") + ": byte " + i + " of " + received.length
+                                + " received is not the byte sent there: sendAll sent some bytes twice");
+                    }
+                }
+                Throwable e = sender.get();
+                if (received.length < data.length) {
+                    assertTrue(e instanceof IllegalStateException || e instanceof SocketTimeoutException,
+                            "sendAll stopped short without saying so: " + e);
+                }
+            }
+        }
+    }
 }
