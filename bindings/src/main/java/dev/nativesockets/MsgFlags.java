@@ -19,7 +19,12 @@ public final class MsgFlags {
     public static final int PEEK = Constants.MSG_PEEK;
     /** {@code MSG_DONTROUTE}. */
     public static final int DONTROUTE = Constants.MSG_DONTROUTE;
-    /** {@code MSG_WAITALL}: block until the whole buffer is filled (stream sockets). */
+    /**
+     * {@code MSG_WAITALL}: block until the whole buffer is filled (stream sockets). On a virtual
+     * thread, {@code recv} keeps this promise by parking between pieces; {@code recvFrom} and
+     * {@code recvMsg} there return what one non-blocking receive found (their attempts carry
+     * {@code MSG_DONTWAIT}, which the kernel lets override {@code MSG_WAITALL}): loop on them.
+     */
     public static final int WAITALL = Constants.MSG_WAITALL;
     /** {@code MSG_DONTWAIT}: this call only is non-blocking. */
     public static final int DONTWAIT = Constants.MSG_DONTWAIT;
