@@ -59,7 +59,8 @@ fi
 # the C liburing servers of uring_echo and fan_out (issue 21): liburing-dev from the distribution
 for u in uring_echo uring_fan_out; do
   ubin="$here/target/$u"
-  if [ "$(uname -s)" = Linux ] && { [ ! -x "$ubin" ] || [ "$root/native/baseline/$u.c" -nt "$ubin" ]; }; then
+  if [ "$(uname -s)" = Linux ] && { [ ! -x "$ubin" ] || [ "$root/native/baseline/$u.c" -nt "$ubin" ] \
+    || [ "$root/native/baseline/uring_common.h" -nt "$ubin" ]; }; then
     if [ ! -f /usr/include/liburing.h ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
       echo "[compare] installing liburing-dev (apt-get)" >&2
       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liburing-dev; } >&2 || true

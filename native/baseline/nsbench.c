@@ -539,16 +539,12 @@ static void epoll_add(int ep, int fd, unsigned events) {
 }
 
 /*
- * The limit: level-triggered EPOLLIN on every connection, one recv into a shared buffer and one
- * send of what came, per ready connection, as the Java servers do. With one 64-byte message in
- * flight per connection the send always fits the socket buffer; should it ever not, the rest is
- * sent blocking (counted, printed on exit) rather than kept per connection.
+ * The epoll servers' start: the descriptor limit, the thread pinned to --cpu-a, and a listener,
+ * nonblocking, on 127.0.0.1:--port (0: any), in a new epoll set (*ep) for EPOLLIN, announced as
+ * "listening on 127.0.0.1:PORT". Returns the listener.
  */
-static void echo_server(void) {
-    static char buf[CHUNK];
-    static struct epoll_event events[1024];
+static int epoll_server_start(int *ep) {
     int one = 1;
-    long short_sends = 0;
     raise_nofile();
     pin(cpu_a);
     int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -559,30 +555,67 @@ static void echo_server(void) {
     if (bind(l, (struct sockaddr *) &a, sizeof a) < 0) die("bind");
     if (listen(l, 65535) < 0) die("listen");
     if (getsockname(l, (struct sockaddr *) &a, &len) < 0) die("getsockname");
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0) die("epoll_create1");
-    epoll_add(ep, l, EPOLLIN);
+    *ep = epoll_create1(EPOLL_CLOEXEC);
+    if (*ep < 0) die("epoll_create1");
+    epoll_add(*ep, l, EPOLLIN);
     printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
     fflush(stdout);
+    return l;
+}
+
+/* epoll_wait for up to max events, as long as it takes (EINTR: again) */
+static int epoll_wait_ready(int ep, struct epoll_event *events, int max) {
     for (;;) {
-        int n = epoll_wait(ep, events, 1024, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
+        int n = epoll_wait(ep, events, max, -1);
+        if (n >= 0) return n;
+        if (errno != EINTR) die("epoll_wait");
+    }
+}
+
+/*
+ * Every connection waiting on the epoll server's listener l, accepted nonblocking: while fewer
+ * than max are kept (max -1: no limit), each gets TCP_NODELAY and EPOLLIN in ep and goes into
+ * fds[kept] (fds may be NULL); past max each is closed (one generator at a time). Returns how
+ * many are kept now.
+ */
+static int accept_all(int ep, int l, int *fds, int kept, int max) {
+    int one = 1;
+    for (;;) {
+        int c = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (c < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return kept;
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            die("accept4");
         }
+        if (kept == max) {
+            close(c);
+            continue;
+        }
+        setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        epoll_add(ep, c, EPOLLIN);
+        if (fds) fds[kept] = c;
+        kept++;
+    }
+}
+
+/*
+ * The limit: level-triggered EPOLLIN on every connection, one recv into a shared buffer and one
+ * send of what came, per ready connection, as the Java servers do. With one 64-byte message in
+ * flight per connection the send always fits the socket buffer; should it ever not, the rest is
+ * sent blocking (counted, printed on exit) rather than kept per connection.
+ */
+static void echo_server(void) {
+    static char buf[CHUNK];
+    static struct epoll_event events[1024];
+    long short_sends = 0;
+    int ep;
+    int l = epoll_server_start(&ep);
+    for (;;) {
+        int n = epoll_wait_ready(ep, events, 1024);
         for (int i = 0; i < n; i++) {
             int fd = events[i].data.fd;
             if (fd == l) {
-                for (;;) {
-                    int c = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                    if (c < 0) {
-                        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-                        if (errno == EINTR || errno == ECONNABORTED) continue;
-                        die("accept4");
-                    }
-                    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                    epoll_add(ep, c, EPOLLIN);
-                }
+                accept_all(ep, l, NULL, 0, -1);
                 continue;
             }
             ssize_t r = recv(fd, buf, sizeof buf, 0);
@@ -623,6 +656,47 @@ static struct gen_conn *gen;
 static int gen_ep;
 static long gen_in_flight;
 
+/* The load generators' start: the descriptor limit, --placement's CPU, --port checked, gen_ep. */
+static void gen_start(const char *mode) {
+    raise_nofile();
+    if (strcmp(placement, "split") == 0) pin(cpu_b);
+    else if (strcmp(placement, "same") == 0) pin(cpu_a);
+    if (port <= 0) {
+        fprintf(stderr, "%s needs --port\n", mode);
+        exit(2);
+    }
+    gen_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (gen_ep < 0) die("epoll_create1");
+}
+
+/* The generators' wait on gen_ep: at most 100 ms, so that their loops keep an eye on the clock; 0 on EINTR. */
+static int gen_wait(struct epoll_event *events, int max) {
+    int n = epoll_wait(gen_ep, events, max, 100);
+    if (n < 0 && errno != EINTR) die("epoll_wait");
+    return n < 0 ? 0 : n;
+}
+
+/*
+ * Generator connection i to the server: TCP_NODELAY, connected blocking (a full accept queue only
+ * delays it), then driven nonblocking, in gen_ep for EPOLLIN with i as its data.
+ */
+static int gen_connect(int i) {
+    int one = 1;
+    struct sockaddr_in a = loopback(port);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) die("socket");
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    ev.data.u32 = (unsigned) i;
+    if (epoll_ctl(gen_ep, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl");
+    return fd;
+}
+
 static void wait_for_stdin(void) {
     char line[64];
     while (read(0, line, sizeof line) < 0 && errno == EINTR) { }
@@ -650,11 +724,7 @@ static long gen_run(double end, int sending) {
             fprintf(stderr, "echo_loop: %ld echoes still in flight after 30 s\n", gen_in_flight);
             exit(2);
         }
-        int n = epoll_wait(gen_ep, events, 1024, 100);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
-        }
+        int n = gen_wait(events, 1024);
         for (int e = 0; e < n; e++) {
             struct gen_conn *g = &gen[events[e].data.u32];
             ssize_t got = recv(g->fd, g->in + g->got, (size_t) (ECHO_MSG - g->got), MSG_DONTWAIT);
@@ -706,33 +776,12 @@ static double gen_round(int ms) {
  * another one runs.
  */
 static void echo_loop(void) {
-    int one = 1;
-    raise_nofile();
-    if (strcmp(placement, "split") == 0) pin(cpu_b);
-    else if (strcmp(placement, "same") == 0) pin(cpu_a);
-    if (port <= 0) {
-        fprintf(stderr, "echo_loop needs --port\n");
-        exit(2);
-    }
+    gen_start("echo_loop");
     gen = calloc((size_t) conns, sizeof *gen);
     if (!gen) die("calloc");
-    gen_ep = epoll_create1(EPOLL_CLOEXEC);
-    if (gen_ep < 0) die("epoll_create1");
-    struct sockaddr_in a = loopback(port);
     for (int i = 0; i < conns; i++) {
-        gen[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (gen[i].fd < 0) die("socket");
-        setsockopt(gen[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(gen[i].fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
-        /* connected blocking (a full accept queue only delays it), then driven non-blocking */
-        int fl = fcntl(gen[i].fd, F_GETFL);
-        if (fl < 0 || fcntl(gen[i].fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
         for (int k = 0; k < ECHO_MSG; k++) gen[i].msg[k] = (char) (i * 31 + k);
-        struct epoll_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.events = EPOLLIN;
-        ev.data.u32 = (unsigned) i;
-        if (epoll_ctl(gen_ep, EPOLL_CTL_ADD, gen[i].fd, &ev) != 0) die("epoll_ctl");
+        gen[i].fd = gen_connect(i);
     }
     if (idle || rotate) {
         printf("connected %d\n", conns);
@@ -791,51 +840,19 @@ static void fan_server(void) {
     static char buf[CHUNK];
     static char msg[ECHO_MSG];
     static struct epoll_event events[1024];
-    int one = 1;
     memset(msg, FAN_BYTE, sizeof msg);
-    raise_nofile();
-    pin(cpu_a);
     int *fds = calloc((size_t) conns, sizeof *fds);
     if (!fds) die("calloc");
     int accepted = 0;
     long pending = 0;
-    int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (l < 0) die("socket");
-    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = loopback(port);
-    socklen_t len = sizeof a;
-    if (bind(l, (struct sockaddr *) &a, sizeof a) < 0) die("bind");
-    if (listen(l, 65535) < 0) die("listen");
-    if (getsockname(l, (struct sockaddr *) &a, &len) < 0) die("getsockname");
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0) die("epoll_create1");
-    epoll_add(ep, l, EPOLLIN);
-    printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
-    fflush(stdout);
+    int ep;
+    int l = epoll_server_start(&ep);
     for (;;) {
-        int n = epoll_wait(ep, events, 1024, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
-        }
+        int n = epoll_wait_ready(ep, events, 1024);
         for (int i = 0; i < n; i++) {
             int fd = events[i].data.fd;
             if (fd == l) {
-                for (;;) {
-                    int c = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                    if (c < 0) {
-                        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-                        if (errno == EINTR || errno == ECONNABORTED) continue;
-                        die("accept4");
-                    }
-                    if (accepted == conns) {
-                        close(c); /* one generator at a time */
-                        continue;
-                    }
-                    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                    epoll_add(ep, c, EPOLLIN);
-                    fds[accepted++] = c;
-                }
+                accepted = accept_all(ep, l, fds, accepted, conns);
                 continue;
             }
             ssize_t r = recv(fd, buf, sizeof buf, 0);
@@ -892,11 +909,7 @@ static long fan_run(double end, int sending) {
             fprintf(stderr, "fan_out: round %ld still short of %ld messages after 30 s\n", fan_round, conns - fan_got);
             exit(2);
         }
-        int n = epoll_wait(gen_ep, events, 1024, 100);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
-        }
+        int n = gen_wait(events, 1024);
         for (int e = 0; e < n; e++) {
             struct fan_conn *g = &fan[events[e].data.u32];
             if (g->round != fan_round) {
@@ -957,31 +970,11 @@ static void fan_round_run(int ms) {
  * without it, --warmup + --rounds rounds back to back, each printed the same way.
  */
 static void fan_out(void) {
-    int one = 1;
-    raise_nofile();
-    if (strcmp(placement, "split") == 0) pin(cpu_b);
-    else if (strcmp(placement, "same") == 0) pin(cpu_a);
-    if (port <= 0) {
-        fprintf(stderr, "fan_out needs --port\n");
-        exit(2);
-    }
+    gen_start("fan_out");
     fan = calloc((size_t) conns, sizeof *fan);
     if (!fan) die("calloc");
-    gen_ep = epoll_create1(EPOLL_CLOEXEC);
-    if (gen_ep < 0) die("epoll_create1");
-    struct sockaddr_in a = loopback(port);
     for (int i = 0; i < conns; i++) {
-        fan[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fan[i].fd < 0) die("socket");
-        setsockopt(fan[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(fan[i].fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
-        int fl = fcntl(fan[i].fd, F_GETFL);
-        if (fl < 0 || fcntl(fan[i].fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
-        struct epoll_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.events = EPOLLIN;
-        ev.data.u32 = (unsigned) i;
-        if (epoll_ctl(gen_ep, EPOLL_CTL_ADD, fan[i].fd, &ev) != 0) die("epoll_ctl");
+        fan[i].fd = gen_connect(i);
     }
     fan_got = conns; /* no round in flight */
     if (rotate) {

@@ -1,5 +1,9 @@
 package dev.nativesockets.bench;
 
+import dev.nativesockets.Domain;
+import dev.nativesockets.NativeOptions;
+import dev.nativesockets.Socket;
+import dev.nativesockets.Type;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -57,6 +61,20 @@ public final class EchoLoop {
 
         /** The id of the thread that serves every connection (known once {@link #start} returned). */
         abstract long threadId();
+
+        /** The listener of a server on this library's sockets: as nsbench's, SO_REUSEADDR and a backlog of 65,535. */
+        static Socket listen(InetSocketAddress address) throws IOException {
+            Socket listener = Socket.open(Domain.INET, Type.STREAM);
+            listener.setOption(NativeOptions.SO_REUSEADDR, true);
+            listener.bind(address);
+            listener.listen(65535);
+            return listener;
+        }
+
+        /** The port {@code listener} is bound to. */
+        static int port(Socket listener) throws IOException {
+            return ((InetSocketAddress) listener.localAddress()).getPort();
+        }
 
         /** One turn of a server thread's loop: a wait, and serving what it found ready. */
         interface Turn {

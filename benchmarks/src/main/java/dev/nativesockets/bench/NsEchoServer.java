@@ -1,18 +1,12 @@
 package dev.nativesockets.bench;
 
-import dev.nativesockets.Domain;
-import dev.nativesockets.NativeOptions;
 import dev.nativesockets.Readiness;
-import dev.nativesockets.ReadyHandler;
 import dev.nativesockets.Registration;
 import dev.nativesockets.Socket;
-import dev.nativesockets.Type;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +15,7 @@ import java.util.List;
  * every connection, one {@code recv} into one native buffer and one {@code send} of what came,
  * the handler a long-lived object (no capturing lambda per wait).
  */
-final class NsEchoServer extends EchoLoop.Server implements ReadyHandler {
-    private final MemorySegment buf = Arena.global().allocate(64 * 1024);
+final class NsEchoServer extends ReadinessServer {
     /**
      * {@code buf}'s first n bytes, made once per length. {@code Socket.send} takes a whole segment,
      * and a fresh {@code asSlice} per echo is only free where C2 inlines the whole send into the
@@ -30,9 +23,10 @@ final class NsEchoServer extends EchoLoop.Server implements ReadyHandler {
      * (40 B per echo measured at N = 1,000 in --quick runs).
      */
     private final MemorySegment[] prefixes = new MemorySegment[64 * 1024 + 1];
-    private Readiness loop;
-    private Socket listener;
-    private Thread thread;
+
+    private NsEchoServer() {
+        super("ns-echo");
+    }
 
     static boolean available() {
         return true;
@@ -43,68 +37,36 @@ final class NsEchoServer extends EchoLoop.Server implements ReadyHandler {
     }
 
     @Override
-    int start(InetSocketAddress address) throws IOException {
-        listener = Socket.open(Domain.INET, Type.STREAM);
-        listener.setOption(NativeOptions.SO_REUSEADDR, true);
-        listener.bind(address);
-        listener.listen(65535);
-        listener.setBlocking(false);
-        loop = Readiness.open();
-        loop.register(listener, Readiness.READ, null);
-        thread = startLoop("ns-echo", () -> loop.await(null, this));
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+    void connected(Socket c) throws IOException {
+        keep(c);
     }
 
     @Override
-    long threadId() {
-        return thread.threadId();
-    }
-
-    @Override
-    public void ready(Registration r, int ops) {
-        Socket s = r.socket();
-        if (s == listener) {
-            acceptAll();
+    void received(Socket s, int n) throws IOException {
+        if (n == 0) {
+            s.close(); // takes it out of the loop before the number is released
             return;
         }
-        try {
-            int n = s.recv(buf);
-            if (n == Socket.WOULD_BLOCK) {
-                return;
-            }
-            if (n == 0) {
-                s.close(); // takes it out of the loop before the number is released
-                return;
-            }
-            MemorySegment out = prefixes[n];
-            if (out == null) {
-                out = prefixes[n] = buf.asSlice(0, n);
-            }
-            int sent = s.send(out);
-            if (sent != n) {
-                sendRest(s, out, Math.max(sent, 0)); // never with one 64-byte message in flight
-            }
-            countEchoed(n);
-        } catch (IOException e) {
-            s.close(); // a reset: that connection only
+        MemorySegment out = prefixes[n];
+        if (out == null) {
+            out = prefixes[n] = buf.asSlice(0, n);
         }
+        int sent = s.send(out);
+        if (sent != n) {
+            sendRest(s, out, Math.max(sent, 0)); // never with one 64-byte message in flight
+        }
+        countEchoed(n);
+    }
+
+    @Override
+    void failed(Socket s) {
+        s.close(); // a reset: that connection only
     }
 
     private static void sendRest(Socket s, MemorySegment out, int from) throws IOException {
         s.setBlocking(true);
         s.sendAll(out.asSlice(from));
         s.setBlocking(false);
-    }
-
-    private void acceptAll() {
-        try {
-            for (Socket c; (c = listener.accept(true)) != null; ) {
-                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                loop.register(c, Readiness.READ, null);
-            }
-        } catch (IOException e) {
-            System.err.println("ns-echo: accept: " + e);
-        }
     }
 
     /** {@link IdleCost}'s subject: accepted sockets registered with one {@link Readiness}. */

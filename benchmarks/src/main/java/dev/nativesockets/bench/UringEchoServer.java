@@ -1,21 +1,13 @@
 package dev.nativesockets.bench;
 
-import dev.nativesockets.Domain;
-import dev.nativesockets.NativeOptions;
 import dev.nativesockets.Socket;
-import dev.nativesockets.Type;
-import dev.nativesockets.linux.BufferRing;
-import dev.nativesockets.linux.Uring;
 import dev.nativesockets.linux.UringBuffer;
 import dev.nativesockets.linux.UringCompletion;
-import dev.nativesockets.linux.UringHandler;
 import dev.nativesockets.linux.UringOp;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code echo_loop} on this library's io_uring ring ({@code dev.nativesockets.linux.Uring}), the
@@ -25,40 +17,14 @@ import java.util.concurrent.CountDownLatch;
  * hands that buffer back when the handler returns, so here each echo is copied (64 bytes) into
  * the connection's own send buffer first.
  */
-final class UringEchoServer extends EchoLoop.Server implements UringHandler {
-    private static final long ACCEPT = 0;
-    private Socket listener;
-    private Uring ring;
-    private BufferRing buffers;
+final class UringEchoServer extends UringServer {
     private Socket[] conns = new Socket[1024];
     private UringBuffer[] outs = new UringBuffer[1024];
-    private int next = 1;
-    private Thread thread;
+    private int next;
     private long enters;
 
-    static boolean available() {
-        return Uring.isSupported();
-    }
-
-    @Override
-    int start(InetSocketAddress address) throws Exception {
-        listener = Socket.open(Domain.INET, Type.STREAM);
-        listener.setOption(NativeOptions.SO_REUSEADDR, true);
-        listener.bind(address);
-        listener.listen(65535);
-        CountDownLatch ready = new CountDownLatch(1);
-        Exception[] failed = new Exception[1];
-        thread = Thread.ofPlatform().name("ns-uring-echo").start(() -> run(ready, failed));
-        ready.await();
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-        return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
-    @Override
-    long threadId() {
-        return thread.threadId();
+    UringEchoServer() {
+        super("ns-uring-echo", 4096, 2048);
     }
 
     /** io_uring_enter calls so far (the server thread's only system call on the hot path). */
@@ -66,27 +32,23 @@ final class UringEchoServer extends EchoLoop.Server implements UringHandler {
         return enters;
     }
 
-    private void run(CountDownLatch ready, Exception[] failed) {
-        Affinity.pin(Affinity.CPU_A);
-        try {
-            ring = Uring.open(4096); // a ring belongs to the thread that opened it
-            buffers = ring.bufferRing(4096, 2048);
-            ring.acceptMultishot(listener, ACCEPT);
-        } catch (Exception e) {
-            failed[0] = e;
-            ready.countDown();
-            return;
+    @Override
+    void turn() throws IOException {
+        ring.await(1, null, this);
+        enters++;
+    }
+
+    @Override
+    void connected(Socket s) throws IOException {
+        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (next == conns.length) {
+            conns = Arrays.copyOf(conns, next * 2);
+            outs = Arrays.copyOf(outs, next * 2);
         }
-        ready.countDown();
-        try {
-            for (;;) {
-                ring.await(1, null, this);
-                enters++;
-            }
-        } catch (IOException e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
+        conns[next] = s;
+        outs[next] = ring.allocate(2048);
+        ring.recvMultishot(s, buffers, next);
+        next++;
     }
 
     @Override
@@ -94,21 +56,7 @@ final class UringEchoServer extends EchoLoop.Server implements UringHandler {
         try {
             long tag = c.tag();
             if (tag == ACCEPT) {
-                if (c.result() >= 0) {
-                    Socket s = c.takeAccepted();
-                    s.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    if (next == conns.length) {
-                        conns = Arrays.copyOf(conns, next * 2);
-                        outs = Arrays.copyOf(outs, next * 2);
-                    }
-                    conns[next] = s;
-                    outs[next] = ring.allocate(2048);
-                    ring.recvMultishot(s, buffers, next);
-                    next++;
-                }
-                if (!c.more()) {
-                    ring.acceptMultishot(listener, ACCEPT);
-                }
+                onAccept(c);
                 return;
             }
             if (c.op() != UringOp.RECV) {

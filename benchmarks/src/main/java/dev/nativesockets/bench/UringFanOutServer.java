@@ -1,20 +1,13 @@
 package dev.nativesockets.bench;
 
-import dev.nativesockets.Domain;
-import dev.nativesockets.NativeOptions;
 import dev.nativesockets.Socket;
-import dev.nativesockets.Type;
-import dev.nativesockets.linux.BufferRing;
 import dev.nativesockets.linux.Uring;
 import dev.nativesockets.linux.UringBuffer;
 import dev.nativesockets.linux.UringCompletion;
-import dev.nativesockets.linux.UringHandler;
 import dev.nativesockets.linux.UringOp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code fan_out} on this library's io_uring ring, the shape of the C liburing server
@@ -25,81 +18,52 @@ import java.util.concurrent.CountDownLatch;
  * that submits them and waits for their completions and the next round's go together (the ring
  * submits early only when its submission queue is full).
  */
-final class UringFanOutServer extends EchoLoop.Server implements UringHandler {
-    private static final long ACCEPT = -1;
+final class UringFanOutServer extends UringServer {
     private final int conns;
     private final Socket[] accepted;
     private int count;
     private long pending;
     private int sending;
-    private Socket listener;
-    private Uring ring;
-    private BufferRing buffers;
     private UringBuffer message;
-    private Thread thread;
+    private int room;
 
     UringFanOutServer(int conns) {
+        super("ns-uring-fan-out", 256, 64); // only go bytes arrive
         this.conns = conns;
         this.accepted = new Socket[conns];
     }
 
-    static boolean available() {
-        return Uring.isSupported();
+    @Override
+    void opened() throws IOException {
+        message = ring.allocate(FanOut.MESSAGE);
+        message.segment().fill(FanOut.BYTE);
+        room = ring.completionEntries();
     }
 
     @Override
-    int start(InetSocketAddress address) throws Exception {
-        listener = Socket.open(Domain.INET, Type.STREAM);
-        listener.setOption(NativeOptions.SO_REUSEADDR, true);
-        listener.bind(address);
-        listener.listen(65535);
-        CountDownLatch ready = new CountDownLatch(1);
-        Exception[] failed = new Exception[1];
-        thread = Thread.ofPlatform().name("ns-uring-fan-out").start(() -> run(ready, failed));
-        ready.await();
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-        return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
-    @Override
-    long threadId() {
-        return thread.threadId();
-    }
-
-    private void run(CountDownLatch ready, Exception[] failed) {
-        Affinity.pin(Affinity.CPU_A);
-        try {
-            ring = Uring.open(4096); // as the C server: 4,096 submission entries, four times as many completions
-            buffers = ring.bufferRing(256, 64); // only go bytes arrive
-            message = ring.allocate(FanOut.MESSAGE);
-            message.segment().fill(FanOut.BYTE);
-            ring.acceptMultishot(listener, ACCEPT);
-        } catch (Exception e) {
-            failed[0] = e;
-            ready.countDown();
-            return;
-        }
-        ready.countDown();
-        try {
-            int room = ring.completionEntries();
-            for (;;) {
-                // With a round's sends queued: one io_uring_enter submits them and waits until their
-                // completions and the next go are all due (the go comes only after every message
-                // arrived), so a round costs one system call. Between rounds: wait for the go.
-                ring.await(sending > 0 && sending < room ? sending + 1 : 1, null, this);
-                if (pending > 0 && count == conns && sending == 0) {
-                    pending--;
-                    for (int i = 0; i < conns; i++) {
-                        ring.send(accepted[i], message, 0, FanOut.MESSAGE, i);
-                    }
-                    sending = conns;
-                }
+    void turn() throws IOException {
+        // With a round's sends queued: one io_uring_enter submits them and waits until their
+        // completions and the next go are all due (the go comes only after every message
+        // arrived), so a round costs one system call. Between rounds: wait for the go.
+        ring.await(sending > 0 && sending < room ? sending + 1 : 1, null, this);
+        if (pending > 0 && count == conns && sending == 0) {
+            pending--;
+            for (int i = 0; i < conns; i++) {
+                ring.send(accepted[i], message, 0, FanOut.MESSAGE, i);
             }
-        } catch (IOException | RuntimeException e) {
-            e.printStackTrace();
-            System.exit(1);
+            sending = conns;
+        }
+    }
+
+    @Override
+    void connected(Socket s) throws IOException {
+        if (count == conns) {
+            s.close(); // one generator at a time
+        } else {
+            s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            accepted[count] = s;
+            ring.recvMultishot(s, buffers, count);
+            count++;
         }
     }
 
@@ -122,20 +86,7 @@ final class UringFanOutServer extends EchoLoop.Server implements UringHandler {
                     System.exit(0);
                 }
             } else if (c.tag() == ACCEPT) {
-                if (c.result() >= 0) {
-                    Socket s = c.takeAccepted();
-                    if (count == conns) {
-                        s.close(); // one generator at a time
-                    } else {
-                        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                        accepted[count] = s;
-                        ring.recvMultishot(s, buffers, count);
-                        count++;
-                    }
-                }
-                if (!c.more()) {
-                    ring.acceptMultishot(listener, ACCEPT);
-                }
+                onAccept(c);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
