@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AdversaryRound3Test {
 
-    /** Runs {@code body} on a new virtual thread and returns its result. */
-    private static <T> CompletableFuture<T> virtual(java.util.concurrent.Callable<T> body) {
+    /** Runs {@code body} on a new virtual thread and returns its result (also for AdversaryWaitPathTest). */
+    static <T> CompletableFuture<T> virtual(java.util.concurrent.Callable<T> body) {
         CompletableFuture<T> f = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -42,9 +42,10 @@ class AdversaryRound3Test {
         return f;
     }
 
-    private static Throwable cause(CompletableFuture<?> f) throws Exception {
+    /** What {@code f} failed with (null if it completed), waiting up to 60 s. */
+    static Throwable cause(CompletableFuture<?> f) throws Exception {
         try {
-            f.get(30, TimeUnit.SECONDS);
+            f.get(60, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
             return e.getCause();

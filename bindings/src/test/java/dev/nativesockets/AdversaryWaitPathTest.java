@@ -1,5 +1,7 @@
 package dev.nativesockets;
 
+import static dev.nativesockets.AdversaryRound3Test.cause;
+import static dev.nativesockets.AdversaryRound3Test.virtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,27 +21,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AdversaryWaitPathTest {
-
-    private static <T> CompletableFuture<T> virtual(java.util.concurrent.Callable<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
-    private static Throwable cause(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(60, TimeUnit.SECONDS);
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-    }
 
     /**
      * A platform thread's blocking accept under SO_RCVTIMEO, already blocked in the kernel when a
