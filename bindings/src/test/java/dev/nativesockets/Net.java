@@ -44,12 +44,15 @@ final class Net {
         // TCP hands what it queued on to the peer's receive buffer after send returns, freeing the
         // send buffer again (a select for writing then returned at once, 1 round in ~500 on a busy
         // host): fill again after a pause until a pass queues nothing
-        for (long pass = -1; pass != 0; ) {
-            pass = 0;
+        for (;;) {
+            long pass = 0;
             for (int n; (n = s.send(chunk)) != Socket.WOULD_BLOCK; ) {
                 pass += n;
             }
             queued += pass;
+            if (pass == 0) { // nothing more after a pause: full
+                break;
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
         s.setBlocking(true);
